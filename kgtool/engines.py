@@ -21,6 +21,8 @@ if TYPE_CHECKING:
     import pyoxigraph
     import rdflib
 
+    from kgtool.project import Project
+
     Term = Union[pyoxigraph.NamedNode, pyoxigraph.BlankNode, pyoxigraph.Literal]
 else:
     Term = object
@@ -82,10 +84,11 @@ class OxigraphEngine:
     def query(self, sparql: str, bindings: Mapping[str, "Term"] | None = None) -> QueryResult:
         import pyoxigraph
 
+        from kgtool.sparql import inline_bindings
+
         _check(sparql)
-        substitutions = {pyoxigraph.Variable(name): term for name, term in (bindings or {}).items()}
         try:
-            result = self.store.query(sparql, use_default_graph_as_union=True, substitutions=substitutions)
+            result = self.store.query(inline_bindings(sparql, bindings or {}), use_default_graph_as_union=True)
         except SyntaxError as error:
             raise _syntax_error(error) from None
         except OSError as error:
@@ -171,13 +174,20 @@ class RdflibEngine:
 ENGINE_NAMES = ("oxigraph", "rdflib")
 
 
-def open_engine(files: Iterable[Path], engine: str = "oxigraph") -> Engine:
-    """Load ``files`` into a new in-memory engine named ``engine`` (see :data:`ENGINE_NAMES`).
+@dataclass(frozen=True)
+class EngineOptions:
+    """How to run queries: which engine (``--engine``)."""
+
+    engine: str = "oxigraph"
+
+
+def open_engine(project: "Project", options: EngineOptions = EngineOptions()) -> Engine:
+    """An engine over the project's data files (ontology, graph/ and ``--data``).
 
     :raises DataError: on a bad file. :raises EngineError: for an unknown engine name.
     """
-    if engine == "oxigraph":
-        return OxigraphEngine.from_files(files)
-    if engine == "rdflib":
-        return RdflibEngine.from_files(files)
-    raise EngineError(f"unknown engine {engine!r}", hint="choose one of: " + ", ".join(ENGINE_NAMES))
+    if options.engine == "oxigraph":
+        return OxigraphEngine.from_files(project.data_files)
+    if options.engine == "rdflib":
+        return RdflibEngine.from_files(project.data_files)
+    raise EngineError(f"unknown engine {options.engine!r}", hint="choose one of: " + ", ".join(ENGINE_NAMES))

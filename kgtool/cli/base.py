@@ -56,7 +56,10 @@ def cli() -> None:
 
 
 def data_options(function: F) -> F:
-    """Add ``--root`` and ``--data``; the command receives a ``project`` keyword instead."""
+    """Add the data and engine options; the command receives ``project`` and ``engine_options``.
+
+    Open the engine with ``kgtool.engines.open_engine(project, engine_options)``.
+    """
 
     @click.option(
         "--root",
@@ -71,11 +74,20 @@ def data_options(function: F) -> F:
         type=click.Path(path_type=Path),
         help="Extra RDF file or folder to load (repeatable).",
     )
+    @click.option(
+        "--engine",
+        type=click.Choice(["oxigraph", "rdflib"]),
+        default="oxigraph",
+        show_default=True,
+        help="Query engine.",
+    )
     @functools.wraps(function)
-    def wrapper(*args: Any, root: Path | None, data: tuple[Path, ...], **kwargs: Any) -> Any:
+    def wrapper(*args: Any, root: Path | None, data: tuple[Path, ...], engine: str, **kwargs: Any) -> Any:
+        from kgtool.engines import EngineOptions
         from kgtool.project import find_project
 
-        return function(*args, project=find_project(root=root, data=data), **kwargs)
+        project = find_project(root=root, data=data)
+        return function(*args, project=project, engine_options=EngineOptions(engine=engine), **kwargs)
 
     return wrapper  # type: ignore[return-value]
 
