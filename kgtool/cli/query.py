@@ -1,0 +1,211 @@
+"""``kgtool queries``, ``kgtool query`` and ``kgtool sparql``: saved and ad-hoc SPARQL queries.
+
+Thin commands over :mod:`kgtool.queries` (metadata, parameters, running) and
+:mod:`kgtool.output` (result formats); both are imported inside the commands.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, TypeVar
+
+import click
+
+from kgtool.cli.base import cli, data_options
+
+if TYPE_CHECKING:
+    from kgtool.engines import EngineOptions
+    from kgtool.project import Project
+    from kgtool.queries import SavedQuery
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+#: Kept equal to kgtool.output.FORMAT_NAMES (a test checks), so --help need not import it.
+FORMATS = ("table", "csv", "tsv", "json", "xml", "md", "turtle", "nt", "jsonld")
+LANGUAGES = ("en", "ja")
+
+
+def result_options(function: F) -> F:
+    """``-p NAME=VALUE``, ``--format`` and ``--lang``, shared by ``query`` and ``sparql``."""
+    function = click.option(
+        "--lang",
+        type=click.Choice(LANGUAGES),
+        default="en",
+        show_default=True,
+        help="Label language for IRIs in table/md output and for language parameters "
+        "(falls back to the other language).",
+    )(function)
+    function = click.option(
+        "--format",
+        "output_format",
+        type=click.Choice(FORMATS),
+        help="Output format. SELECT/ASK: table, csv, tsv, json, xml, md (default: table on a "
+        "terminal, else tsv). CONSTRUCT/DESCRIBE: turtle (default), nt, jsonld.",
+    )(function)
+    function = click.option(
+        "-p",
+        "--param",
+        "params",
+        multiple=True,
+        metavar="NAME=VALUE",
+        help="Set a query parameter (repeatable). IRI parameters take an IRI, a CURIE or a label.",
+    )(function)
+    return function
+
+
+def _run(
+    query: "SavedQuery",
+    params: tuple[str, ...],
+    output_format: str | None,
+    lang: str,
+    project: "Project",
+    engine_options: "EngineOptions",
+) -> None:
+    """Check everything that needs no data, load the data, run, write stdout."""
+    from kgtool.engines import open_engine
+    from kgtool.output import LABELLED_FORMATS, OutputFormat, check_format, default_format, fetch_labels
+    from kgtool.output import iris_to_label, render
+    from kgtool.queries import check_parameter_names, check_query, parse_assignments, run_query
+
+    values = parse_assignments(params)
+    check_query(query, getattr(engine_options, "allow_service", ()))
+    check_parameter_names(query, values)
+    kind = query.kind
+    chosen = OutputFormat(output_format) if output_format else default_format(kind, sys.stdout.isatty())
+    check_format(kind, chosen)
+    engine = open_engine(project, engine_options)
+    result = run_query(engine, query, values, lang)
+    labels = fetch_labels(engine, iris_to_label(result), lang) if chosen in LABELLED_FORMATS else {}
+    click.echo(render(result, chosen, labels), nl=False)
+
+
+@cli.command("queries")
+@click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(["table", "json"]),
+    default="table",
+    show_default=True,
+    help="table: a listing for reading; json: a list of {name, summary, description, parameters}.",
+)
+@click.option(
+    "--root",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Knowledge-graph folder (with ontology/, graph/, queries/). Default: found from the "
+    "current directory upward, else the bundled graph.",
+)
+def queries_command(output_format: str, root: Path | None) -> None:
+    """List the saved queries: name, summary, description and parameters.
+
+    \b
+    Examples:
+      kgtool queries
+      kgtool queries --format json
+    """
+    from kgtool.project import find_project
+    from kgtool.queries import catalogue_record, catalogue_text, saved_queries
+
+    found = saved_queries(find_project(root=root))
+    if output_format == "json":
+        click.echo(json.dumps([catalogue_record(q) for q in found], ensure_ascii=False, indent=2))
+    else:
+        click.echo(catalogue_text(found), nl=False)
+
+
+@cli.command("query")
+@click.argument("name")
+@result_options
+@click.option("--show", is_flag=True, help="Print the query's metadata and SPARQL instead of running it.")
+@click.option(
+    "--view",
+    "view_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    metavar="FILE.html",
+    help="Draw the result as an interactive network in FILE.html instead (a query whose default "
+    "view is graph: a CONSTRUCT, or a SELECT projecting ?source ?edge ?target).",
+)
+@data_options
+def query_command(
+    name: str,
+    params: tuple[str, ...],
+    output_format: str | None,
+    lang: str,
+    show: bool,
+    project: "Project",
+    engine_options: "EngineOptions",
+    view_path: Path | None = None,
+) -> None:
+    """Run the saved query NAME (see `kgtool queries`).
+
+    \b
+    Examples:
+      kgtool query training-costs
+      kgtool query rivals -p actor=DeepSeek --format json
+      kgtool query rivals --show
+    """
+    from kgtool.queries import catalogue_record, find_saved_query, show_text
+
+    query = find_saved_query(project, name)
+    if show:
+        if output_format == "json":
+            record = {**catalogue_record(query), "file": query.source, "sparql": query.sparql}
+            click.echo(json.dumps(record, ensure_ascii=False, indent=2))
+        else:
+            click.echo(show_text(query), nl=False)
+        return
+    if view_path is not None:
+        from kgtool.cli.view import draw_saved_query
+
+        draw_saved_query(query, params, lang, project, engine_options, view_path)
+        return
+    _run(query, params, output_format, lang, project, engine_options)
+
+
+@cli.command("sparql")
+@click.argument("query_text", metavar="[QUERY | -]", required=False)
+@click.option("-f", "--file", "query_file", type=click.Path(path_type=Path), help="Read the query from FILE.")
+@result_options
+@data_options
+def sparql_command(
+    query_text: str | None,
+    query_file: Path | None,
+    params: tuple[str, ...],
+    output_format: str | None,
+    lang: str,
+    project: "Project",
+    engine_options: "EngineOptions",
+) -> None:
+    """Run an ad-hoc read-only SPARQL query: given as text, with -f FILE, or '-' for stdin.
+
+    UPDATE, SERVICE, FROM / FROM NAMED and LOAD are refused before anything runs.
+
+    \b
+    Examples:
+      kgtool sparql 'SELECT ?s WHERE { ?s a <https://w3id.org/kgtool/ontology#Company> }'
+      kgtool sparql -f my-query.rq --format json
+      echo 'ASK { ?s ?p ?o }' | kgtool sparql -
+    """
+    from kgtool.errors import QueryError
+    from kgtool.queries import adhoc_query
+
+    if (query_text is None) == (query_file is None):
+        raise QueryError(
+            "give exactly one query: as text, with -f FILE, or '-' to read stdin",
+            hint="e.g. kgtool sparql 'ASK { ?s ?p ?o }'",
+        )
+    if query_file is not None:
+        source = str(query_file) if str(query_file) != "-" else "stdin"
+        try:
+            text = sys.stdin.read() if source == "stdin" else query_file.read_bytes().decode("utf-8-sig")
+        except UnicodeDecodeError as error:
+            raise QueryError(f"the file is not valid UTF-8 (byte {error.start})", path=source, hint="save it as UTF-8") from None
+        except OSError as error:
+            raise QueryError(f"cannot read the query file: {error.strerror}", path=str(query_file)) from None
+    elif query_text == "-":
+        source, text = "stdin", sys.stdin.read()
+    else:
+        source, text = "query", query_text
+    _run(adhoc_query(text, source), params, output_format, lang, project, engine_options)
