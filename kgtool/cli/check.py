@@ -1,0 +1,142 @@
+"""``kgtool validate``, ``describe`` and ``stats``: checking and browsing the graph."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import click
+
+from kgtool.cli.base import cli, data_options
+
+if TYPE_CHECKING:
+    from kgtool.engines import EngineOptions
+    from kgtool.project import Project
+
+FORMAT = click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(["text", "json"]),
+    default="text",
+    show_default=True,
+    help="Output format.",
+)
+LANG = click.option(
+    "--lang",
+    type=click.Choice(["en", "ja"]),
+    default="en",
+    show_default=True,
+    help="Language of labels (falls back to the other one).",
+)
+
+
+def _json(data: object) -> None:
+    click.echo(json.dumps(data, ensure_ascii=False, indent=2))
+
+
+def _display(path: Path, root: Path) -> str:
+    try:
+        return path.resolve().relative_to(root).as_posix()
+    except ValueError:
+        return str(path)
+
+
+@cli.command(
+    epilog="""\b
+Exit codes:
+  0  the data conforms (warnings and infos allowed)
+  1  errors: SHACL violations, quotes not in the source text, undeclared
+     kgo: terms, dangling kgr: IRIs, ill-typed literals
+  2  the input could not be read: a missing folder, or a file that does not
+     parse (every such file is listed, nothing else is checked)"""
+)
+@data_options
+@FORMAT
+def validate(project: "Project", engine_options: "EngineOptions", output_format: str) -> None:
+    """Check syntax, SHACL shapes, quotes and lint of every file.
+
+    Reads ontology/ (with ontology/shapes.ttl), graph/ and --data files. Each finding is one
+    line, FILE:LINE:COLUMN: SEVERITY: MESSAGE, sorted by file and position (paths relative to
+    the project folder); a summary goes to stderr. Checks: syntax, shacl, quote (every
+    oa:exact is verbatim in the text registered with kgo:localText), undeclared-term,
+    missing-label (@en and @ja), duplicate-label, dangling-iri, ill-typed-literal.
+
+    --format json prints {conforms, readable, errors, warnings, infos, files, findings}; each
+    finding has file, line, column, severity, check, message, focus, path, shape, hint.
+
+    validate always parses every file itself (so --store is not used and --endpoint is
+    refused); --engine rdflib runs the lint and quote queries on rdflib.
+
+    \b
+    Examples:
+      kgtool validate
+      kgtool validate --data new-claims.ttl --format json
+    """
+    from kgtool.errors import EngineError
+    from kgtool.validation import validate as run_validation
+
+    if engine_options.endpoint is not None:
+        raise EngineError("validate checks the local files; --endpoint does not apply", hint="drop --endpoint")
+    report = run_validation(project, engine_options.engine)
+    if output_format == "json":
+        _json(report.to_dict())
+    else:
+        for finding in report.findings:
+            click.echo(finding.format())
+    click.echo(report.summary(), err=True)
+    click.get_current_context().exit(int(report.exit_code))
+
+
+@cli.command()
+@click.argument("entity")
+@data_options
+@FORMAT
+@LANG
+def describe(project: "Project", engine_options: "EngineOptions", entity: str, output_format: str, lang: str) -> None:
+    """Show what the graph says about ENTITY.
+
+    ENTITY is an IRI, a CURIE (kgr:DeepSeek) or a label or alias in any language (DeepSeek,
+    ディープシーク), matched ignoring case. Prints its types, labels and aliases, outgoing and
+    incoming relations, and the claims about it (kgo:about) with their kind, values and
+    verbatim quotes. An unknown or ambiguous name exits 2 and lists the candidates.
+
+    \b
+    Examples:
+      kgtool describe DeepSeek
+      kgtool describe ディープシーク --lang ja
+      kgtool describe kgr:OpenAI --format json
+    """
+    from kgtool.describe import describe as run_describe
+    from kgtool.describe import format_description
+    from kgtool.engines import open_engine
+
+    description = run_describe(open_engine(project, engine_options), entity, lang)
+    if output_format == "json":
+        _json(description.to_dict())
+    else:
+        click.echo(format_description(description), nl=False)
+
+
+@cli.command()
+@data_options
+@FORMAT
+@LANG
+def stats(project: "Project", engine_options: "EngineOptions", output_format: str, lang: str) -> None:
+    """Count files, triples, entities per class, claims per kind, passages and sources.
+
+    \b
+    Examples:
+      kgtool stats
+      kgtool stats --data new-claims.ttl --format json
+    """
+    from kgtool.engines import open_engine
+    from kgtool.stats import compute_stats, format_stats
+
+    # With --endpoint nothing is loaded locally: the endpoint's store is counted.
+    files = [] if engine_options.endpoint else [_display(path, project.root) for path in project.data_files]
+    result = compute_stats(open_engine(project, engine_options), files, lang)
+    if output_format == "json":
+        _json(result.to_dict())
+    else:
+        click.echo(format_stats(result), nl=False)
