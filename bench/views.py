@@ -1,0 +1,164 @@
+"""Benchmark the network views on synthetic graphs: build time, file size, time-to-ready.
+
+For each size it builds a seeded random network shaped like the projected knowledge graph
+(typed nodes with labels in two languages, about 1.5 edges per node, claims on some edges),
+then measures:
+
+* ``layout``: the seeded networkx layout alone;
+* ``build``: the whole page (layout, JSON, template) written to disk, as ``kgtool view`` does;
+* ``pyvis``: for comparison, only *adding* the same nodes and edges to a pyvis ``Network`` with
+  ``add_node``/``add_edge`` (what ``Network.from_nx`` does), which kgtool avoids;
+* ``size``: the HTML file size;
+* ``ready``: from ``page.goto`` in headless chromium until the page says it is interactive
+  (the network has drawn; ``body[data-ready=true]``), then a check that the vis DataSets hold
+  every node and edge.
+
+Run:  python bench/views.py            (1,000 and 5,000 nodes)
+      python bench/views.py 1000 5000 10000 --no-pyvis
+"""
+
+from __future__ import annotations
+
+import argparse
+import random
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import networkx
+
+from kgtool.network import ClaimRecord
+from kgtool.render import CHROMIUM_ARGS, CHROMIUM_PATH, SMALL_SPRING, RenderOptions, positions, render_html
+
+KGO = "https://w3id.org/kgtool/ontology#"
+KINDS = {
+    KGO + "Actor": [KGO + "Company", KGO + "Country", KGO + "Person"],
+    KGO + "Technology": [KGO + "AIModel", KGO + "Chip"],
+    KGO + "Measure": [KGO + "GovernmentPolicy"],
+    KGO + "Concept": [KGO + "Concept"],
+}
+PREDICATES = [KGO + p for p in ("developed", "competesWith", "basedIn", "targets", "uses")]
+
+
+def synthetic_graph(count: int, seed: int = 7) -> networkx.MultiDiGraph:
+    """A seeded random network with the node and edge attributes of :func:`project_graph`."""
+    rng = random.Random(seed)
+    graph = networkx.MultiDiGraph()
+    graph.graph["classes"] = {
+        iri: {"label_en": iri.rsplit("#", 1)[1], "label_ja": iri.rsplit("#", 1)[1]}
+        for kind, groups in KINDS.items()
+        for iri in [kind, *groups]
+    }
+    kinds = list(KINDS)
+    for index in range(count):
+        kind = kinds[index % len(kinds)]
+        group = KINDS[kind][index % len(KINDS[kind])]
+        graph.add_node(
+            f"urn:node:{index:06d}",
+            label_en=f"Entity {index}",
+            label_ja=f"実体{index}",
+            aliases=[],
+            classes=[group],
+            types=[group, kind],
+            kind=kind,
+            group=group,
+            lineage=[kind, group] if group != kind else [kind],
+            comment_en="",
+            comment_ja="",
+            attributes={},
+            claims=[],
+            folded=False,
+        )
+    nodes = list(graph.nodes)
+    claim = ClaimRecord("urn:claim", "Claim", "主張", "A claim", "主張", "", ("引用された一文。",))
+    for index, node in enumerate(nodes[1:], 1):
+        # A preferential-attachment tree plus extra random edges: hubs, like the real graph.
+        target = nodes[int(index * rng.random() ** 2)]
+        edges = [(node, target)] + ([(node, rng.choice(nodes))] if rng.random() < 0.5 else [])
+        for source, other in edges:
+            predicate = rng.choice(PREDICATES)
+            graph.add_edge(
+                source,
+                other,
+                key=predicate,
+                predicate=predicate,
+                label_en=predicate.rsplit("#", 1)[1],
+                label_ja=predicate.rsplit("#", 1)[1],
+                claims=[claim] if rng.random() < 0.3 else [],
+                quotes=list(claim.quotes),
+            )
+    return graph
+
+
+def pyvis_baseline(graph: networkx.MultiDiGraph) -> float:
+    """Seconds to add the nodes and edges to a pyvis Network one by one (no HTML written)."""
+    from pyvis.network import Network
+
+    start = time.perf_counter()
+    net = Network(directed=True)
+    for node, data in graph.nodes(data=True):
+        net.add_node(node, label=data["label_en"])
+    for source, target, data in graph.edges(data=True):
+        net.add_edge(source, target, label=data["label_en"])
+    return time.perf_counter() - start
+
+
+def time_to_ready(browser: object, path: Path, nodes: int, edges: int) -> float:
+    """Seconds from navigation until the page is interactive; checks the counts."""
+    page = browser.new_page(viewport={"width": 1600, "height": 1000})  # type: ignore[attr-defined]
+    errors: list[str] = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    page.on("console", lambda message: errors.append(message.text) if message.type == "error" else None)
+    start = time.perf_counter()
+    page.goto(path.resolve().as_uri())
+    page.wait_for_selector("body[data-ready=true]", state="attached", timeout=120_000)
+    elapsed = time.perf_counter() - start
+    counts = page.evaluate("() => [window.kgtool.nodes.length, window.kgtool.edges.length]")
+    page.close()
+    if errors or counts != [nodes, edges]:
+        raise SystemExit(f"{path}: console errors {errors[:3]} or counts {counts} != {[nodes, edges]}")
+    return elapsed
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("sizes", nargs="*", type=int, default=[1000, 5000])
+    parser.add_argument("--no-pyvis", action="store_true", help="skip the pyvis add_node baseline")
+    parser.add_argument("--no-browser", action="store_true", help="skip time-to-ready")
+    args = parser.parse_args(argv)
+
+    browser = playwright = None
+    if not args.no_browser:
+        from playwright.sync_api import sync_playwright
+
+        playwright = sync_playwright().start()
+        browser = playwright.chromium.launch(executable_path=CHROMIUM_PATH, args=list(CHROMIUM_ARGS))
+    positions(synthetic_graph(SMALL_SPRING + 1))  # warm up: numpy and scipy imports are not layout time
+    print(f"{'nodes':>6} {'edges':>6} {'layout s':>9} {'build s':>8} {'pyvis s':>8} {'size MB':>8} {'ready s':>8}")
+    try:
+        with tempfile.TemporaryDirectory() as folder:
+            for size in args.sizes:
+                graph = synthetic_graph(size)
+                start = time.perf_counter()
+                positions(graph)
+                layout = time.perf_counter() - start
+                path = Path(folder) / f"bench-{size}.html"
+                start = time.perf_counter()
+                render_html(graph, path, RenderOptions(title=f"Synthetic graph of {size} nodes"))
+                build = time.perf_counter() - start
+                baseline = "-" if args.no_pyvis else f"{pyvis_baseline(graph):.2f}"
+                megabytes = path.stat().st_size / 1e6
+                ready = "-" if browser is None else f"{time_to_ready(browser, path, size, graph.number_of_edges()):.2f}"
+                print(f"{size:>6} {graph.number_of_edges():>6} {layout:>9.2f} {build:>8.2f} {baseline:>8} {megabytes:>8.2f} {ready:>8}")
+                sys.stdout.flush()
+    finally:
+        if browser is not None:
+            browser.close()
+        if playwright is not None:
+            playwright.stop()
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
