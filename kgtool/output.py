@@ -109,7 +109,7 @@ def check_format(kind: QueryKind, output_format: OutputFormat) -> None:
         )
 
 
-def render(
+def format_result(
     result: QueryResult,
     output_format: OutputFormat,
     labels: Mapping[str, str] | None = None,
@@ -122,7 +122,7 @@ def render(
 
     >>> import pyoxigraph
     >>> result = QueryResult(QueryKind.SELECT, ("n",), ((pyoxigraph.Literal("1", datatype=pyoxigraph.NamedNode(XSD + "integer")),),))
-    >>> print(render(result, OutputFormat.TSV), end="")
+    >>> print(format_result(result, OutputFormat.TSV), end="")
     ?n
     1
     """

@@ -20,7 +20,7 @@ from kgtool.output import (
     default_format,
     fetch_labels,
     iris_to_label,
-    render,
+    format_result,
 )
 
 KGR = "https://w3id.org/kgtool/resource/"
@@ -54,7 +54,7 @@ def test_cli_format_names_match_the_library() -> None:
 
 
 def test_json_is_the_w3c_results_format_in_projection_order() -> None:
-    text = render(SELECT, OutputFormat.JSON)
+    text = format_result(SELECT, OutputFormat.JSON)
     document = json.loads(text)
     assert list(document) == ["head", "results"]
     assert document["head"] == {"vars": ["actor", "actorLabel", "cost", "note", "other"]}
@@ -73,20 +73,20 @@ def test_json_is_the_w3c_results_format_in_projection_order() -> None:
 
 
 def test_ask_json_and_xml() -> None:
-    assert json.loads(render(ASK, OutputFormat.JSON)) == {"head": {}, "boolean": True}
-    assert render(ASK, OutputFormat.XML) == (
+    assert json.loads(format_result(ASK, OutputFormat.JSON)) == {"head": {}, "boolean": True}
+    assert format_result(ASK, OutputFormat.XML) == (
         '<?xml version="1.0"?>\n'
         '<sparql xmlns="http://www.w3.org/2005/sparql-results#">\n'
         "  <head/>\n"
         "  <boolean>true</boolean>\n"
         "</sparql>\n"
     )
-    assert render(QueryResult(QueryKind.ASK, boolean=False), OutputFormat.TABLE) == "false\n"
+    assert format_result(QueryResult(QueryKind.ASK, boolean=False), OutputFormat.TABLE) == "false\n"
 
 
 def test_xml_results_format() -> None:
     one_row = QueryResult(SELECT.kind, SELECT.variables, SELECT.rows[:1])
-    assert render(one_row, OutputFormat.XML) == (
+    assert format_result(one_row, OutputFormat.XML) == (
         '<?xml version="1.0"?>\n'
         '<sparql xmlns="http://www.w3.org/2005/sparql-results#">\n'
         "  <head>\n"
@@ -112,14 +112,14 @@ def test_xml_results_format() -> None:
 def test_xml_refuses_characters_xml_cannot_hold() -> None:
     result = QueryResult(QueryKind.SELECT, ("x",), ((lit("a\x00b"),),))
     with pytest.raises(FormatError) as caught:
-        render(result, OutputFormat.XML)
+        format_result(result, OutputFormat.XML)
     assert str(caught.value) == (
         "the value 'a\\x00b' holds the character U+0000, which XML cannot contain (hint: use --format json or tsv)"
     )
 
 
 def test_tsv_is_w3c_tsv_one_row_per_line() -> None:
-    assert render(SELECT, OutputFormat.TSV) == (
+    assert format_result(SELECT, OutputFormat.TSV) == (
         "?actor\t?actorLabel\t?cost\t?note\t?other\n"
         f'<{KGR}DeepSeek>\t"DeepSeek"@en\t"5560000"^^<{XSD}decimal>\t"say \\"hi\\", ok"\t_:b0\n'
         f'<{KGR}OpenAI>\t"オープンAI"@ja\t63000000\t"tab\\there\\nline"\t\n'
@@ -128,7 +128,7 @@ def test_tsv_is_w3c_tsv_one_row_per_line() -> None:
 
 
 def test_csv_is_w3c_csv_with_crlf() -> None:
-    assert render(SELECT, OutputFormat.CSV) == (
+    assert format_result(SELECT, OutputFormat.CSV) == (
         "actor,actorLabel,cost,note,other\r\n"
         f'{KGR}DeepSeek,DeepSeek,5560000,"say ""hi"", ok",_:b0\r\n'
         f'{KGR}OpenAI,オープンAI,63000000,"tab\there\nline",\r\n'
@@ -143,7 +143,7 @@ def test_table_aligns_wide_characters_and_uses_labels() -> None:
         ("company", "n"),
         ((iri("DeepSeek"), lit("1", "integer")), (iri("OpenAI"), lit("22", "integer"))),
     )
-    assert render(result, OutputFormat.TABLE, labels) == (
+    assert format_result(result, OutputFormat.TABLE, labels) == (
         "company         n\n"
         "--------------  --\n"
         "ディープシーク  1\n"
@@ -154,7 +154,7 @@ def test_table_aligns_wide_characters_and_uses_labels() -> None:
 
 def test_table_shows_curies_next_to_label_columns_and_escapes_control_characters() -> None:
     labels = {KGR + "DeepSeek": "should not be used", KGR + "OpenAI": "not used either"}
-    assert render(SELECT, OutputFormat.TABLE, labels) == (
+    assert format_result(SELECT, OutputFormat.TABLE, labels) == (
         "actor                   actorLabel  cost      note             other\n"
         "----------------------  ----------  --------  ---------------  -----\n"
         "kgr:DeepSeek            DeepSeek    5560000   say \"hi\", ok     _:b0\n"
@@ -165,7 +165,7 @@ def test_table_shows_curies_next_to_label_columns_and_escapes_control_characters
 
 
 def test_markdown_escapes_pipes_and_html() -> None:
-    assert render(SELECT, OutputFormat.MD) == (
+    assert format_result(SELECT, OutputFormat.MD) == (
         "| actor | actorLabel | cost | note | other |\n"
         "| --- | --- | --- | --- | --- |\n"
         '| kgr:DeepSeek | DeepSeek | 5560000 | say "hi", ok | _:b0 |\n'
@@ -187,7 +187,7 @@ GRAPH = QueryResult(
 
 
 def test_turtle_uses_the_project_prefixes_in_order() -> None:
-    assert render(GRAPH, OutputFormat.TURTLE) == (
+    assert format_result(GRAPH, OutputFormat.TURTLE) == (
         "@prefix kgo: <https://w3id.org/kgtool/ontology#> .\n"
         "@prefix kgr: <https://w3id.org/kgtool/resource/> .\n"
         "@prefix rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#> .\n"
@@ -204,14 +204,14 @@ def test_turtle_uses_the_project_prefixes_in_order() -> None:
 
 
 def test_ntriples_are_sorted() -> None:
-    lines = render(GRAPH, OutputFormat.NT).splitlines()
+    lines = format_result(GRAPH, OutputFormat.NT).splitlines()
     assert lines == sorted(lines)
     assert lines[0] == f"<{KGR}DeepSeek> <http://www.w3.org/1999/02/22-rdf-syntax-ns#type> <https://w3id.org/kgtool/ontology#Startup> ."
     assert len(lines) == 5
 
 
 def test_jsonld_has_a_prefix_context_and_round_trips(tmp_path: Path) -> None:
-    text = render(GRAPH, OutputFormat.JSONLD)
+    text = format_result(GRAPH, OutputFormat.JSONLD)
     document = json.loads(text)
     assert document["@context"]["kgr"] == KGR
     assert document["@graph"][0]["@id"] == "kgr:DeepSeek"
@@ -233,7 +233,7 @@ def test_graph_results_refuse_result_formats(output_format: OutputFormat) -> Non
 @pytest.mark.parametrize("output_format", GRAPH_FORMATS)
 def test_ask_refuses_graph_formats(output_format: OutputFormat) -> None:
     with pytest.raises(FormatError) as caught:
-        render(ASK, output_format)
+        format_result(ASK, output_format)
     assert str(caught.value) == (
         f"--format {output_format.value} cannot hold an ASK result (hint: use one of: table, csv, tsv, json, xml, md)"
     )
@@ -254,7 +254,7 @@ def test_output_is_deterministic_across_blank_node_ids() -> None:
         ),
     )
     for output_format in GRAPH_FORMATS:
-        assert render(other, output_format) == render(GRAPH, output_format)
+        assert format_result(other, output_format) == format_result(GRAPH, output_format)
 
 
 def test_labels_prefer_the_chosen_language_then_the_other(tmp_path: Path) -> None:

@@ -23,7 +23,7 @@ from kgtool.engines import RdflibEngine
 from kgtool.output import result_json
 from kgtool.project import find_project
 from kgtool.queries import ParamType, load_saved_query, run_query
-from kgtool.sparql import tokenize
+from kgtool.sparql import query_form, tokenize
 
 pytestmark = pytest.mark.filterwarnings("ignore:Dataset.default_context is deprecated:DeprecationWarning")
 
@@ -33,21 +33,30 @@ QUERY_FILES = sorted((REPO / "queries").glob("*.rq"))
 NAMES = [path.stem for path in QUERY_FILES]
 
 
+def golden_path(name: str) -> Path:
+    """SELECT/ASK results are kept as W3C JSON, CONSTRUCT results as sorted N-Triples."""
+    form = query_form((REPO / "queries" / f"{name}.rq").read_text(encoding="utf-8"))
+    return GOLDEN / (f"{name}.nt" if form in ("CONSTRUCT", "DESCRIBE") else f"{name}.json")
+
+
 def golden_text(name: str) -> str:
-    """What `kgtool query NAME --format json` prints on the shipped data."""
-    result = CliRunner().invoke(cli, ["query", name, "--format", "json", "--root", str(REPO)])
+    """What `kgtool query NAME --format json` (or `nt`, sorted) prints on the shipped data."""
+    graph = golden_path(name).suffix == ".nt"
+    args = ["query", name, "--format", "nt" if graph else "json", "--root", str(REPO)]
+    result = CliRunner().invoke(cli, args)
     assert result.exit_code == 0, result.stderr
-    return result.stdout
+    return "".join(sorted(result.stdout.splitlines(keepends=True))) if graph else result.stdout
 
 
 @pytest.mark.parametrize("name", NAMES)
 def test_saved_query_matches_its_golden_result(name: str) -> None:
-    expected = (GOLDEN / f"{name}.json").read_text(encoding="utf-8")
-    assert golden_text(name) == expected, f"regenerate with: python tests/test_saved_queries.py, then review {name}.json"
+    path = golden_path(name)
+    expected = path.read_text(encoding="utf-8")
+    assert golden_text(name) == expected, f"regenerate with: python tests/test_saved_queries.py, then review {path.name}"
 
 
 def test_every_golden_file_belongs_to_a_query() -> None:
-    assert sorted(p.stem for p in GOLDEN.glob("*.json")) == NAMES
+    assert sorted(p.stem for p in GOLDEN.iterdir()) == NAMES
 
 
 def test_there_are_at_least_fifteen_saved_queries() -> None:
@@ -62,8 +71,13 @@ def rdflib_engine() -> RdflibEngine:
 @pytest.mark.parametrize("name", NAMES)
 def test_rdflib_gives_the_same_answer(name: str, rdflib_engine: RdflibEngine) -> None:
     query = load_saved_query(REPO / "queries" / f"{name}.rq")
-    expected = json.loads((GOLDEN / f"{name}.json").read_text(encoding="utf-8"))
-    assert result_json(run_query(rdflib_engine, query)) == expected
+    result = run_query(rdflib_engine, query)
+    golden = golden_path(name).read_text(encoding="utf-8")
+    if golden_path(name).suffix == ".nt":
+        triples = sorted(f"{t.subject} {t.predicate} {t.object} .\n" for t in result.triples)
+        assert "".join(triples) == golden
+    else:
+        assert result_json(result) == json.loads(golden)
 
 
 # --- the house style of saved queries ---------------------------------------------------------------
@@ -167,12 +181,12 @@ def test_startup_benchmark_runs() -> None:
 def regenerate() -> None:
     """Rewrite every golden file from the current data and queries."""
     GOLDEN.mkdir(exist_ok=True)
-    for stale in GOLDEN.glob("*.json"):
-        if stale.stem not in NAMES:
+    for stale in GOLDEN.iterdir():
+        if stale.stem not in NAMES or stale != golden_path(stale.stem):
             stale.unlink()
     for name in NAMES:
-        (GOLDEN / f"{name}.json").write_text(golden_text(name), encoding="utf-8")
-        print(f"wrote tests/golden/{name}.json")
+        golden_path(name).write_text(golden_text(name), encoding="utf-8")
+        print(f"wrote tests/golden/{golden_path(name).name}")
 
 
 if __name__ == "__main__":

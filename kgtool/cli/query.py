@@ -67,7 +67,7 @@ def _run(
     """Check everything that needs no data, load the data, run, write stdout."""
     from kgtool.engines import open_engine
     from kgtool.output import LABELLED_FORMATS, OutputFormat, check_format, default_format, fetch_labels
-    from kgtool.output import iris_to_label, render
+    from kgtool.output import iris_to_label, format_result
     from kgtool.queries import check_parameter_names, check_query, parse_assignments, run_query
 
     values = parse_assignments(params)
@@ -79,7 +79,7 @@ def _run(
     engine = open_engine(project, engine_options)
     result = run_query(engine, query, values, lang)
     labels = fetch_labels(engine, iris_to_label(result), lang) if chosen in LABELLED_FORMATS else {}
-    click.echo(render(result, chosen, labels), nl=False)
+    click.echo(format_result(result, chosen, labels), nl=False)
 
 
 @cli.command("queries")
