@@ -24,8 +24,6 @@ from kgtool.queries import (
     parse_saved_query,
 )
 
-pytestmark = pytest.mark.filterwarnings("ignore:Dataset.default_context is deprecated:DeprecationWarning")
-
 KGR = "https://w3id.org/kgtool/resource/"
 KGO = "https://w3id.org/kgtool/ontology#"
 

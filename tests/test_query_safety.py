@@ -16,8 +16,6 @@ from kgtool.cli import cli
 from kgtool.errors import UnsafeQueryError
 from kgtool.sparql import check_read_only
 
-pytestmark = pytest.mark.filterwarnings("ignore:Dataset.default_context is deprecated:DeprecationWarning")
-
 HINT = "(hint: kgtool runs read-only queries over the loaded data only; load files with --data)"
 UPDATE = "SPARQL Update is refused: kgtool queries are read-only"
 

@@ -25,8 +25,6 @@ from kgtool.project import find_project
 from kgtool.queries import ParamType, load_saved_query, run_query
 from kgtool.sparql import query_form, tokenize
 
-pytestmark = pytest.mark.filterwarnings("ignore:Dataset.default_context is deprecated:DeprecationWarning")
-
 REPO = Path(__file__).resolve().parent.parent
 GOLDEN = REPO / "tests" / "golden"
 QUERY_FILES = sorted((REPO / "queries").glob("*.rq"))
