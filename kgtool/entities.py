@@ -53,7 +53,10 @@ def resolve_entity(engine: "Engine", text: str, class_iri: str | None = None) ->
         iri = text
     class_node = pyoxigraph.NamedNode(class_iri) if class_iri else None
     if iri is not None:
-        node = pyoxigraph.NamedNode(iri)
+        try:
+            node = pyoxigraph.NamedNode(iri)
+        except ValueError as error:
+            raise EntityNotFoundError(f"{text!r} is not a valid IRI: {error}", hint="check the spelling") from None
         if not engine.query(_EXISTS, {"_entity": node}).boolean:
             raise EntityNotFoundError(f"{shorten(iri)} does not occur in the graph", hint="check the spelling")
         if class_node and not engine.query(_HAS_CLASS, {"_entity": node, "_class": class_node}).boolean:

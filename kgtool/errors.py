@@ -83,3 +83,11 @@ class EntityNotFoundError(KgtoolError):
 
 class EngineError(KgtoolError):
     """A query engine, store or remote endpoint failed or could not be reached."""
+
+
+class FormatError(KgtoolError):
+    """An output format does not fit the result (e.g. ``--format turtle`` for a SELECT query)."""
+
+
+class OutputError(KgtoolError):
+    """An output file cannot be written (missing folder, permission, disk full)."""
