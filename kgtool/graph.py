@@ -21,7 +21,7 @@ if TYPE_CHECKING:
     import rdflib
 
 _UNDECLARED_PREFIX = re.compile(r"The prefix (\S*?):? has not been declared")
-_POSITION = re.compile(r"^Parser error at line \d+ between columns \d+ and \d+: ")
+_POSITION = re.compile(r"^Parser error at line \d+ (?:between columns \d+ and \d+|column \d+): ")
 _FILE_SUFFIX = re.compile(r" \([^()]*, line \d+\)$")
 
 
@@ -30,7 +30,8 @@ def graph_name(path: Path) -> str:
     return Path(path).resolve().as_uri()
 
 
-def _oxigraph_format(path: Path) -> "pyoxigraph.RdfFormat":
+def oxigraph_format(path: Path) -> "pyoxigraph.RdfFormat":
+    """The pyoxigraph format for a file, from its suffix. :raises DataError: for an unknown suffix."""
     import pyoxigraph
 
     suffix = path.suffix.lower()
@@ -43,7 +44,7 @@ def _oxigraph_format(path: Path) -> "pyoxigraph.RdfFormat":
     return pyoxigraph.RdfFormat.from_extension(suffix.lstrip(".") if suffix != ".owl" else "rdf")
 
 
-def _data_error(path: Path, error: SyntaxError) -> DataError:
+def parse_error(path: Path, error: SyntaxError) -> DataError:
     """Turn a pyoxigraph SyntaxError into a one-line :class:`DataError` with a fix hint."""
     message = _FILE_SUFFIX.sub("", _POSITION.sub("", str(error.msg)))
     hint = "fix the statement at this position"
@@ -60,7 +61,8 @@ def _data_error(path: Path, error: SyntaxError) -> DataError:
     return DataError(message, path=path, line=error.lineno, column=error.offset, hint=hint)
 
 
-def _check_not_empty(path: Path) -> None:
+def check_not_empty(path: Path) -> None:
+    """:raises DataError: when the file cannot be read or holds nothing but white space."""
     try:
         content = path.read_bytes()
     except OSError as error:
@@ -82,11 +84,11 @@ def load_store(files: Iterable[Path], store: "pyoxigraph.Store | None" = None) -
     store = store if store is not None else pyoxigraph.Store()
     for path in files:
         path = Path(path)
-        _check_not_empty(path)
+        check_not_empty(path)
         try:
-            store.load(path=str(path), format=_oxigraph_format(path), to_graph=pyoxigraph.NamedNode(graph_name(path)))
+            store.load(path=str(path), format=oxigraph_format(path), to_graph=pyoxigraph.NamedNode(graph_name(path)))
         except SyntaxError as error:
-            raise _data_error(path, error) from None
+            raise parse_error(path, error) from None
         except OSError as error:
             raise DataError(f"cannot read the file: {error}", path=path) from None
     return store
@@ -105,13 +107,13 @@ def load_rdflib(files: Iterable[Path]) -> "rdflib.Dataset":
     dataset = rdflib.Dataset(default_union=True)
     for path in files:
         path = Path(path)
-        _check_not_empty(path)
+        check_not_empty(path)
         try:
-            quads = pyoxigraph.parse(path=str(path), format=_oxigraph_format(path))
+            quads = pyoxigraph.parse(path=str(path), format=oxigraph_format(path))
             for _ in quads:
                 pass
         except SyntaxError as error:
-            raise _data_error(path, error) from None
+            raise parse_error(path, error) from None
         graph = dataset.graph(rdflib.URIRef(graph_name(path)))
         rdflib_format = RDF_SUFFIXES[path.suffix.lower()]
         if rdflib_format in ("nquads", "trig"):

@@ -830,11 +830,11 @@ class RdfSource:
 def _quads(source: RdfSource) -> list["pyoxigraph.Quad"]:
     import pyoxigraph
 
-    from kgtool.graph import _data_error, _oxigraph_format
+    from kgtool.graph import parse_error, oxigraph_format
 
     if not source.content.strip():
         raise DataError("the file is empty", path=source.name, hint="add statements or delete the file")
-    file_format = _oxigraph_format(Path(source.name).with_suffix(source.suffix))
+    file_format = oxigraph_format(Path(source.name).with_suffix(source.suffix))
     try:
         return [
             pyoxigraph.Quad(quad.subject, quad.predicate, quad.object)
@@ -843,9 +843,7 @@ def _quads(source: RdfSource) -> list["pyoxigraph.Quad"]:
             )
         ]
     except SyntaxError as error:
-        found = _data_error(Path(source.name), error)
-        message = re.sub(r"^Parser error at line \d+ (?:between columns \d+ and \d+|column \d+): ", "", found.message)
-        raise DataError(message, path=found.path, line=found.line, column=found.column, hint=found.hint) from None
+        raise parse_error(Path(source.name), error) from None
 
 
 def read_graph(sources: Iterable[RdfSource]) -> "rdflib.Graph":
