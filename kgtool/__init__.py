@@ -1,42 +1,120 @@
 """kgtool: a knowledge graph of the US–China AI rivalry, and the tool that queries it.
 
-The public API is re-exported here. Importing kgtool is cheap: heavy libraries (rdflib,
-pyoxigraph, pyvis, networkx, pyshacl) are imported inside the functions that need them.
+The public API is re-exported here. Importing kgtool is cheap: the names below are imported
+on first use (PEP 562), and heavy libraries (rdflib, pyoxigraph, pyvis, networkx, pyshacl) only
+inside the functions that need them — every command's start-up pays for what it uses only.
 """
 
-from kgtool.engines import Engine, OxigraphEngine, QueryKind, QueryResult, RdflibEngine, open_engine
-from kgtool.errors import (
-    DataError,
-    EngineError,
-    EntityNotFoundError,
-    ExitCode,
-    KgtoolError,
-    ParameterError,
-    ProjectError,
-    QueryError,
-    UnsafeQueryError,
-)
-from kgtool.graph import load_rdflib, load_store
-from kgtool.project import Project, find_project
+from __future__ import annotations
 
-__all__ = [
-    "DataError",
-    "Engine",
-    "EngineError",
-    "EntityNotFoundError",
-    "ExitCode",
-    "KgtoolError",
-    "OxigraphEngine",
-    "ParameterError",
-    "Project",
-    "ProjectError",
-    "QueryError",
-    "QueryKind",
-    "QueryResult",
-    "RdflibEngine",
-    "UnsafeQueryError",
-    "find_project",
-    "load_rdflib",
-    "load_store",
-    "open_engine",
-]
+import importlib
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:  # the real imports, for type checkers and editors
+    from kgtool.describe import Description, describe
+    from kgtool.diff import GraphDiff, compare
+    from kgtool.engines import Engine, OxigraphEngine, QueryKind, QueryResult, RdflibEngine, open_engine
+    from kgtool.errors import (
+        DataError,
+        EngineError,
+        EntityNotFoundError,
+        ExitCode,
+        FormatError,
+        KgtoolError,
+        ParameterError,
+        ProjectError,
+        QueryError,
+        UnsafeQueryError,
+    )
+    from kgtool.graph import load_rdflib, load_store
+    from kgtool.output import OutputFormat, format_result
+    from kgtool.project import Project, find_project
+    from kgtool.queries import ParamType, Parameter, SavedQuery, find_saved_query, run_query
+    from kgtool.scaffold import Stub, claim_stub, entity_stub
+    from kgtool.stats import Stats, compute_stats
+    from kgtool.turtle_format import FormatResult, format_paths, format_turtle
+    from kgtool.validation import Finding, Severity, ValidationReport, validate
+    from kgtool.analysis import centrality, communities, neighbors, shortest_paths
+    from kgtool.network import ProjectionOptions, project_graph
+    from kgtool.render import RenderOptions, render_html
+    from kgtool.engines import EngineOptions
+    from kgtool.endpoint import EndpointEngine
+    from kgtool.export import ExportFormat, export_bytes
+    from kgtool.store import StoreEngine, open_store
+
+#: Public name → the module that defines it; add a line here to export a new name.
+_EXPORTS: dict[str, str] = {
+    "DataError": "kgtool.errors",
+    "Description": "kgtool.describe",
+    "Engine": "kgtool.engines",
+    "EngineError": "kgtool.errors",
+    "EntityNotFoundError": "kgtool.errors",
+    "ExitCode": "kgtool.errors",
+    "Finding": "kgtool.validation",
+    "FormatError": "kgtool.errors",
+    "FormatResult": "kgtool.turtle_format",
+    "GraphDiff": "kgtool.diff",
+    "KgtoolError": "kgtool.errors",
+    "OutputFormat": "kgtool.output",
+    "OxigraphEngine": "kgtool.engines",
+    "ParamType": "kgtool.queries",
+    "Parameter": "kgtool.queries",
+    "ParameterError": "kgtool.errors",
+    "Project": "kgtool.project",
+    "ProjectError": "kgtool.errors",
+    "QueryError": "kgtool.errors",
+    "QueryKind": "kgtool.engines",
+    "QueryResult": "kgtool.engines",
+    "RdflibEngine": "kgtool.engines",
+    "SavedQuery": "kgtool.queries",
+    "Severity": "kgtool.validation",
+    "Stats": "kgtool.stats",
+    "Stub": "kgtool.scaffold",
+    "UnsafeQueryError": "kgtool.errors",
+    "ValidationReport": "kgtool.validation",
+    "claim_stub": "kgtool.scaffold",
+    "compare": "kgtool.diff",
+    "compute_stats": "kgtool.stats",
+    "describe": "kgtool.describe",
+    "entity_stub": "kgtool.scaffold",
+    "find_project": "kgtool.project",
+    "find_saved_query": "kgtool.queries",
+    "format_paths": "kgtool.turtle_format",
+    "format_turtle": "kgtool.turtle_format",
+    "load_rdflib": "kgtool.graph",
+    "load_store": "kgtool.graph",
+    "open_engine": "kgtool.engines",
+    "format_result": "kgtool.output",
+    "run_query": "kgtool.queries",
+    "validate": "kgtool.validation",
+    "ProjectionOptions": "kgtool.network",
+    "project_graph": "kgtool.network",
+    "RenderOptions": "kgtool.render",
+    "render_html": "kgtool.render",
+    "centrality": "kgtool.analysis",
+    "communities": "kgtool.analysis",
+    "neighbors": "kgtool.analysis",
+    "shortest_paths": "kgtool.analysis",
+    "EngineOptions": "kgtool.engines",
+    "EndpointEngine": "kgtool.endpoint",
+    "ExportFormat": "kgtool.export",
+    "export_bytes": "kgtool.export",
+    "StoreEngine": "kgtool.store",
+    "open_store": "kgtool.store",
+}
+
+__all__ = list(_EXPORTS)
+
+
+def __getattr__(name: str) -> Any:
+    """Import an exported name on first use (``kgtool.validate``, ``from kgtool import run_query``)."""
+    module = _EXPORTS.get(name)
+    if module is None:
+        raise AttributeError(f"module 'kgtool' has no attribute {name!r}")
+    value = getattr(importlib.import_module(module), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(_EXPORTS))

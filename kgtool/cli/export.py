@@ -1,0 +1,128 @@
+"""``kgtool export`` and ``kgtool store status|rebuild``, and the stderr reporter of store loads.
+
+Thin commands over :mod:`kgtool.export` and :mod:`kgtool.store`, imported inside the commands.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import click
+
+from kgtool.cli.base import StderrObserver, cli, data_options
+from kgtool.errors import ExitCode
+
+if TYPE_CHECKING:
+    from kgtool.engines import EngineOptions
+    from kgtool.project import Project
+
+#: Kept equal to kgtool.export.FORMAT_NAMES (a test checks), so --help need not import it.
+EXPORT_FORMATS = ("ttl", "nt", "nq", "jsonld", "graphml")
+
+
+@cli.command("export")
+@click.option(
+    "--format",
+    "export_format",
+    type=click.Choice(EXPORT_FORMATS),
+    required=True,
+    help="ttl, nt, jsonld: every statement once; nq: with each file's named graph; "
+    "graphml: the entity network (claims folded onto nodes and edges).",
+)
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Write to this file (atomically: a temporary file, then a rename). Default: stdout.",
+)
+@data_options
+def export_command(export_format: str, output: Path | None, project: "Project", engine_options: "EngineOptions") -> None:
+    """Export the knowledge graph for bulk-loading into another store or graph tool.
+
+    Blank nodes are canonicalised and statements sorted: the same data gives the same bytes.
+
+    \b
+    Examples:
+      kgtool export --format ttl -o kg.ttl
+      kgtool export --format nq | gzip > kg.nq.gz
+      kgtool export --format graphml -o kg.graphml
+      kgtool export --format nt --endpoint http://localhost:7878/query
+    """
+    from kgtool.engines import open_engine
+    from kgtool.export import export_bytes, write_atomic
+
+    content = export_bytes(open_engine(project, engine_options), export_format)
+    if output is None:
+        sys.stdout.buffer.write(content)
+        sys.stdout.buffer.flush()
+    else:
+        write_atomic(output, content)
+
+
+@cli.group("store")
+def store_group() -> None:
+    """Inspect or rebuild a persistent store (the folder given with --store).
+
+    \b
+    Examples:
+      kgtool query deepseek-vs-openai-costs --store .kgtool-store
+      kgtool store status --store .kgtool-store
+      kgtool store rebuild --store .kgtool-store
+    """
+
+
+def _store_option(function: Any) -> Any:
+    return click.option(
+        "--store",
+        required=True,
+        type=click.Path(file_okay=False, path_type=Path),
+        help="The store folder.",
+    )(function)
+
+
+def _project_options(function: Any) -> Any:
+    function = click.option(
+        "--data",
+        "data",
+        multiple=True,
+        type=click.Path(path_type=Path),
+        help="Extra RDF file or folder the store holds (repeatable), as given to other commands.",
+    )(function)
+    return click.option(
+        "--root",
+        type=click.Path(file_okay=False, path_type=Path),
+        help="Knowledge-graph folder. Default: found from the current directory upward, else the bundled graph.",
+    )(function)
+
+
+@store_group.command("status")
+@_store_option
+@_project_options
+def store_status(store: Path, root: Path | None, data: tuple[Path, ...]) -> None:
+    """Say whether the store is up to date with the data files, without changing it.
+
+    Exits 0 when it is up to date, 1 when the next run would load or rebuild something.
+    """
+    from kgtool.project import find_project
+    from kgtool.store import status_lines
+
+    project = find_project(root=root, data=data)
+    lines, up_to_date = status_lines(store, project.data_files)
+    for line in lines:
+        click.echo(line)
+    if not up_to_date:
+        click.get_current_context().exit(int(ExitCode.FINDINGS))
+
+
+@store_group.command("rebuild")
+@_store_option
+@_project_options
+def store_rebuild(store: Path, root: Path | None, data: tuple[Path, ...]) -> None:
+    """Rebuild the store from scratch from the data files."""
+    from kgtool.project import find_project
+    from kgtool.store import open_store
+
+    project = find_project(root=root, data=data)
+    open_store(store, project.data_files, StderrObserver(), rebuild=True)

@@ -1,0 +1,219 @@
+"""Exporting the knowledge graph for bulk-loading elsewhere: Turtle, N-Triples, N-Quads,
+JSON-LD and GraphML.
+
+The RDF formats carry every statement the engine holds. Turtle, N-Triples and JSON-LD hold the
+union of all files (each statement once); N-Quads keeps each file's named graph (its ``file:``
+IRI, see :func:`kgtool.graph.graph_name`). Blank nodes are canonicalised (RDFC-1.0) and
+statements sorted, so exporting the same data twice gives the same bytes. GraphML holds the
+entity network of :func:`kgtool.network.project_graph` (claims folded onto nodes and edges), for
+graph tools such as Gephi, yEd or networkx; list and record attributes become JSON strings.
+
+Files are written atomically: a temporary file next to the target, then :func:`os.replace`.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from enum import Enum
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from kgtool.errors import FormatError, OutputError
+from kgtool.namespaces import PREFIXES
+
+if TYPE_CHECKING:
+    import networkx
+    import pyoxigraph
+
+    from kgtool.engines import Engine
+
+
+class ExportFormat(str, Enum):
+    """The formats of ``kgtool export --format``."""
+
+    TTL = "ttl"
+    NT = "nt"
+    NQ = "nq"
+    JSONLD = "jsonld"
+    GRAPHML = "graphml"
+
+
+#: Every format name, for ``--format`` (kept equal to :class:`ExportFormat`; a test checks).
+FORMAT_NAMES = tuple(f.value for f in ExportFormat)
+
+_ALL_TRIPLES = "CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }"
+
+
+def engine_quads(engine: "Engine") -> list["pyoxigraph.Quad"]:
+    """Every statement the engine holds, with its named graph where the engine keeps one.
+
+    Oxigraph (in memory or on disk) and rdflib give their quads; a remote endpoint gives the
+    triples of its default graph (a CONSTRUCT), in the default graph.
+
+    :raises EngineError: when the engine cannot be read.
+    """
+    import pyoxigraph
+
+    from kgtool.engines import OxigraphEngine, RdflibEngine, to_oxigraph
+
+    if isinstance(engine, OxigraphEngine):
+        return list(engine.store.quads_for_pattern(None, None, None, None))
+    if isinstance(engine, RdflibEngine):
+        quads = []
+        for s, p, o, graph in engine.dataset.quads((None, None, None, None)):
+            name = getattr(graph, "identifier", graph)
+            graph_term = pyoxigraph.NamedNode(str(name)) if name is not None else pyoxigraph.DefaultGraph()
+            quads.append(pyoxigraph.Quad(to_oxigraph(s), to_oxigraph(p), to_oxigraph(o), graph_term))
+        return quads
+    result = engine.query(_ALL_TRIPLES)
+    return [pyoxigraph.Quad(t.subject, t.predicate, t.object) for t in result.triples]
+
+
+def _canonical(quads: list["pyoxigraph.Quad"], keep_graphs: bool) -> list["pyoxigraph.Quad"]:
+    """Quads with canonical blank-node labels, without duplicates, sorted."""
+    import pyoxigraph
+
+    if not keep_graphs:
+        quads = [pyoxigraph.Quad(q.subject, q.predicate, q.object) for q in quads]
+    dataset = pyoxigraph.Dataset(quads)
+    dataset.canonicalize(pyoxigraph.CanonicalizationAlgorithm.RDFC_1_0)
+    return sorted(dataset, key=lambda q: (str(q.graph_name), str(q.subject), str(q.predicate), str(q.object)))
+
+
+def _used_prefixes(quads: list["pyoxigraph.Quad"]) -> dict[str, str]:
+    """The known prefixes whose namespace some IRI in ``quads`` starts with, in PREFIXES order."""
+    import pyoxigraph
+
+    iris = set()
+    for quad in quads:
+        for term in (quad.subject, quad.predicate, quad.object):
+            if isinstance(term, pyoxigraph.NamedNode):
+                iris.add(term.value)
+            elif isinstance(term, pyoxigraph.Literal):
+                iris.add(term.datatype.value)
+    return {prefix: ns for prefix, ns in PREFIXES.items() if any(iri.startswith(ns) for iri in iris)}
+
+
+def _turtle(quads: list["pyoxigraph.Quad"]) -> bytes:
+    import pyoxigraph
+
+    prefixes = _used_prefixes(quads)
+    body = pyoxigraph.serialize([q.triple for q in quads], format=pyoxigraph.RdfFormat.TURTLE, prefixes=prefixes)
+    # pyoxigraph writes the @prefix lines in no fixed order: write them ourselves, in PREFIXES order.
+    lines = body.decode("utf-8").split("\n")
+    statements = "\n".join(line for line in lines if not line.startswith("@prefix "))
+    header = "".join(f"@prefix {prefix}: <{ns}> .\n" for prefix, ns in prefixes.items())
+    return (header + "\n" + statements.lstrip("\n")).encode("utf-8")
+
+
+def _graphml_value(value: Any) -> Any:
+    """A GraphML-compatible attribute value: scalars stay, lists and records become JSON text."""
+    if isinstance(value, (str, int, float, bool)):
+        return value
+    if value is None:
+        return ""
+    return json.dumps(_jsonable(value), ensure_ascii=False, sort_keys=False)
+
+
+def _jsonable(value: Any) -> Any:
+    if hasattr(value, "as_dict"):
+        return value.as_dict()
+    if isinstance(value, dict):
+        return {str(k): _jsonable(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple, set, frozenset)):
+        items = [_jsonable(v) for v in value]
+        return sorted(items, key=str) if isinstance(value, (set, frozenset)) else items
+    return value if isinstance(value, (str, int, float, bool)) or value is None else str(value)
+
+
+def graphml_network(engine: "Engine") -> "networkx.MultiDiGraph":
+    """The entity network (see :mod:`kgtool.network`) with GraphML-compatible attributes."""
+    import networkx
+
+    from kgtool.network import project_graph
+
+    projected = project_graph(engine)
+    network = networkx.MultiDiGraph()
+    for node, attributes in projected.nodes(data=True):
+        network.add_node(node, **{k: _graphml_value(v) for k, v in sorted(attributes.items())})
+    for source, target, key, attributes in projected.edges(keys=True, data=True):
+        network.add_edge(source, target, key=key, **{k: _graphml_value(v) for k, v in sorted(attributes.items())})
+    return network
+
+
+def export_bytes(engine: "Engine", export_format: ExportFormat | str) -> bytes:
+    """The engine's data serialised in ``export_format``.
+
+    :raises FormatError: for an unknown format. :raises KgtoolError: when the engine fails.
+
+    >>> import pyoxigraph
+    >>> from kgtool.engines import OxigraphEngine
+    >>> store = pyoxigraph.Store()
+    >>> store.load(b'<urn:a> <urn:p> [ <urn:q> "x" ] .', format=pyoxigraph.RdfFormat.TURTLE)
+    >>> print(export_bytes(OxigraphEngine(store), "nt").decode(), end="")
+    <urn:a> <urn:p> _:c14n0 .
+    _:c14n0 <urn:q> "x" .
+    """
+    import pyoxigraph
+
+    try:
+        chosen = ExportFormat(export_format)
+    except ValueError:
+        raise FormatError(
+            f"unknown export format {export_format!r}", hint="choose one of: " + ", ".join(FORMAT_NAMES)
+        ) from None
+    if chosen is ExportFormat.GRAPHML:
+        import io
+
+        import networkx
+
+        buffer = io.BytesIO()
+        networkx.write_graphml(graphml_network(engine), buffer, encoding="utf-8", prettyprint=True)
+        return buffer.getvalue()
+    quads = _canonical(engine_quads(engine), keep_graphs=chosen is ExportFormat.NQ)
+    if chosen is ExportFormat.TTL:
+        return _turtle(quads)
+    if chosen is ExportFormat.NQ:
+        return pyoxigraph.serialize(quads, format=pyoxigraph.RdfFormat.N_QUADS)
+    if chosen is ExportFormat.NT:
+        return pyoxigraph.serialize([q.triple for q in quads], format=pyoxigraph.RdfFormat.N_TRIPLES)
+    content = pyoxigraph.serialize([q.triple for q in quads], format=pyoxigraph.RdfFormat.JSON_LD)
+    return content if content.endswith(b"\n") else content + b"\n"
+
+
+def write_atomic(path: Path, content: bytes) -> None:
+    """Write ``content`` to ``path`` atomically: a temporary file in the same folder, then a rename.
+
+    A reader sees the old file or the new one, never half of it; on failure the target is untouched.
+
+    :raises OutputError: when the folder does not exist or cannot be written.
+    """
+    path = Path(path)
+    folder = path.parent if str(path.parent) else Path(".")
+    try:
+        handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
+    except OSError as error:
+        raise OutputError(
+            f"cannot write {path}: {error.strerror}", hint="check that the folder exists and is writable"
+        ) from None
+    try:
+        with os.fdopen(handle, "wb") as stream:
+            stream.write(content)
+            stream.flush()
+            os.fsync(stream.fileno())
+        os.chmod(temporary, 0o644 & ~_umask())
+        os.replace(temporary, path)
+    except OSError as error:
+        Path(temporary).unlink(missing_ok=True)
+        raise OutputError(f"cannot write {path}: {error.strerror}", hint="check the path and free disk space") from None
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
