@@ -24,6 +24,18 @@ PREFIXES: dict[str, str] = {
     "sh": "http://www.w3.org/ns/shacl#",
 }
 
+RDF = PREFIXES["rdf"]
+RDFS = PREFIXES["rdfs"]
+OWL = PREFIXES["owl"]
+XSD = PREFIXES["xsd"]
+SKOS = PREFIXES["skos"]
+PROV = PREFIXES["prov"]
+DCTERMS = PREFIXES["dcterms"]
+SCHEMA = PREFIXES["schema"]
+ORG = PREFIXES["org"]
+OA = PREFIXES["oa"]
+SH = PREFIXES["sh"]
+
 RDF_TYPE = PREFIXES["rdf"] + "type"
 RDFS_LABEL = PREFIXES["rdfs"] + "label"
 SKOS_PREF_LABEL = PREFIXES["skos"] + "prefLabel"

@@ -36,7 +36,23 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from kgtool.errors import EntityNotFoundError, QueryError
-from kgtool.namespaces import KGO, KGSH, PREFIXES, RDF_TYPE, RDFS_LABEL, SKOS_ALT_LABEL, SKOS_PREF_LABEL, shorten
+from kgtool.namespaces import (
+    KGO,
+    KGSH,
+    OA,
+    OWL,
+    PREFIXES,
+    PROV,
+    RDF,
+    RDFS,
+    RDFS_LABEL,
+    RDF_TYPE,
+    SH,
+    SKOS,
+    SKOS_ALT_LABEL,
+    SKOS_PREF_LABEL,
+    shorten,
+)
 
 if TYPE_CHECKING:
     import networkx
@@ -44,13 +60,6 @@ if TYPE_CHECKING:
 
     from kgtool.engines import Engine, QueryResult, Term
 
-RDF = PREFIXES["rdf"]
-RDFS = PREFIXES["rdfs"]
-OWL = PREFIXES["owl"]
-SKOS = PREFIXES["skos"]
-PROV = PREFIXES["prov"]
-OA = PREFIXES["oa"]
-SH = PREFIXES["sh"]
 
 RDFS_SUBCLASS_OF = RDFS + "subClassOf"
 RDFS_SUBPROPERTY_OF = RDFS + "subPropertyOf"

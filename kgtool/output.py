@@ -30,12 +30,11 @@ from typing import TYPE_CHECKING
 
 from kgtool.engines import QueryKind, QueryResult
 from kgtool.errors import FormatError
-from kgtool.namespaces import PREFIXES, RDF_TYPE, shorten
+from kgtool.namespaces import PREFIXES, RDF_TYPE, XSD, shorten
 
 if TYPE_CHECKING:
     from kgtool.engines import Engine, Term
 
-XSD = PREFIXES["xsd"]
 XSD_STRING = XSD + "string"
 RDF_LANG_STRING = PREFIXES["rdf"] + "langString"
 SPARQL_RESULTS_NS = "http://www.w3.org/2005/sparql-results#"
@@ -485,6 +484,6 @@ __all__ = [
     "fetch_labels",
     "iris_to_label",
     "json_term",
-    "render",
+    "format_result",
     "result_json",
 ]

@@ -39,14 +39,13 @@ from typing import TYPE_CHECKING, Any
 
 from kgtool.engines import QueryKind, QueryResult
 from kgtool.errors import EntityNotFoundError, KgtoolError, ParameterError, QueryError
-from kgtool.namespaces import PREFIXES, expand_curie, shorten
+from kgtool.namespaces import PREFIXES, XSD, expand_curie, shorten
 from kgtool.sparql import check_read_only, query_form, tokenize
 
 if TYPE_CHECKING:
     from kgtool.engines import Engine, Term
     from kgtool.project import Project
 
-XSD = PREFIXES["xsd"]
 
 
 class ParamType(str, Enum):
@@ -437,7 +436,7 @@ def _named_entries(value: Any, node: Any, located: _Located, key: str) -> list[t
                     hint=f"write '#+   - {item}: [value1, value2]'",
                 )
             else:
-                raise located.error(f"{key}: each entry must be 'name: value'", item_node, hint=f"write '#+   - name: value'")
+                raise located.error(f"{key}: each entry must be 'name: value'", item_node, hint="write '#+   - name: value'")
         return entries
     raise located.error(f"'{key}' must be a list of 'name: value' entries", node, hint=f"write '#+ {key}:' then '#+   - name: value'")
 

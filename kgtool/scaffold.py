@@ -29,7 +29,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from kgtool.errors import DataError, EntityNotFoundError, KgtoolError, ProjectError
-from kgtool.namespaces import KGO, KGR, PREFIXES
+from kgtool.namespaces import KGO, KGR, OA, OWL, PREFIXES, PROV, RDF, RDFS, SCHEMA, SH, XSD
 
 if TYPE_CHECKING:
     import pyoxigraph
@@ -39,14 +39,6 @@ if TYPE_CHECKING:
 
 F = TypeVar("F", bound=Callable[..., Any])
 
-SH = PREFIXES["sh"]
-RDF = PREFIXES["rdf"]
-RDFS = PREFIXES["rdfs"]
-XSD = PREFIXES["xsd"]
-OWL = PREFIXES["owl"]
-PROV = PREFIXES["prov"]
-OA = PREFIXES["oa"]
-SCHEMA = PREFIXES["schema"]
 
 RDFS_LABEL = RDFS + "label"
 RDF_LANG_STRING = RDF + "langString"

@@ -19,7 +19,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from kgtool.namespaces import KGO, PREFIXES, shorten
+from kgtool.namespaces import PREFIXES, shorten
 
 if TYPE_CHECKING:
     from kgtool.engines import Engine
@@ -134,6 +134,7 @@ def compute_stats(engine: "Engine", files: Sequence[str] = (), lang: str = "en")
 
     >>> import pyoxigraph
     >>> from kgtool.engines import OxigraphEngine
+    >>> from kgtool.namespaces import KGO
     >>> store = pyoxigraph.Store()
     >>> store.add(pyoxigraph.Quad(pyoxigraph.NamedNode(KGO + "a"), pyoxigraph.NamedNode(KGO + "p"), pyoxigraph.Literal("x")))
     >>> compute_stats(OxigraphEngine(store)).triples

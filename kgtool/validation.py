@@ -48,7 +48,7 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import urljoin
 
 from kgtool.errors import DataError, ExitCode
-from kgtool.namespaces import KGO, KGR, PREFIXES, RDF_TYPE, RDFS_LABEL, shorten
+from kgtool.namespaces import KGO, KGR, OA, PREFIXES, RDFS_LABEL, RDF_TYPE, SH, shorten
 from kgtool.project import rdf_files
 
 if TYPE_CHECKING:
@@ -60,8 +60,6 @@ if TYPE_CHECKING:
     from kgtool.engines import Engine
     from kgtool.project import Project
 
-SH = PREFIXES["sh"]
-OA = PREFIXES["oa"]
 XSD_STRING = PREFIXES["xsd"] + "string"
 LANGUAGES = {"en": "English", "ja": "Japanese"}
 

@@ -169,7 +169,7 @@ def test_service_and_from_make_no_connection(project: Path, listener: socket.soc
         f"SELECT * FROM <{url}> WHERE {{ ?s ?p ?o }}": "query:1:10: FROM / FROM NAMED would read other documents",
         f"SELECT * FROM NAMED <{url}> WHERE {{ GRAPH ?g {{ ?s ?p ?o }} }}": "query:1:10: FROM / FROM NAMED would read other documents",
         f"ASK FROM <{url}> {{ ?s ?p ?o }}": "query:1:5: FROM / FROM NAMED would read other documents",
-        f"CONSTRUCT {{ ?s ?p ?o }} FROM <file:///etc/hostname> WHERE {{ ?s ?p ?o }}": "query:1:24: FROM / FROM NAMED would read other documents",
+        "CONSTRUCT { ?s ?p ?o } FROM <file:///etc/hostname> WHERE { ?s ?p ?o }": "query:1:24: FROM / FROM NAMED would read other documents",
         f"LOAD <{url}>": "query:1:1: LOAD would read a document",
     }
     for sparql, message in cases.items():
