@@ -95,18 +95,22 @@ class StderrObserver:
             self._shown = 0
 
 
+#: ``--root``: for commands that need the project folder but load no data.
+root_option = click.option(
+    "--root",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Knowledge-graph folder (with ontology/, graph/, queries/). Default: found from the "
+    "current directory upward, else the bundled graph.",
+)
+
+
 def data_options(function: F) -> F:
     """Add the data and engine options; the command receives ``project`` and ``engine_options``.
 
     Open the engine with ``kgtool.engines.open_engine(project, engine_options)``.
     """
 
-    @click.option(
-        "--root",
-        type=click.Path(file_okay=False, path_type=Path),
-        help="Knowledge-graph folder (with ontology/, graph/, queries/). Default: found from the "
-        "current directory upward, else the bundled graph.",
-    )
+    @root_option
     @click.option(
         "--data",
         "data",

@@ -11,18 +11,11 @@ from typing import TYPE_CHECKING
 
 import click
 
-from kgtool.cli.base import cli
+from kgtool.cli.base import cli, root_option
 from kgtool.errors import ExitCode
 
 if TYPE_CHECKING:
     from kgtool.project import Project
-
-ROOT = click.option(
-    "--root",
-    type=click.Path(file_okay=False, path_type=Path),
-    help="Knowledge-graph folder (with ontology/, graph/, queries/). Default: found from the "
-    "current directory upward, else the bundled graph.",
-)
 
 
 def _shown(path: Path) -> Path:
@@ -55,7 +48,7 @@ def _plural(count: int, word: str) -> str:
 @click.option("--iri", help="The new IRI (CURIE or full IRI) instead of the one made from LABEL.")
 @click.option("--source", help="Claims: the document the passage quotes (IRI, CURIE or label).")
 @click.option("--list", "list_classes", is_flag=True, help="List the classes and claim kinds, then exit.")
-@ROOT
+@root_option
 @click.option(
     "--data",
     "data",
@@ -144,7 +137,7 @@ def _class_list(project: "Project") -> str:
 @cli.command("fmt")
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
 @click.option("--check", is_flag=True, help="Write nothing; exit 1 naming each file that would change.")
-@ROOT
+@root_option
 def fmt_command(paths: tuple[Path, ...], check: bool, root: Path | None) -> None:
     """Format Turtle files: deterministic, diff-friendly, comments kept.
 
@@ -190,7 +183,7 @@ def fmt_command(paths: tuple[Path, ...], check: bool, root: Path | None) -> None
     show_default=True,
     help="Output format.",
 )
-@ROOT
+@root_option
 def diff_command(old: str, new: str, output_format: str, root: Path | None) -> None:
     """Show statements added and removed between two versions of the graph.
 

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from kgtool.cli.base import StderrObserver, cli, data_options
+from kgtool.cli.base import StderrObserver, cli, data_options, root_option
 from kgtool.errors import ExitCode
 
 if TYPE_CHECKING:
@@ -90,11 +90,7 @@ def _project_options(function: Any) -> Any:
         type=click.Path(path_type=Path),
         help="Extra RDF file or folder the store holds (repeatable), as given to other commands.",
     )(function)
-    return click.option(
-        "--root",
-        type=click.Path(file_okay=False, path_type=Path),
-        help="Knowledge-graph folder. Default: found from the current directory upward, else the bundled graph.",
-    )(function)
+    return root_option(function)
 
 
 @store_group.command("status")

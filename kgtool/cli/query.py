@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
-from kgtool.cli.base import cli, data_options
+from kgtool.cli.base import cli, data_options, root_option
 
 if TYPE_CHECKING:
     from kgtool.engines import EngineOptions
@@ -91,12 +91,7 @@ def _run(
     show_default=True,
     help="table: a listing for reading; json: a list of {name, summary, description, parameters}.",
 )
-@click.option(
-    "--root",
-    type=click.Path(file_okay=False, path_type=Path),
-    help="Knowledge-graph folder (with ontology/, graph/, queries/). Default: found from the "
-    "current directory upward, else the bundled graph.",
-)
+@root_option
 def queries_command(output_format: str, root: Path | None) -> None:
     """List the saved queries: name, summary, description and parameters.
 
