@@ -27,6 +27,21 @@ PROJECT_PARTS = ("ontology", "graph", "queries")
 SHAPES_FILE_NAME = "shapes.ttl"
 
 
+def display_path(path: Path, base: Path | None = None) -> str:
+    """``path`` as shown to users: relative to ``base`` (default: the current directory) when it
+    lies below it, else as given.
+
+    >>> display_path(Path("/data/graph/a.ttl"), Path("/data"))
+    'graph/a.ttl'
+    >>> display_path(Path("/elsewhere/a.ttl"), Path("/data"))
+    '/elsewhere/a.ttl'
+    """
+    try:
+        return Path(path).resolve().relative_to((base or Path.cwd()).resolve()).as_posix()
+    except ValueError:
+        return str(path)
+
+
 def is_project_dir(path: Path) -> bool:
     """True when ``path`` holds the three project folders."""
     return all((path / part).is_dir() for part in PROJECT_PARTS)

@@ -39,6 +39,7 @@ from typing import TYPE_CHECKING, Any
 
 from kgtool.engines import QueryKind, QueryResult
 from kgtool.errors import EntityNotFoundError, KgtoolError, ParameterError, QueryError
+from kgtool.project import display_path
 from kgtool.namespaces import PREFIXES, XSD, expand_curie, shorten
 from kgtool.sparql import check_read_only, query_form, tokenize
 
@@ -512,13 +513,6 @@ def _check_static(param: Parameter, located: _Located, node: Any) -> None:
 
 # --- finding saved queries -------------------------------------------------------------------------
 
-
-def display_path(path: Path) -> str:
-    """``path`` relative to the current directory when it lies below it, else absolute."""
-    try:
-        return str(path.resolve().relative_to(Path.cwd().resolve()))
-    except ValueError:
-        return str(path)
 
 
 def load_saved_query(path: Path) -> SavedQuery:

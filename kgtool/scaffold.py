@@ -29,6 +29,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from kgtool.errors import DataError, EntityNotFoundError, KgtoolError, ProjectError
+from kgtool.project import display_path
 from kgtool.namespaces import KGO, KGR, OA, OWL, PREFIXES, PROV, RDF, RDFS, SCHEMA, SH, XSD
 
 if TYPE_CHECKING:
@@ -444,12 +445,6 @@ def _load_data(project: "Project", target: Path | None) -> _Data:
     return _Data(store, {graph_name(f): f for f in files})
 
 
-def _shown(path: Path) -> str:
-    try:
-        return str(Path(path).resolve().relative_to(Path.cwd().resolve()))
-    except ValueError:
-        return str(path)
-
 
 def _refuse_existing(data: _Data, iris: Iterable[str]) -> None:
     from kgtool.namespaces import shorten
@@ -460,7 +455,7 @@ def _refuse_existing(data: _Data, iris: Iterable[str]) -> None:
             path, line = where
             raise DataError(
                 f"{shorten(iri)} already exists",
-                path=_shown(path),
+                path=display_path(path),
                 line=line,
                 hint="choose another LABEL, or give the IRI with --iri",
             )

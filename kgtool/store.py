@@ -37,6 +37,7 @@ from typing import IO, TYPE_CHECKING, Protocol
 
 from kgtool.engines import OxigraphEngine
 from kgtool.errors import DataError, EngineError
+from kgtool.project import display_path
 from kgtool.graph import graph_name
 
 if TYPE_CHECKING:
@@ -246,16 +247,16 @@ def plan_sync(directory: Path, files: Iterable[Path]) -> SyncPlan:
 
 def _check_directory(directory: Path) -> None:
     if directory.exists() and not directory.is_dir():
-        raise EngineError(f"--store {_shown(directory)} is a file, not a folder", hint="give --store a new or empty folder")
+        raise EngineError(f"--store {display_path(directory)} is a file, not a folder", hint="give --store a new or empty folder")
     try:
         directory.mkdir(parents=True, exist_ok=True)
         foreign = sorted(p.name for p in directory.iterdir() if p.name not in _OWN_NAMES)
     except OSError as error:
-        raise EngineError(f"cannot use the store folder {_shown(directory)}: {error.strerror}") from None
+        raise EngineError(f"cannot use the store folder {display_path(directory)}: {error.strerror}") from None
     if foreign:
         listed = ", ".join(foreign[:3]) + (", …" if len(foreign) > 3 else "")
         raise EngineError(
-            f"{_shown(directory)} is not a kgtool store: it holds other files ({listed})",
+            f"{display_path(directory)} is not a kgtool store: it holds other files ({listed})",
             hint="give --store a new or empty folder; kgtool never deletes files it did not write",
         )
 
@@ -272,12 +273,12 @@ def _lock(directory: Path, exclusive: bool, observer: StoreObserver, stream: IO[
             return stream
         except BlockingIOError:
             if not told:
-                observer.notice(f"store {_shown(directory)}: waiting for another kgtool process to finish with it")
+                observer.notice(f"store {display_path(directory)}: waiting for another kgtool process to finish with it")
                 told = True
             if time.monotonic() > deadline:
                 stream.close()
                 raise EngineError(
-                    f"the store {_shown(directory)} is busy: another kgtool process has held it for {LOCK_WAIT_SECONDS:.0f} s",
+                    f"the store {display_path(directory)} is busy: another kgtool process has held it for {LOCK_WAIT_SECONDS:.0f} s",
                     hint="wait for that process to finish, or use another --store folder",
                 ) from None
             time.sleep(0.05)
@@ -325,15 +326,15 @@ def _load_file(store: "pyoxigraph.Store", path: Path, graph: str, advance: Calla
 def _announce(plan: SyncPlan, observer: StoreObserver) -> None:
     directory = plan.directory
     if plan.rebuild == NEW:
-        observer.notice(f"store {_shown(directory)}: loading {len(plan.load)} file(s) into a new store")
+        observer.notice(f"store {display_path(directory)}: loading {len(plan.load)} file(s) into a new store")
     elif plan.rebuild is not None:
-        observer.notice(f"store {_shown(directory)}: {plan.rebuild}; rebuilding it from {len(plan.load)} file(s)")
+        observer.notice(f"store {display_path(directory)}: {plan.rebuild}; rebuilding it from {len(plan.load)} file(s)")
     else:
         changed = set(plan.drop)
         dropped = len(changed - {graph_name(p) for p in plan.load})
         loads = [f"{p.name} ({'changed' if graph_name(p) in changed else 'new'})" for p in plan.load]
         parts = [f"loading {', '.join(loads)}" if loads else "", f"dropping {dropped} removed file(s)" if dropped else ""]
-        observer.notice(f"store {_shown(directory)}: " + "; ".join(p for p in parts if p))
+        observer.notice(f"store {display_path(directory)}: " + "; ".join(p for p in parts if p))
 
 
 def _apply(plan: SyncPlan, observer: StoreObserver) -> None:
@@ -359,7 +360,7 @@ def _apply(plan: SyncPlan, observer: StoreObserver) -> None:
         store = pyoxigraph.Store(str(data))
     except OSError as error:
         raise EngineError(
-            f"cannot open the store {_shown(directory)}: {error}",
+            f"cannot open the store {display_path(directory)}: {error}",
             hint="another program may be using it; close it, or delete the folder to rebuild",
         ) from None
     total = sum(p.stat().st_size for p in plan.load)
@@ -460,16 +461,10 @@ def _open_locked(directory: Path, files: list[Path], observer: StoreObserver, re
         store = pyoxigraph.Store.read_only(str(directory / DATA_NAME))
     except OSError as error:
         raise EngineError(
-            f"cannot open the store {_shown(directory)}: {error}", hint="delete the folder to rebuild it"
+            f"cannot open the store {display_path(directory)}: {error}", hint="delete the folder to rebuild it"
         ) from None
     return StoreEngine(store, directory=directory, lock=lock)
 
-
-def _shown(path: Path) -> str:
-    try:
-        return str(path.relative_to(Path.cwd()))
-    except ValueError:
-        return str(path)
 
 
 def status_lines(directory: Path, files: Iterable[Path]) -> tuple[list[str], bool]:
@@ -480,9 +475,9 @@ def status_lines(directory: Path, files: Iterable[Path]) -> tuple[list[str], boo
     """
     directory = Path(directory).absolute()
     if not (directory / MANIFEST_NAME).exists() and not (directory / DATA_NAME).exists():
-        return [f"store {_shown(directory)}: no store yet; the next run with --store builds it"], False
+        return [f"store {display_path(directory)}: no store yet; the next run with --store builds it"], False
     plan = plan_sync(directory, files)
-    lines = [f"store {_shown(directory)}"]
+    lines = [f"store {display_path(directory)}"]
     if plan.manifest is not None:
         m = plan.manifest
         built = f"built by kgtool {m.kgtool}, pyoxigraph {m.pyoxigraph}, store format {m.format}"
@@ -492,8 +487,8 @@ def status_lines(directory: Path, files: Iterable[Path]) -> tuple[list[str], boo
         return lines, False
     dropped = sorted(set(plan.drop) - {graph_name(p) for p in plan.load})
     reloaded = {graph_name(p) for p in plan.load} & set(plan.drop)
-    lines.extend(f"changed: {_shown(p)}" for p in plan.load if graph_name(p) in reloaded)
-    lines.extend(f"added: {_shown(p)}" for p in plan.load if graph_name(p) not in reloaded)
+    lines.extend(f"changed: {display_path(p)}" for p in plan.load if graph_name(p) in reloaded)
+    lines.extend(f"added: {display_path(p)}" for p in plan.load if graph_name(p) not in reloaded)
     lines.extend(f"removed: {graph}" for graph in dropped)
     if plan.up_to_date:
         lines.append(f"up to date ({len(plan.unchanged)} file(s))")

@@ -49,7 +49,7 @@ from urllib.parse import urljoin
 
 from kgtool.errors import DataError, ExitCode
 from kgtool.namespaces import KGO, KGR, OA, PREFIXES, RDFS_LABEL, RDF_TYPE, SH, shorten
-from kgtool.project import rdf_files
+from kgtool.project import display_path, rdf_files
 
 if TYPE_CHECKING:
     import contextlib
@@ -341,12 +341,6 @@ class _Loaded:
         return self.sources[graph]
 
 
-def _display(path: Path, root: Path) -> str:
-    try:
-        return path.resolve().relative_to(root.resolve()).as_posix()
-    except ValueError:
-        return str(path)
-
 
 def _files(project: "Project") -> tuple[list[Path], list[Path], Path | None, list[Path]]:
     """Ontology files, graph + ``--data`` files, the shapes file (if any), all of them in order."""
@@ -376,7 +370,7 @@ def _load(project: "Project") -> tuple[_Loaded | None, list[Finding], list[str]]
 
     ontology, data, shapes_file, everything = _files(project)
     paths = {graph_name(p): p for p in everything}
-    displays = {name: _display(path, project.root) for name, path in paths.items()}
+    displays = {name: display_path(path, project.root) for name, path in paths.items()}
     findings = []
     store = pyoxigraph.Store()
     shapes = pyoxigraph.Store() if shapes_file else None
@@ -735,7 +729,7 @@ def _check_quotes(loaded: _Loaded, engine: "Engine", locator: _Locator) -> list[
                         Severity.ERROR,
                         Check.QUOTE,
                         f"{shorten(document.value)} kgo:localText: {local_text.value} {reason} "
-                        f"(looked for {_display(path, loaded.project.root)})",
+                        f"(looked for {display_path(path, loaded.project.root)})",
                         focus=shorten(document.value),
                         path="kgo:localText",
                         hint="give a path relative to graph/ of the document's UTF-8 text",

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import json
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 import click
 
 from kgtool.cli.base import cli, data_options
+from kgtool.project import display_path
 
 if TYPE_CHECKING:
     from kgtool.engines import EngineOptions
@@ -34,12 +34,6 @@ LANG = click.option(
 def _json(data: object) -> None:
     click.echo(json.dumps(data, ensure_ascii=False, indent=2))
 
-
-def _display(path: Path, root: Path) -> str:
-    try:
-        return path.resolve().relative_to(root).as_posix()
-    except ValueError:
-        return str(path)
 
 
 @cli.command(
@@ -134,7 +128,7 @@ def stats(project: "Project", engine_options: "EngineOptions", output_format: st
     from kgtool.stats import compute_stats, format_stats
 
     # With --endpoint nothing is loaded locally: the endpoint's store is counted.
-    files = [] if engine_options.endpoint else [_display(path, project.root) for path in project.data_files]
+    files = [] if engine_options.endpoint else [display_path(path, project.root) for path in project.data_files]
     result = compute_stats(open_engine(project, engine_options), files, lang)
     if output_format == "json":
         _json(result.to_dict())
