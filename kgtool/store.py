@@ -426,8 +426,6 @@ def open_store(
     >>> engine.query("SELECT ?o WHERE { ?s ?p ?o }").rows[0][0].value
     '1'
     """
-    import pyoxigraph
-
     observer = observer or _Silent()
     directory = Path(directory).absolute()
     files = [Path(f) for f in files]
