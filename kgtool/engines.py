@@ -148,8 +148,16 @@ def to_oxigraph(term: "rdflib.term.Node | None") -> "Term | None":
     raise EngineError(f"unsupported RDF term in a result: {term!r}")
 
 
+_XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
+
+
 def to_rdflib(term: "Term") -> "rdflib.term.Node":
-    """Convert a pyoxigraph term to rdflib (for binding parameters on the rdflib engine)."""
+    """Convert a pyoxigraph term to rdflib.
+
+    An ``xsd:string`` literal becomes a plain rdflib literal: RDF 1.1 says they are the same
+    term, but rdflib compares ``Literal("x")`` and ``Literal("x", datatype=XSD.string)`` as
+    different, so a bound string parameter would match nothing read from Turtle.
+    """
     import pyoxigraph
     import rdflib
 
@@ -159,6 +167,8 @@ def to_rdflib(term: "Term") -> "rdflib.term.Node":
         return rdflib.BNode(term.value)
     if term.language:
         return rdflib.Literal(term.value, lang=term.language)
+    if term.datatype.value == _XSD_STRING:
+        return rdflib.Literal(term.value)
     return rdflib.Literal(term.value, datatype=rdflib.URIRef(term.datatype.value))
 
 

@@ -48,7 +48,7 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import urljoin
 
 from kgtool.errors import DataError, ExitCode
-from kgtool.namespaces import KGO, KGR, OA, PREFIXES, RDFS_LABEL, RDF_TYPE, SH, shorten
+from kgtool.namespaces import KGO, KGR, OA, RDFS_LABEL, RDF_TYPE, SH, shorten
 from kgtool.project import display_path, rdf_files
 
 if TYPE_CHECKING:
@@ -60,7 +60,6 @@ if TYPE_CHECKING:
     from kgtool.engines import Engine
     from kgtool.project import Project
 
-XSD_STRING = PREFIXES["xsd"] + "string"
 LANGUAGES = {"en": "English", "ja": "Japanese"}
 
 
@@ -474,25 +473,12 @@ class _RdflibConverter:
     """pyoxigraph terms → rdflib terms, noting ill-typed literals on the way."""
 
     def __init__(self) -> None:
-        self.iris: dict[str, "rdflib.URIRef"] = {}
         self.ill_typed: list["pyoxigraph.Quad"] = []
 
     def term(self, term: Any) -> "rdflib.term.Node":
-        import pyoxigraph
-        import rdflib
+        from kgtool.engines import to_rdflib
 
-        if isinstance(term, pyoxigraph.NamedNode):
-            iri = self.iris.get(term.value)
-            if iri is None:
-                iri = self.iris[term.value] = rdflib.URIRef(term.value)
-            return iri
-        if isinstance(term, pyoxigraph.BlankNode):
-            return rdflib.BNode(term.value)
-        if term.language:
-            return rdflib.Literal(term.value, lang=term.language)
-        if term.datatype.value == XSD_STRING:
-            return rdflib.Literal(term.value)
-        return rdflib.Literal(term.value, datatype=self.term(term.datatype))
+        return to_rdflib(term)
 
     def graph(self, quads: Iterable["pyoxigraph.Quad"]) -> "rdflib.Graph":
         import rdflib

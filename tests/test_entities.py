@@ -58,3 +58,21 @@ def test_unknown_label_and_iri(engine: OxigraphEngine) -> None:
         resolve_entity(engine, "kgr:Nvidia")
     with pytest.raises(EntityNotFoundError, match="kgr:MercuryPlanet is not a kgo:Company"):
         resolve_entity(engine, "kgr:MercuryPlanet", KGO + "Company")
+
+
+def test_rdflib_engine_binds_a_string_parameter_equal_to_a_plain_literal(tmp_path: Path) -> None:
+    import pyoxigraph
+
+    from kgtool.engines import RdflibEngine
+
+    path = tmp_path / "data.ttl"
+    path.write_text(DATA, encoding="utf-8")
+    sparql = "SELECT ?s WHERE { ?s ?p ?_text }"
+    for engine in (RdflibEngine.from_files([path]), OxigraphEngine.from_files([path])):
+        rows = engine.query(sparql, {"_text": pyoxigraph.Literal("DeepSeek", language="en")}).rows
+        assert [row[0].value for row in rows] == [KGR + "DeepSeek"]
+    plain = tmp_path / "plain.ttl"
+    plain.write_text('<urn:a> <urn:p> "x" .', encoding="utf-8")
+    for engine in (RdflibEngine.from_files([plain]), OxigraphEngine.from_files([plain])):
+        rows = engine.query(sparql, {"_text": pyoxigraph.Literal("x")}).rows
+        assert [row[0].value for row in rows] == ["urn:a"], engine.name
