@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any, Protocol, Union
 
 from kgtool.errors import EngineError, QueryError
 from kgtool.graph import load_rdflib, load_store
+from kgtool.namespaces import XSD
 
 if TYPE_CHECKING:
     import pyoxigraph
@@ -148,7 +149,7 @@ def to_oxigraph(term: "rdflib.term.Node | None") -> "Term | None":
     raise EngineError(f"unsupported RDF term in a result: {term!r}")
 
 
-_XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
+_XSD_STRING = XSD + "string"
 
 
 def to_rdflib(term: "Term") -> "rdflib.term.Node":
