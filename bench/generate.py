@@ -84,12 +84,14 @@ def company_block(index: int, companies: int, rng: random.Random, quotes: list[s
             f'    rdfs:label "Synthetic model {index}-{k}"@en , "合成モデル{index}-{k}"@ja ;\n'
             f"    kgo:uses {rng.choice(TECHNIQUES)} .\n"
         )
-    for k, claim_kind in enumerate(("kgo:CostClaim", "kgo:InvestmentClaim", "kgo:CompetitionClaim")):
+    for k, claim_kind in enumerate(
+        ("kgo:CostClaim", "kgo:InvestmentClaim", "kgo:CompetitionClaim")
+    ):
         claim, passage = f"kgr:syn-claim-{index}-{k}", f"kgr:syn-passage-{index}-{k}"
         amount = rng.randrange(100, 100_000)
         quote = rng.choice(quotes)
         value = (
-            f"    kgo:amount [ a schema:MonetaryAmount ; schema:value \"{amount * 10_000}\"^^xsd:decimal ; "
+            f'    kgo:amount [ a schema:MonetaryAmount ; schema:value "{amount * 10_000}"^^xsd:decimal ; '
             f'schema:currency "USD" ] ;\n    kgo:comparator "{rng.choice(("exactly", "atLeast"))}" ;\n'
             f"    kgo:measures kgr:metric-{'training-cost' if k == 0 else 'spending'} ;\n"
             if k < 2
@@ -140,11 +142,17 @@ def generate_triples(target: int, out: Path, seed: int = 5, per_file: int = 20_0
     shipped = count_triples(out)
     rng = random.Random(seed)
     quotes = article_sentences()
-    sample = PREFIXES + "".join(company_block(i, 10, random.Random(seed), quotes) for i in range(10))
-    per_company = len(list(pyoxigraph.parse(sample.encode(), format=pyoxigraph.RdfFormat.TURTLE))) / 10
+    sample = PREFIXES + "".join(
+        company_block(i, 10, random.Random(seed), quotes) for i in range(10)
+    )
+    per_company = (
+        len(list(pyoxigraph.parse(sample.encode(), format=pyoxigraph.RdfFormat.TURTLE))) / 10
+    )
     companies = max(0, round((target - shipped) / per_company))
     for start in range(0, companies, per_file):
-        with open(out / "graph" / f"synthetic-{start // per_file:03d}.ttl", "w", encoding="utf-8") as stream:
+        with open(
+            out / "graph" / f"synthetic-{start // per_file:03d}.ttl", "w", encoding="utf-8"
+        ) as stream:
             stream.write(PREFIXES)
             for index in range(start, min(start + per_file, companies)):
                 stream.write(company_block(index, companies, rng, quotes))
@@ -159,7 +167,10 @@ def generate_copies(copies: int, out: Path) -> None:
     sources = sorted((REPO / "graph").glob("*.ttl"))
     for path in sources:
         shutil.copy(path, out / "graph" / path.name)
-    quads = [(path, list(pyoxigraph.parse(path=str(path), format=pyoxigraph.RdfFormat.TURTLE))) for path in sources]
+    quads = [
+        (path, list(pyoxigraph.parse(path=str(path), format=pyoxigraph.RdfFormat.TURTLE)))
+        for path in sources
+    ]
     for copy in range(1, copies):
 
         def rename(term):  # type: ignore[no-untyped-def]
@@ -171,7 +182,11 @@ def generate_copies(copies: int, out: Path) -> None:
         for _path, statements in quads:
             for quad in statements:
                 obj = rename(quad.object)
-                if quad.predicate.value in LABEL_PREDICATES and isinstance(obj, pyoxigraph.Literal) and obj.language:
+                if (
+                    quad.predicate.value in LABEL_PREDICATES
+                    and isinstance(obj, pyoxigraph.Literal)
+                    and obj.language
+                ):
                     obj = pyoxigraph.Literal(f"{obj.value} (copy {copy})", language=obj.language)
                 triples.append(pyoxigraph.Triple(rename(quad.subject), quad.predicate, obj))
         target = out / "graph" / f"copy-{copy:03d}.nt"
@@ -181,17 +196,24 @@ def generate_copies(copies: int, out: Path) -> None:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     kind = parser.add_mutually_exclusive_group(required=True)
-    kind.add_argument("--triples", type=int, help="about this many triples: shipped graph + synthetic companies")
+    kind.add_argument(
+        "--triples", type=int, help="about this many triples: shipped graph + synthetic companies"
+    )
     kind.add_argument("--copies", type=int, help="the shipped graph this many times")
     parser.add_argument("--out", type=Path, required=True, help="project folder to (re)create")
     parser.add_argument("--seed", type=int, default=5)
     args = parser.parse_args(argv)
     if args.triples is not None:
         companies = generate_triples(args.triples, args.out, args.seed)
-        print(f"{args.out}: {companies} synthetic companies, {count_triples(args.out)} triples", file=sys.stderr)
+        print(
+            f"{args.out}: {companies} synthetic companies, {count_triples(args.out)} triples",
+            file=sys.stderr,
+        )
     else:
         generate_copies(args.copies, args.out)
-        print(f"{args.out}: {args.copies} copies, {count_triples(args.out)} triples", file=sys.stderr)
+        print(
+            f"{args.out}: {args.copies} copies, {count_triples(args.out)} triples", file=sys.stderr
+        )
     return 0
 
 

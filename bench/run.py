@@ -55,7 +55,9 @@ def worker(root: Path, engine_name: str, store: Path | None, query_timeout: int)
 
     project = find_project(root=root)
     engine_option = "rdflib" if engine_name == "rdflib" else "oxigraph"
-    options = EngineOptions(engine=engine_option, store=store if engine_name.startswith("store") else None)
+    options = EngineOptions(
+        engine=engine_option, store=store if engine_name.startswith("store") else None
+    )
     started = time.perf_counter()
     engine = open_engine(project, options)
     load = time.perf_counter() - started
@@ -82,7 +84,17 @@ def worker(root: Path, engine_name: str, store: Path | None, query_timeout: int)
 
 
 def run_worker(root: Path, engine: str, store: Path | None, query_timeout: int) -> dict[str, Any]:
-    command = [sys.executable, __file__, "worker", "--root", str(root), "--engine", engine, "--query-timeout", str(query_timeout)]
+    command = [
+        sys.executable,
+        __file__,
+        "worker",
+        "--root",
+        str(root),
+        "--engine",
+        engine,
+        "--query-timeout",
+        str(query_timeout),
+    ]
     if store is not None:
         command += ["--store", str(store)]
     completed = subprocess.run(command, capture_output=True, text=True, check=False)
@@ -115,19 +127,46 @@ def engines_table(results: dict[str, dict[str, Any]], triples: int) -> str:
         lines.append(f"| {label} | " + " | ".join(values) + " |")
 
     def cell(value: float | None, ref: float | None, formatted: str, name: str) -> str:
-        return formatted if name == "rdflib" or reference is None else f"{formatted} ({_ratio(value, ref)})"
+        return (
+            formatted
+            if name == "rdflib" or reference is None
+            else f"{formatted} ({_ratio(value, ref)})"
+        )
 
-    row("load", [cell(results[n]["load"], reference and reference["load"], _seconds(results[n]["load"]), n) for n in names])
+    row(
+        "load",
+        [
+            cell(
+                results[n]["load"], reference and reference["load"], _seconds(results[n]["load"]), n
+            )
+            for n in names
+        ],
+    )
     row(
         "peak memory",
-        [cell(results[n]["peak_mib"], reference and reference["peak_mib"], f"{results[n]['peak_mib']:.0f} MiB", n) for n in names],
+        [
+            cell(
+                results[n]["peak_mib"],
+                reference and reference["peak_mib"],
+                f"{results[n]['peak_mib']:.0f} MiB",
+                n,
+            )
+            for n in names
+        ],
     )
     for query in sorted(next(iter(results.values()))["queries"]):
         values = []
         for n in names:
             measured = results[n]["queries"].get(query, {})
             ref = reference["queries"].get(query, {}).get("seconds") if reference else None
-            values.append(cell(measured.get("seconds"), ref, _seconds(measured.get("seconds"), measured.get("timeout")), n))
+            values.append(
+                cell(
+                    measured.get("seconds"),
+                    ref,
+                    _seconds(measured.get("seconds"), measured.get("timeout")),
+                    n,
+                )
+            )
         row(f"`{query}`", values)
     worst = {}
     for n in names:
@@ -136,11 +175,18 @@ def engines_table(results: dict[str, dict[str, Any]], triples: int) -> str:
         ratios = [
             results[n]["queries"][q]["seconds"] / reference["queries"][q]["seconds"]
             for q in results[n]["queries"]
-            if results[n]["queries"][q].get("seconds") and reference["queries"].get(q, {}).get("seconds")
+            if results[n]["queries"][q].get("seconds")
+            and reference["queries"].get(q, {}).get("seconds")
         ]
         worst[n] = max(ratios) if ratios else None
     if worst:
-        row("worst query ratio", [("–" if n == "rdflib" else f"{worst[n]:.3f}x" if worst.get(n) else "–") for n in names])
+        row(
+            "worst query ratio",
+            [
+                ("–" if n == "rdflib" else f"{worst[n]:.3f}x" if worst.get(n) else "–")
+                for n in names
+            ],
+        )
     return "\n".join(lines)
 
 
@@ -159,7 +205,9 @@ def measure_engines(root: Path, engines: list[str], query_timeout: int) -> str:
             if engine == "store" and "store-build" not in results:
                 run_worker(root, "store-build", store, query_timeout)  # the store must be warm
             print(f"running {engine} …", file=sys.stderr)
-            results[engine] = run_worker(root, engine, store if engine.startswith("store") else None, query_timeout)
+            results[engine] = run_worker(
+                root, engine, store if engine.startswith("store") else None, query_timeout
+            )
     finally:
         shutil.rmtree(store.parent, ignore_errors=True)
     return engines_table(results, count_triples(root))
@@ -186,7 +234,9 @@ def measure_cold(root: Path, queries: list[str], runs: int) -> str:
         "|---|---|---|---|",
     ]
     try:
-        build = _wall([*kgtool, "query", queries[0], "--root", str(root), "--store", str(store)], env)
+        build = _wall(
+            [*kgtool, "query", queries[0], "--root", str(root), "--store", str(store)], env
+        )
         print(f"store built in {build:.2f} s", file=sys.stderr)
         for name in queries:
             base = [*kgtool, "query", name, "--root", str(root)]
@@ -207,7 +257,11 @@ def main(argv: list[str] | None = None) -> int:
     sub = parser.add_subparsers(dest="command", required=True)
     engines = sub.add_parser("engines", help="load, every saved query and peak memory, per engine")
     engines.add_argument("--root", type=Path, required=True)
-    engines.add_argument("--engines", default=",".join(ENGINES), help="comma-separated subset of: " + ", ".join(ENGINES))
+    engines.add_argument(
+        "--engines",
+        default=",".join(ENGINES),
+        help="comma-separated subset of: " + ", ".join(ENGINES),
+    )
     engines.add_argument("--query-timeout", type=int, default=600)
     cold = sub.add_parser("cold", help="whole kgtool query processes: rdflib vs a warm --store")
     cold.add_argument("--root", type=Path, required=True)
@@ -224,7 +278,11 @@ def main(argv: list[str] | None = None) -> int:
     elif args.command == "engines":
         print(measure_engines(args.root, args.engines.split(","), args.query_timeout))
     else:
-        names = args.queries.split(",") if args.queries else sorted(p.stem for p in (args.root / "queries").glob("*.rq"))
+        names = (
+            args.queries.split(",")
+            if args.queries
+            else sorted(p.stem for p in (args.root / "queries").glob("*.rq"))
+        )
         print(measure_cold(args.root, names, args.runs))
     return 0
 

@@ -58,9 +58,15 @@ def kgtool_command() -> list[str]:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--runs", type=int, default=15, help="samples of each command (default 15)")
-    parser.add_argument("--query", default=DEFAULT_QUERY, help=f"saved query to run (default {DEFAULT_QUERY})")
-    parser.add_argument("--limit", type=float, default=3.0, help="the ratio to stay under (default 3)")
-    parser.add_argument("--check", action="store_true", help="exit 1 when the ratio is above --limit")
+    parser.add_argument(
+        "--query", default=DEFAULT_QUERY, help=f"saved query to run (default {DEFAULT_QUERY})"
+    )
+    parser.add_argument(
+        "--limit", type=float, default=3.0, help="the ratio to stay under (default 3)"
+    )
+    parser.add_argument(
+        "--check", action="store_true", help="exit 1 when the ratio is above --limit"
+    )
     args = parser.parse_args()
 
     baseline = [sys.executable, "-c", "import click"]
@@ -76,7 +82,9 @@ def main() -> int:
     kgtool_ms = statistics.median(kgtool_times) * 1000
     ratio = kgtool_ms / click_ms
     print(f"python -c 'import click'   median {click_ms:6.1f} ms over {args.runs} runs")
-    print(f"{' '.join(['kgtool', *command[-4:]]):<26} median {kgtool_ms:6.1f} ms over {args.runs} runs")
+    print(
+        f"{' '.join(['kgtool', *command[-4:]]):<26} median {kgtool_ms:6.1f} ms over {args.runs} runs"
+    )
     print(f"ratio {ratio:.2f} (limit {args.limit:g})")
     return 1 if args.check and ratio > args.limit else 0
 

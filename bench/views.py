@@ -29,7 +29,14 @@ from pathlib import Path
 import networkx
 
 from kgtool.network import ClaimRecord
-from kgtool.render import CHROMIUM_ARGS, CHROMIUM_PATH, SMALL_SPRING, RenderOptions, positions, render_html
+from kgtool.render import (
+    CHROMIUM_ARGS,
+    CHROMIUM_PATH,
+    SMALL_SPRING,
+    RenderOptions,
+    positions,
+    render_html,
+)
 
 KGO = "https://w3id.org/kgtool/ontology#"
 KINDS = {
@@ -109,7 +116,9 @@ def time_to_ready(browser: object, path: Path, nodes: int, edges: int) -> float:
     page = browser.new_page(viewport={"width": 1600, "height": 1000})  # type: ignore[attr-defined]
     errors: list[str] = []
     page.on("pageerror", lambda error: errors.append(str(error)))
-    page.on("console", lambda message: errors.append(message.text) if message.type == "error" else None)
+    page.on(
+        "console", lambda message: errors.append(message.text) if message.type == "error" else None
+    )
     start = time.perf_counter()
     page.goto(path.resolve().as_uri())
     page.wait_for_selector("body[data-ready=true]", state="attached", timeout=120_000)
@@ -117,7 +126,9 @@ def time_to_ready(browser: object, path: Path, nodes: int, edges: int) -> float:
     counts = page.evaluate("() => [window.kgtool.nodes.length, window.kgtool.edges.length]")
     page.close()
     if errors or counts != [nodes, edges]:
-        raise SystemExit(f"{path}: console errors {errors[:3]} or counts {counts} != {[nodes, edges]}")
+        raise SystemExit(
+            f"{path}: console errors {errors[:3]} or counts {counts} != {[nodes, edges]}"
+        )
     return elapsed
 
 
@@ -133,9 +144,15 @@ def main(argv: list[str] | None = None) -> int:
         from playwright.sync_api import sync_playwright
 
         playwright = sync_playwright().start()
-        browser = playwright.chromium.launch(executable_path=CHROMIUM_PATH, args=list(CHROMIUM_ARGS))
-    positions(synthetic_graph(SMALL_SPRING + 1))  # warm up: numpy and scipy imports are not layout time
-    print(f"{'nodes':>6} {'edges':>6} {'layout s':>9} {'build s':>8} {'pyvis s':>8} {'size MB':>8} {'ready s':>8}")
+        browser = playwright.chromium.launch(
+            executable_path=CHROMIUM_PATH, args=list(CHROMIUM_ARGS)
+        )
+    positions(
+        synthetic_graph(SMALL_SPRING + 1)
+    )  # warm up: numpy and scipy imports are not layout time
+    print(
+        f"{'nodes':>6} {'edges':>6} {'layout s':>9} {'build s':>8} {'pyvis s':>8} {'size MB':>8} {'ready s':>8}"
+    )
     try:
         with tempfile.TemporaryDirectory() as folder:
             for size in args.sizes:
@@ -149,8 +166,14 @@ def main(argv: list[str] | None = None) -> int:
                 build = time.perf_counter() - start
                 baseline = "-" if args.no_pyvis else f"{pyvis_baseline(graph):.2f}"
                 megabytes = path.stat().st_size / 1e6
-                ready = "-" if browser is None else f"{time_to_ready(browser, path, size, graph.number_of_edges()):.2f}"
-                print(f"{size:>6} {graph.number_of_edges():>6} {layout:>9.2f} {build:>8.2f} {baseline:>8} {megabytes:>8.2f} {ready:>8}")
+                ready = (
+                    "-"
+                    if browser is None
+                    else f"{time_to_ready(browser, path, size, graph.number_of_edges()):.2f}"
+                )
+                print(
+                    f"{size:>6} {graph.number_of_edges():>6} {layout:>9.2f} {build:>8.2f} {baseline:>8} {megabytes:>8.2f} {ready:>8}"
+                )
                 sys.stdout.flush()
     finally:
         if browser is not None:

@@ -11,9 +11,19 @@ import importlib
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:  # the real imports, for type checkers and editors
+    from kgtool.analysis import centrality, communities, neighbors, shortest_paths
     from kgtool.describe import Description, describe
     from kgtool.diff import GraphDiff, compare
-    from kgtool.engines import Engine, OxigraphEngine, QueryKind, QueryResult, RdflibEngine, open_engine
+    from kgtool.endpoint import EndpointEngine
+    from kgtool.engines import (
+        Engine,
+        EngineOptions,
+        OxigraphEngine,
+        QueryKind,
+        QueryResult,
+        RdflibEngine,
+        open_engine,
+    )
     from kgtool.errors import (
         DataError,
         EngineError,
@@ -26,21 +36,18 @@ if TYPE_CHECKING:  # the real imports, for type checkers and editors
         QueryError,
         UnsafeQueryError,
     )
+    from kgtool.export import ExportFormat, export_bytes
     from kgtool.graph import load_rdflib, load_store
+    from kgtool.network import ProjectionOptions, project_graph
     from kgtool.output import OutputFormat, format_result
     from kgtool.project import Project, find_project
-    from kgtool.queries import ParamType, Parameter, SavedQuery, find_saved_query, run_query
+    from kgtool.queries import Parameter, ParamType, SavedQuery, find_saved_query, run_query
+    from kgtool.render import RenderOptions, render_html
     from kgtool.scaffold import Stub, claim_stub, entity_stub
     from kgtool.stats import Stats, compute_stats
+    from kgtool.store import StoreEngine, open_store
     from kgtool.turtle_format import FormatResult, format_paths, format_turtle
     from kgtool.validation import Finding, Severity, ValidationReport, validate
-    from kgtool.analysis import centrality, communities, neighbors, shortest_paths
-    from kgtool.network import ProjectionOptions, project_graph
-    from kgtool.render import RenderOptions, render_html
-    from kgtool.engines import EngineOptions
-    from kgtool.endpoint import EndpointEngine
-    from kgtool.export import ExportFormat, export_bytes
-    from kgtool.store import StoreEngine, open_store
 
 #: Public name → the module that defines it; add a line here to export a new name.
 _EXPORTS: dict[str, str] = {

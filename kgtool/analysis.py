@@ -67,7 +67,7 @@ class Statement:
     subject_label: str
     predicate_label: str
     object_label: str
-    claims: tuple["ClaimRecord", ...] = ()
+    claims: tuple[ClaimRecord, ...] = ()
 
     @property
     def via(self) -> str:
@@ -126,14 +126,18 @@ class Community:
     @property
     def name(self) -> str:
         """``Community N: <best-connected member>``."""
-        return f"Community {self.index}: {self.members[0].label}" if self.members else f"Community {self.index}"
+        return (
+            f"Community {self.index}: {self.members[0].label}"
+            if self.members
+            else f"Community {self.index}"
+        )
 
 
-def _label(graph: "networkx.MultiDiGraph", node: str, lang: str) -> str:
+def _label(graph: networkx.MultiDiGraph, node: str, lang: str) -> str:
     return str(graph.nodes[node].get(f"label_{lang}", node))
 
 
-def _kind(graph: "networkx.MultiDiGraph", node: str, lang: str) -> str:
+def _kind(graph: networkx.MultiDiGraph, node: str, lang: str) -> str:
     """The label of the node's most specific class (its lineage's last entry), else its CURIE."""
     data = graph.nodes[node]
     lineage = data.get("lineage") or data.get("classes") or []
@@ -143,7 +147,7 @@ def _kind(graph: "networkx.MultiDiGraph", node: str, lang: str) -> str:
     return graph.graph.get("classes", {}).get(iri, {}).get(f"label_{lang}", shorten(iri))
 
 
-def _undirected(graph: "networkx.MultiDiGraph") -> "networkx.Graph":
+def _undirected(graph: networkx.MultiDiGraph) -> networkx.Graph:
     """A simple undirected graph with the same nodes in the same order (self-loops dropped)."""
     import networkx
 
@@ -153,7 +157,7 @@ def _undirected(graph: "networkx.MultiDiGraph") -> "networkx.Graph":
     return simple
 
 
-def _check_node(graph: "networkx.MultiDiGraph", node: str) -> None:
+def _check_node(graph: networkx.MultiDiGraph, node: str) -> None:
     if node not in graph:
         raise AnalysisError(
             f"{shorten(node)} is not an entity of the network",
@@ -162,7 +166,7 @@ def _check_node(graph: "networkx.MultiDiGraph", node: str) -> None:
 
 
 def centrality(
-    graph: "networkx.MultiDiGraph",
+    graph: networkx.MultiDiGraph,
     metric: Metric | str = Metric.DEGREE,
     classes: tuple[str, ...] = (),
     top: int = 10,
@@ -185,12 +189,18 @@ def centrality(
     try:
         metric = Metric(metric)
     except ValueError:
-        raise AnalysisError(f"unknown metric {metric!r}", hint="use degree, betweenness or pagerank") from None
+        raise AnalysisError(
+            f"unknown metric {metric!r}", hint="use degree, betweenness or pagerank"
+        ) from None
     simple = _undirected(graph)
     if simple.number_of_nodes() == 0:
         return []
     if metric is Metric.DEGREE:
-        scores = networkx.degree_centrality(simple) if simple.number_of_nodes() > 1 else {n: 0.0 for n in simple}
+        scores = (
+            networkx.degree_centrality(simple)
+            if simple.number_of_nodes() > 1
+            else {n: 0.0 for n in simple}
+        )
     elif metric is Metric.BETWEENNESS:
         scores = networkx.betweenness_centrality(simple, normalized=True)
     else:
@@ -217,7 +227,7 @@ def centrality(
     ]
 
 
-def _statements(graph: "networkx.MultiDiGraph", a: str, b: str, lang: str) -> tuple[Statement, ...]:
+def _statements(graph: networkx.MultiDiGraph, a: str, b: str, lang: str) -> tuple[Statement, ...]:
     """Every edge between ``a`` and ``b`` in either direction, as statements."""
     found = []
     for source, target in ((a, b), (b, a)):
@@ -237,7 +247,7 @@ def _statements(graph: "networkx.MultiDiGraph", a: str, b: str, lang: str) -> tu
 
 
 def shortest_paths(
-    graph: "networkx.MultiDiGraph",
+    graph: networkx.MultiDiGraph,
     source: str,
     target: str,
     max_hops: int = 4,
@@ -265,7 +275,9 @@ def shortest_paths(
     try:
         length = networkx.shortest_path_length(simple, source, target)
     except networkx.NetworkXNoPath:
-        raise NoPathError(f"{a} and {b} are not connected", hint="they lie in separate parts of the network") from None
+        raise NoPathError(
+            f"{a} and {b} are not connected", hint="they lie in separate parts of the network"
+        ) from None
     if length > max_hops:
         raise NoPathError(
             f"no path between {a} and {b} within {max_hops} hops (the shortest has {length})",
@@ -280,7 +292,9 @@ def shortest_paths(
     return paths
 
 
-def neighbors(graph: "networkx.MultiDiGraph", node: str, depth: int = 1, lang: str = "en") -> list[Neighbor]:
+def neighbors(
+    graph: networkx.MultiDiGraph, node: str, depth: int = 1, lang: str = "en"
+) -> list[Neighbor]:
     """Entities within ``depth`` hops of ``node``: for each ring, every statement linking an
     entity of the previous ring to one of this ring, ordered by distance, label and predicate.
 
@@ -300,12 +314,31 @@ def neighbors(graph: "networkx.MultiDiGraph", node: str, depth: int = 1, lang: s
         for previous in simple.neighbors(other):
             if distance.get(previous) == ring - 1:
                 for statement in _statements(graph, previous, other, lang):
-                    rows.append(Neighbor(ring, other, _label(graph, other, lang), _kind(graph, other, lang), statement))
-    rows.sort(key=lambda r: (r.distance, r.label, r.node, r.statement.subject_label, r.statement.predicate_label, r.statement.object))
+                    rows.append(
+                        Neighbor(
+                            ring,
+                            other,
+                            _label(graph, other, lang),
+                            _kind(graph, other, lang),
+                            statement,
+                        )
+                    )
+    rows.sort(
+        key=lambda r: (
+            r.distance,
+            r.label,
+            r.node,
+            r.statement.subject_label,
+            r.statement.predicate_label,
+            r.statement.object,
+        )
+    )
     return rows
 
 
-def communities(graph: "networkx.MultiDiGraph", seed: int = 42, resolution: float = 1.0, lang: str = "en") -> list[Community]:
+def communities(
+    graph: networkx.MultiDiGraph, seed: int = 42, resolution: float = 1.0, lang: str = "en"
+) -> list[Community]:
     """Communities of the network by Louvain modularity with a fixed seed (deterministic),
     biggest first; members by degree, then label.
 
@@ -323,15 +356,23 @@ def communities(graph: "networkx.MultiDiGraph", seed: int = 42, resolution: floa
     groups = []
     for part in parts:
         members = sorted(part, key=lambda n: (-degree[n], _label(graph, n, lang), n))
-        groups.append(tuple(Member(n, _label(graph, n, lang), _kind(graph, n, lang), degree[n]) for n in members))
-    groups.sort(key=lambda members: (-len(members), -members[0].degree, members[0].label, members[0].node))
+        groups.append(
+            tuple(
+                Member(n, _label(graph, n, lang), _kind(graph, n, lang), degree[n]) for n in members
+            )
+        )
+    groups.sort(
+        key=lambda members: (-len(members), -members[0].degree, members[0].label, members[0].node)
+    )
     return [Community(index, members) for index, members in enumerate(groups, 1)]
 
 
 # --- subgraphs to draw a result (--view) -----------------------------------------------------------
 
 
-def centrality_subgraph(graph: "networkx.MultiDiGraph", ranked: list[Ranked]) -> "networkx.MultiDiGraph":
+def centrality_subgraph(
+    graph: networkx.MultiDiGraph, ranked: list[Ranked]
+) -> networkx.MultiDiGraph:
     """The ranked entities and the edges among them, each node with its ``score``."""
     sub = graph.subgraph([r.node for r in ranked]).copy()
     for record in ranked:
@@ -339,7 +380,7 @@ def centrality_subgraph(graph: "networkx.MultiDiGraph", ranked: list[Ranked]) ->
     return sub
 
 
-def paths_subgraph(graph: "networkx.MultiDiGraph", paths: list[Path]) -> "networkx.MultiDiGraph":
+def paths_subgraph(graph: networkx.MultiDiGraph, paths: list[Path]) -> networkx.MultiDiGraph:
     """The entities on the paths and the edges of their hops."""
     import networkx
 
@@ -347,7 +388,9 @@ def paths_subgraph(graph: "networkx.MultiDiGraph", paths: list[Path]) -> "networ
     sub.graph.update(graph.graph)
     nodes = sorted({n for path in paths for n in path.nodes})
     sub.add_nodes_from((n, graph.nodes[n]) for n in nodes)
-    for statement in sorted({s for path in paths for hop in path.hops for s in hop.statements}, key=_statement_key):
+    for statement in sorted(
+        {s for path in paths for hop in path.hops for s in hop.statements}, key=_statement_key
+    ):
         data = graph.get_edge_data(statement.subject, statement.object, statement.predicate)
         sub.add_edge(statement.subject, statement.object, key=statement.predicate, **data)
     return sub
@@ -357,12 +400,16 @@ def _statement_key(statement: Statement) -> tuple[str, str, str]:
     return statement.subject, statement.predicate, statement.object
 
 
-def neighbors_subgraph(graph: "networkx.MultiDiGraph", node: str, rows: list[Neighbor]) -> "networkx.MultiDiGraph":
+def neighbors_subgraph(
+    graph: networkx.MultiDiGraph, node: str, rows: list[Neighbor]
+) -> networkx.MultiDiGraph:
     """The entity, its neighbours and every edge among them."""
     return graph.subgraph([node, *sorted({r.node for r in rows})]).copy()
 
 
-def communities_graph(graph: "networkx.MultiDiGraph", found: list[Community]) -> "networkx.MultiDiGraph":
+def communities_graph(
+    graph: networkx.MultiDiGraph, found: list[Community]
+) -> networkx.MultiDiGraph:
     """A copy of the network whose nodes carry ``community`` (the community's name) for colouring."""
     copy = graph.copy()
     for community in found:

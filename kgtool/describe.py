@@ -11,7 +11,15 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from kgtool.namespaces import KGO, PREFIXES, RDF_TYPE, RDFS_LABEL, SKOS_ALT_LABEL, SKOS_PREF_LABEL, shorten
+from kgtool.namespaces import (
+    KGO,
+    PREFIXES,
+    RDF_TYPE,
+    RDFS_LABEL,
+    SKOS_ALT_LABEL,
+    SKOS_PREF_LABEL,
+    shorten,
+)
 
 if TYPE_CHECKING:
     from kgtool.engines import Engine, Term
@@ -87,7 +95,7 @@ class Node:
     label: str | None = None
     language: str | None = None
     datatype: str | None = None
-    properties: tuple["Relation", ...] = ()
+    properties: tuple[Relation, ...] = ()
 
     def text(self) -> str:
         """``Label (curie)`` for an IRI, the lexical form for a literal, ``[p v; …]`` for a blank node.
@@ -197,16 +205,18 @@ class Labeller:
     ``rdfs:label`` wins over ``skos:prefLabel`` in the same language; ties go to the smallest text.
     """
 
-    def __init__(self, engine: "Engine", lang: str) -> None:
+    def __init__(self, engine: Engine, lang: str) -> None:
         self.engine = engine
         self.order = [lang] + [other for other in LANGUAGES if other != lang]
         self.cache: dict[str, str | None] = {}
 
-    def fetch(self, terms: Iterable["Term | None"]) -> None:
+    def fetch(self, terms: Iterable[Term | None]) -> None:
         """Look up the labels of all IRIs among ``terms`` in one query."""
         import pyoxigraph
 
-        iris = sorted({t.value for t in terms if isinstance(t, pyoxigraph.NamedNode)} - set(self.cache))
+        iris = sorted(
+            {t.value for t in terms if isinstance(t, pyoxigraph.NamedNode)} - set(self.cache)
+        )
         if not iris:
             return
         nodes = " ".join(str(pyoxigraph.NamedNode(iri)) for iri in iris)
@@ -218,7 +228,7 @@ class Labeller:
         for iri, candidates in found.items():
             self.cache[iri] = min(candidates)[2] if candidates else None
 
-    def node(self, term: "Term") -> Node:
+    def node(self, term: Term) -> Node:
         """The :class:`Node` for a term, labelled."""
         import pyoxigraph
 
@@ -236,7 +246,7 @@ def _sort_key(relation: Relation) -> tuple[str, str, str]:
 
 
 def _relations(
-    labeller: Labeller, rows: Iterable[tuple["Term | None", ...]], hidden: set[str]
+    labeller: Labeller, rows: Iterable[tuple[Term | None, ...]], hidden: set[str]
 ) -> tuple[Relation, ...]:
     """Relations from (predicate, node, inner predicate, inner object) rows.
 
@@ -258,7 +268,7 @@ def _relations(
     return tuple(sorted(relations, key=_sort_key))
 
 
-def _quotes(engine: "Engine", labeller: Labeller, node: "Term") -> tuple[Quote, ...]:
+def _quotes(engine: Engine, labeller: Labeller, node: Term) -> tuple[Quote, ...]:
     """The verbatim quotes of the passages ``node`` is derived from, by passage."""
     rows = engine.query(_QUOTES, {"_node": node}).rows
     labeller.fetch(row[0] for row in rows)
@@ -266,7 +276,7 @@ def _quotes(engine: "Engine", labeller: Labeller, node: "Term") -> tuple[Quote, 
     return tuple(sorted(quotes, key=lambda q: (q.passage.value, q.text)))
 
 
-def describe(engine: "Engine", entity: str, lang: str = "en") -> Description:
+def describe(engine: Engine, entity: str, lang: str = "en") -> Description:
     """Describe the entity ``entity`` names (an IRI, a CURIE, or a label or alias in any language).
 
     :param engine: the engine over the project's data.
@@ -286,21 +296,34 @@ def describe(engine: "Engine", entity: str, lang: str = "en") -> Description:
     bindings = {"_node": node}
     own = engine.query(_OUTGOING, bindings).rows
     labeller.fetch([node] + [term for row in own for term in row])
-    types = sorted({labeller.node(row[1]) for row in own if row[0].value == RDF_TYPE}, key=lambda n: str(n.curie))
+    types = sorted(
+        {labeller.node(row[1]) for row in own if row[0].value == RDF_TYPE},
+        key=lambda n: str(n.curie),
+    )
 
     def literals(predicate: str) -> tuple[Node, ...]:
         found = {
-            labeller.node(o) for p, o, *_ in own if p.value == predicate and isinstance(o, pyoxigraph.Literal)
+            labeller.node(o)
+            for p, o, *_ in own
+            if p.value == predicate and isinstance(o, pyoxigraph.Literal)
         }
         order = {language: index for index, language in enumerate(labeller.order)}
-        return tuple(sorted(found, key=lambda n: (order.get(n.language or "", 99), n.language or "", n.value)))
+        return tuple(
+            sorted(
+                found, key=lambda n: (order.get(n.language or "", 99), n.language or "", n.value)
+            )
+        )
 
     claims = []
     for (claim,) in engine.query(_CLAIMS, bindings).rows:
         claim_bindings = {"_node": claim}
         kinds = [row[0] for row in engine.query(_CLAIM_KINDS, claim_bindings).rows]
         labeller.fetch(kinds)
-        values = _relations(labeller, engine.query(_OUTGOING, claim_bindings).rows, _HIDDEN | {_ABOUT, _DERIVED_FROM})
+        values = _relations(
+            labeller,
+            engine.query(_OUTGOING, claim_bindings).rows,
+            _HIDDEN | {_ABOUT, _DERIVED_FROM},
+        )
         claims.append(
             ClaimSummary(
                 labeller.node(claim),

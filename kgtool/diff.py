@@ -95,7 +95,7 @@ class Side:
     """One side of a comparison: its spec, its merged graph and the prefixes its files declare."""
 
     spec: str
-    graph: "rdflib.Graph"
+    graph: rdflib.Graph
     prefixes: dict[str, str]
 
 
@@ -108,7 +108,9 @@ def _git(root: Path, *args: str) -> subprocess.CompletedProcess[bytes]:
     try:
         return subprocess.run(["git", *args], cwd=root, capture_output=True, check=False)
     except FileNotFoundError:
-        raise ProjectError("git is not installed", hint="install git to compare revisions") from None
+        raise ProjectError(
+            "git is not installed", hint="install git to compare revisions"
+        ) from None
 
 
 def _is_revision(root: Path, revision: str) -> bool:
@@ -125,14 +127,23 @@ def _revision_files(
     if listed.returncode != 0:
         message = listed.stderr.decode(errors="replace").strip().splitlines()
         raise ProjectError(f"git cannot list {spec}: {message[-1] if message else 'unknown error'}")
-    names = sorted(n for n in listed.stdout.decode().split("\0") if n and Path(n).suffix.lower() in RDF_SUFFIXES)
+    names = sorted(
+        n
+        for n in listed.stdout.decode().split("\0")
+        if n and Path(n).suffix.lower() in RDF_SUFFIXES
+    )
     if not names and not allow_empty:
-        raise ProjectError(f"no RDF files at {spec}", hint="give a path relative to the project folder, e.g. HEAD:graph")
+        raise ProjectError(
+            f"no RDF files at {spec}",
+            hint="give a path relative to the project folder, e.g. HEAD:graph",
+        )
     files = []
     for name in names:
         shown = _git(root, "show", f"{revision}:./{name}")
         if shown.returncode != 0:
-            raise ProjectError(f"git cannot read {revision}:{name}: {shown.stderr.decode(errors='replace').strip()}")
+            raise ProjectError(
+                f"git cannot read {revision}:{name}: {shown.stderr.decode(errors='replace').strip()}"
+            )
         files.append((f"{revision}:{name}", shown.stdout))
     return files
 
@@ -163,7 +174,9 @@ def side_files(spec: str, root: Path) -> list[tuple[str, bytes]]:
         return _disk_files([Path(spec)])
     if spec == WORKTREE:
         parts = [root / part for part in PROJECT_DATA]
-        return _disk_files([p for p in parts if p.is_dir() and any(_is_rdf(f) for f in p.rglob("*"))])
+        return _disk_files(
+            [p for p in parts if p.is_dir() and any(_is_rdf(f) for f in p.rglob("*"))]
+        )
     revision, colon, path = spec.partition(":")
     if colon and _is_revision(root, revision):
         return _revision_files(root, revision, [path or "."], spec)
@@ -191,8 +204,12 @@ def load_side(spec: str, root: Path) -> Side:
     sources = []
     for name, content in files:
         # Relative IRIs resolve against the file's place in the working tree, whatever the revision.
-        place = root / name.split(":", 1)[1] if ":" in name and not Path(name).exists() else Path(name)
-        sources.append(RdfSource(content, name, place.resolve().as_uri(), Path(name).suffix.lower()))
+        place = (
+            root / name.split(":", 1)[1] if ":" in name and not Path(name).exists() else Path(name)
+        )
+        sources.append(
+            RdfSource(content, name, place.resolve().as_uri(), Path(name).suffix.lower())
+        )
         if Path(name).suffix.lower() in (".ttl", ".trig"):
             text = content.decode("utf-8", errors="replace")
             for prefix, namespace in _PREFIX_DECLARATION.findall(text):
@@ -205,12 +222,15 @@ def load_side(spec: str, root: Path) -> Side:
 # --------------------------------------------------------------------------------------------
 
 
-def _label_in(graph: "rdflib.Graph", node: Any) -> str | None:
+def _label_in(graph: rdflib.Graph, node: Any) -> str | None:
     """The English label of ``node`` in ``graph`` (else any label), or None."""
     import rdflib
 
     found = [
-        o for predicate in _LABELS for o in graph.objects(node, rdflib.URIRef(predicate)) if isinstance(o, rdflib.Literal)
+        o
+        for predicate in _LABELS
+        for o in graph.objects(node, rdflib.URIRef(predicate))
+        if isinstance(o, rdflib.Literal)
     ]
     if not found:
         return None
@@ -222,7 +242,7 @@ class _Labels:
     """Labels of IRIs from the new side, then the old side, then (read only when needed) the
     project's own ontology and graph on disk, so ``kgr:China`` is named in a diff of two files."""
 
-    def __init__(self, graphs: Iterable["rdflib.Graph"], context: Any = None) -> None:
+    def __init__(self, graphs: Iterable[rdflib.Graph], context: Any = None) -> None:
         self.graphs = list(graphs)
         self.context = context  # a callable returning a graph, or None
         self.cache: dict[Any, str | None] = {}
@@ -233,7 +253,9 @@ class _Labels:
         if not isinstance(node, rdflib.URIRef):
             return None
         if node not in self.cache:
-            label = next((found for g in self.graphs if (found := _label_in(g, node)) is not None), None)
+            label = next(
+                (found for g in self.graphs if (found := _label_in(g, node)) is not None), None
+            )
             if label is None and self.context is not None:
                 self.graphs.append(self.context())
                 self.context = None
@@ -242,7 +264,9 @@ class _Labels:
         return self.cache[node]
 
 
-def _statements(graph: "rdflib.Graph", prefixes: dict[str, str]) -> dict[tuple[str, str, str], tuple[Any, ...]]:
+def _statements(
+    graph: rdflib.Graph, prefixes: dict[str, str]
+) -> dict[tuple[str, str, str], tuple[Any, ...]]:
     """Key every top-level statement of ``graph`` by its Turtle text, nested blank nodes included.
 
     :return: (subject text, predicate text, object text) → (subject, predicate, object, number of
@@ -259,7 +283,11 @@ def _statements(graph: "rdflib.Graph", prefixes: dict[str, str]) -> dict[tuple[s
     for subject in set(canonical.subjects()):
         if isinstance(subject, rdflib.BNode) and subject not in writer.roots:
             continue  # part of the statement that uses it
-        key = writer.iri(str(subject)) if isinstance(subject, rdflib.URIRef) else writer.label(subject)
+        key = (
+            writer.iri(str(subject))
+            if isinstance(subject, rdflib.URIRef)
+            else writer.label(subject)
+        )
         for predicate, obj in canonical.predicate_objects(subject):
             name = "a" if str(predicate) == str(rdflib.RDF.type) else writer.iri(str(predicate))
             text = writer.term(obj, 0)
@@ -318,7 +346,9 @@ def diff_graphs(old: Side, new: Side, context: Any = None) -> GraphDiff:
         changes = tuple(change for _, change in sorted(grouped[key], key=lambda item: item[0]))
         iri = str(subject) if isinstance(subject, rdflib.URIRef) else None
         subjects.append(SubjectChanges(key, iri, label(subject), changes))
-    return GraphDiff(old.spec, new.spec, counts["-"], counts["+"], tuple(_number_blank_nodes(subjects)))
+    return GraphDiff(
+        old.spec, new.spec, counts["-"], counts["+"], tuple(_number_blank_nodes(subjects))
+    )
 
 
 def _number_blank_nodes(subjects: list[SubjectChanges]) -> list[SubjectChanges]:
@@ -349,7 +379,7 @@ def compare(old_spec: str, new_spec: str, root: Path) -> GraphDiff:
     :raises DataError: when a file does not parse.
     """
 
-    def project_graph() -> "rdflib.Graph":
+    def project_graph() -> rdflib.Graph:
         try:
             return load_side(WORKTREE, root).graph
         except KgtoolError:
@@ -403,7 +433,11 @@ def format_json(result: GraphDiff) -> str:
 
 
 def _change_json(change: Change) -> dict[str, Any]:
-    return {"predicate": change.predicate, "object": change.object, "objectLabel": change.object_label}
+    return {
+        "predicate": change.predicate,
+        "object": change.object,
+        "objectLabel": change.object_label,
+    }
 
 
 def summary(result: GraphDiff) -> str:

@@ -99,12 +99,16 @@ def credentials_header(environ: Mapping[str, str]) -> str | None:
     user = environ.get(ENV_USER)
     password = environ.get(ENV_PASSWORD)
     if token and (user or password):
-        raise EngineError(f"both {ENV_TOKEN} and {ENV_USER}/{ENV_PASSWORD} are set", hint="set only one kind")
+        raise EngineError(
+            f"both {ENV_TOKEN} and {ENV_USER}/{ENV_PASSWORD} are set", hint="set only one kind"
+        )
     if token:
         return f"Bearer {token}"
     if bool(user) != bool(password):
         missing = ENV_PASSWORD if user else ENV_USER
-        raise EngineError(f"{missing} is not set", hint=f"set both {ENV_USER} and {ENV_PASSWORD}, or neither")
+        raise EngineError(
+            f"{missing} is not set", hint=f"set both {ENV_USER} and {ENV_PASSWORD}, or neither"
+        )
     if user and password:
         return "Basic " + base64.b64encode(f"{user}:{password}".encode()).decode("ascii")
     return None
@@ -122,7 +126,7 @@ def _first_line(body: bytes, content_type: str) -> str:
     return ""
 
 
-def bind_for_endpoint(sparql: str, bindings: Mapping[str, "Term"]) -> str:
+def bind_for_endpoint(sparql: str, bindings: Mapping[str, Term]) -> str:
     """Bind parameters into the query text for an endpoint (the protocol has no bindings).
 
     :func:`kgtool.sparql.inline_bindings` puts a ``VALUES`` block at the start of the WHERE
@@ -190,7 +194,7 @@ def bind_for_endpoint(sparql: str, bindings: Mapping[str, "Term"]) -> str:
     return text
 
 
-def _materialised(result: "pyoxigraph.QueryBoolean | pyoxigraph.QuerySolutions") -> QueryResult:
+def _materialised(result: pyoxigraph.QueryBoolean | pyoxigraph.QuerySolutions) -> QueryResult:
     """Read a parsed result to the end (pyoxigraph parses rows lazily, so errors show up here)."""
     import pyoxigraph
 
@@ -240,12 +244,15 @@ class EndpointEngine:
     def __post_init__(self) -> None:
         check_endpoint_url(self.url)
         if self.post not in POST_METHODS:
-            raise EngineError(f"unknown --endpoint-post {self.post!r}", hint="choose one of: " + ", ".join(POST_METHODS))
+            raise EngineError(
+                f"unknown --endpoint-post {self.post!r}",
+                hint="choose one of: " + ", ".join(POST_METHODS),
+            )
         if not self.timeout > 0:
             raise EngineError(f"--timeout must be a positive number of seconds, not {self.timeout}")
         credentials_header(self.environ if self.environ is not None else os.environ)
 
-    def query(self, sparql: str, bindings: Mapping[str, "Term"] | None = None) -> QueryResult:
+    def query(self, sparql: str, bindings: Mapping[str, Term] | None = None) -> QueryResult:
         """Run a read-only query on the endpoint.
 
         :raises UnsafeQueryError: the query could write or reach other sources.
@@ -259,7 +266,9 @@ class EndpointEngine:
         text = bind_for_endpoint(sparql, bindings or {})
         form = query_form(text)
         if form is None:
-            raise QueryError("not a SPARQL query (no SELECT, ASK, CONSTRUCT or DESCRIBE)", path="query")
+            raise QueryError(
+                "not a SPARQL query (no SELECT, ASK, CONSTRUCT or DESCRIBE)", path="query"
+            )
         graph = form in ("CONSTRUCT", "DESCRIBE")
         body, content_type = self._post(text, GRAPH_ACCEPT if graph else SELECT_ACCEPT)
         if graph:
@@ -268,17 +277,24 @@ class EndpointEngine:
 
     def _post(self, text: str, accept: str) -> tuple[bytes, str]:
         if self.post == "form":
-            content_type, body = "application/x-www-form-urlencoded", urllib.parse.urlencode({"query": text})
+            content_type, body = (
+                "application/x-www-form-urlencoded",
+                urllib.parse.urlencode({"query": text}),
+            )
         else:
             content_type, body = "application/sparql-query; charset=utf-8", text
         headers = {"Content-Type": content_type, "Accept": accept, "User-Agent": "kgtool"}
         authorization = credentials_header(self.environ if self.environ is not None else os.environ)
         if authorization:
             headers["Authorization"] = authorization
-        request = urllib.request.Request(self.url, data=body.encode("utf-8"), headers=headers, method="POST")
+        request = urllib.request.Request(
+            self.url, data=body.encode("utf-8"), headers=headers, method="POST"
+        )
         handlers: list[urllib.request.BaseHandler] = [_NoRedirect()]
         if urllib.parse.urlsplit(self.url).hostname in _LOOPBACK:
-            handlers.append(urllib.request.ProxyHandler({}))  # a proxy cannot reach our own loopback
+            handlers.append(
+                urllib.request.ProxyHandler({})
+            )  # a proxy cannot reach our own loopback
         opener = urllib.request.build_opener(*handlers)
         deadline = time.monotonic() + self.timeout
         try:
@@ -292,18 +308,24 @@ class EndpointEngine:
                 return b"".join(chunks), content_type
         except urllib.error.HTTPError as error:
             raise self._http_error(error) from None
-        except (TimeoutError, socket.timeout):
+        except TimeoutError:
             raise self._slow() from None
         except urllib.error.URLError as error:
             if isinstance(error.reason, (TimeoutError, socket.timeout)):
                 raise self._slow() from None
-            reason = error.reason.strerror if isinstance(error.reason, OSError) and error.reason.strerror else error.reason
+            reason = (
+                error.reason.strerror
+                if isinstance(error.reason, OSError) and error.reason.strerror
+                else error.reason
+            )
             raise EngineError(
                 f"cannot reach the SPARQL endpoint {self.url}: {str(reason).lower()}",
                 hint="check the URL and that the server is running",
             ) from None
         except (OSError, ValueError) as error:  # connection reset, bad status line
-            raise EngineError(f"the SPARQL endpoint {self.url} failed: {error}", hint="try again later") from None
+            raise EngineError(
+                f"the SPARQL endpoint {self.url} failed: {error}", hint="try again later"
+            ) from None
 
     def _slow(self) -> EngineError:
         return EngineError(
@@ -318,12 +340,18 @@ class EndpointEngine:
             body = b""
         first = _first_line(body, error.headers.get("Content-Type", "") if error.headers else "")
         status = f"HTTP {error.code} {error.reason}".rstrip()
-        message = f"the SPARQL endpoint {self.url} answered {status}" + (f": {first}" if first else "")
+        message = f"the SPARQL endpoint {self.url} answered {status}" + (
+            f": {first}" if first else ""
+        )
         if error.code in (401, 403):
             hint = _CREDENTIALS_HINT
         elif 300 <= error.code < 400:
             location = error.headers.get("Location", "") if error.headers else ""
-            hint = f"use the address it redirects to: --endpoint {location}" if location else "use the final address"
+            hint = (
+                f"use the address it redirects to: --endpoint {location}"
+                if location
+                else "use the final address"
+            )
         elif error.code == 404:
             hint = "check the endpoint URL (often ending in /sparql or /query)"
         elif 400 <= error.code < 500:
@@ -344,14 +372,18 @@ class EndpointEngine:
 
         media = content_type.split(";")[0].strip().lower()
         xml = media.endswith("xml")
-        results_format = pyoxigraph.QueryResultsFormat.XML if xml else pyoxigraph.QueryResultsFormat.JSON
+        results_format = (
+            pyoxigraph.QueryResultsFormat.XML if xml else pyoxigraph.QueryResultsFormat.JSON
+        )
         try:
             try:
                 result = _materialised(pyoxigraph.parse_query_results(body, format=results_format))
             except SyntaxError:
                 if xml:
                     raise
-                result = _materialised(pyoxigraph.parse_query_results(_valid_blank_nodes(body), format=results_format))
+                result = _materialised(
+                    pyoxigraph.parse_query_results(_valid_blank_nodes(body), format=results_format)
+                )
             if result.kind is QueryKind.ASK and form != "ASK":
                 raise ValueError("a boolean answer to a SELECT query")
             if result.kind is QueryKind.SELECT and form == "ASK":

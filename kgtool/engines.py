@@ -48,9 +48,9 @@ class QueryResult:
 
     kind: QueryKind
     variables: tuple[str, ...] = ()
-    rows: tuple[tuple["Term | None", ...], ...] = ()
+    rows: tuple[tuple[Term | None, ...], ...] = ()
     boolean: bool | None = None
-    triples: tuple["pyoxigraph.Triple", ...] = field(default=())
+    triples: tuple[pyoxigraph.Triple, ...] = field(default=())
 
 
 class Engine(Protocol):
@@ -58,7 +58,7 @@ class Engine(Protocol):
 
     name: str
 
-    def query(self, sparql: str, bindings: Mapping[str, "Term"] | None = None) -> QueryResult: ...
+    def query(self, sparql: str, bindings: Mapping[str, Term] | None = None) -> QueryResult: ...
 
 
 def _check(sparql: str, allow_service: tuple[str, ...] = ()) -> None:
@@ -90,31 +90,35 @@ def _syntax_error(error: SyntaxError, sparql: str = "") -> QueryError:
         column = found.start() + 1 if found else column  # the start of the prefixed name
         text = f"prefix '{prefix}:' is not declared"
         hint = f"add 'PREFIX {prefix}: <…>' at the top of the query"
-    return QueryError(f"SPARQL syntax error: {text}", path="query", line=line, column=column, hint=hint)
+    return QueryError(
+        f"SPARQL syntax error: {text}", path="query", line=line, column=column, hint=hint
+    )
 
 
 @dataclass
 class OxigraphEngine:
     """pyoxigraph, in memory (or over a store opened elsewhere). Fast to load and query."""
 
-    store: "pyoxigraph.Store"
+    store: pyoxigraph.Store
     name: str = "oxigraph"
     #: Endpoints SERVICE may query (``--allow-service``); SERVICE is refused otherwise.
     allow_service: tuple[str, ...] = ()
 
     @classmethod
-    def from_files(cls, files: Iterable[Path]) -> "OxigraphEngine":
+    def from_files(cls, files: Iterable[Path]) -> OxigraphEngine:
         """Parse ``files`` into a new in-memory store. :raises DataError: on a bad file."""
         return cls(load_store(files))
 
-    def query(self, sparql: str, bindings: Mapping[str, "Term"] | None = None) -> QueryResult:
+    def query(self, sparql: str, bindings: Mapping[str, Term] | None = None) -> QueryResult:
         import pyoxigraph
 
         from kgtool.sparql import inline_bindings
 
         _check(sparql, self.allow_service)
         try:
-            result = self.store.query(inline_bindings(sparql, bindings or {}), use_default_graph_as_union=True)
+            result = self.store.query(
+                inline_bindings(sparql, bindings or {}), use_default_graph_as_union=True
+            )
             # Solutions are computed lazily: read them here, so errors (e.g. from SERVICE) are caught.
             if isinstance(result, pyoxigraph.QueryBoolean):
                 return QueryResult(QueryKind.ASK, boolean=bool(result))
@@ -126,11 +130,13 @@ class OxigraphEngine:
         except SyntaxError as error:
             raise _syntax_error(error, sparql) from None
         except OSError as error:
-            first_line = next((line.strip() for line in str(error).splitlines() if line.strip()), "")
+            first_line = next(
+                (line.strip() for line in str(error).splitlines() if line.strip()), ""
+            )
             raise EngineError(f"the query failed: {first_line}") from None
 
 
-def to_oxigraph(term: "rdflib.term.Node | None") -> "Term | None":
+def to_oxigraph(term: rdflib.term.Node | None) -> Term | None:
     """Convert an rdflib term to the pyoxigraph term used in results."""
     import pyoxigraph
     import rdflib
@@ -152,7 +158,7 @@ def to_oxigraph(term: "rdflib.term.Node | None") -> "Term | None":
 _XSD_STRING = XSD + "string"
 
 
-def to_rdflib(term: "Term") -> "rdflib.term.Node":
+def to_rdflib(term: Term) -> rdflib.term.Node:
     """Convert a pyoxigraph term to rdflib.
 
     An ``xsd:string`` literal becomes a plain rdflib literal: RDF 1.1 says they are the same
@@ -177,17 +183,17 @@ def to_rdflib(term: "Term") -> "rdflib.term.Node":
 class RdflibEngine:
     """rdflib's in-memory engine: pure Python, slower, the reference implementation."""
 
-    dataset: "rdflib.Dataset"
+    dataset: rdflib.Dataset
     name: str = "rdflib"
     #: Endpoints SERVICE may query (``--allow-service``); SERVICE is refused otherwise.
     allow_service: tuple[str, ...] = ()
 
     @classmethod
-    def from_files(cls, files: Iterable[Path]) -> "RdflibEngine":
+    def from_files(cls, files: Iterable[Path]) -> RdflibEngine:
         """Parse ``files`` into a new rdflib Dataset. :raises DataError: on a bad file."""
         return cls(load_rdflib(files))
 
-    def query(self, sparql: str, bindings: Mapping[str, "Term"] | None = None) -> QueryResult:
+    def query(self, sparql: str, bindings: Mapping[str, Term] | None = None) -> QueryResult:
         from pyparsing import ParseException
 
         _check(sparql, self.allow_service)
@@ -215,11 +221,15 @@ class RdflibEngine:
             return QueryResult(QueryKind.ASK, boolean=bool(result.askAnswer))
         if result.type == "SELECT":
             variables = tuple(str(v) for v in result.vars)
-            rows = tuple(tuple(to_oxigraph(row[i]) for i in range(len(variables))) for row in result)
+            rows = tuple(
+                tuple(to_oxigraph(row[i]) for i in range(len(variables))) for row in result
+            )
             return QueryResult(QueryKind.SELECT, variables=variables, rows=rows)
         import pyoxigraph
 
-        triples = tuple(pyoxigraph.Triple(*(to_oxigraph(t) for t in triple)) for triple in result.graph)
+        triples = tuple(
+            pyoxigraph.Triple(*(to_oxigraph(t) for t in triple)) for triple in result.graph
+        )
         return QueryResult(QueryKind.GRAPH, triples=triples)
 
 
@@ -251,7 +261,7 @@ class EngineOptions:
     observer: Any = field(default=None, compare=False, repr=False)
 
 
-def open_engine(project: "Project", options: EngineOptions = EngineOptions()) -> Engine:
+def open_engine(project: Project, options: EngineOptions = EngineOptions()) -> Engine:
     """An engine over the project's data files (ontology, graph/ and ``--data``), or the endpoint.
 
     :raises DataError: on a bad file.
@@ -259,12 +269,16 @@ def open_engine(project: "Project", options: EngineOptions = EngineOptions()) ->
         unusable store folder or endpoint URL.
     """
     if options.engine not in ENGINE_NAMES:
-        raise EngineError(f"unknown engine {options.engine!r}", hint="choose one of: " + ", ".join(ENGINE_NAMES))
+        raise EngineError(
+            f"unknown engine {options.engine!r}", hint="choose one of: " + ", ".join(ENGINE_NAMES)
+        )
     allow_service: tuple[str, ...] = ()
     if options.allow_service:
         from kgtool.endpoint import check_endpoint_url
 
-        allow_service = tuple(check_endpoint_url(url, "--allow-service") for url in options.allow_service)
+        allow_service = tuple(
+            check_endpoint_url(url, "--allow-service") for url in options.allow_service
+        )
     if options.endpoint is not None:
         if options.engine != "auto":
             raise EngineError(
@@ -281,11 +295,16 @@ def open_engine(project: "Project", options: EngineOptions = EngineOptions()) ->
         from kgtool.endpoint import EndpointEngine
 
         return EndpointEngine(
-            options.endpoint, timeout=options.timeout, allow_service=allow_service, post=options.endpoint_post
+            options.endpoint,
+            timeout=options.timeout,
+            allow_service=allow_service,
+            post=options.endpoint_post,
         )
     if options.store is not None:
         if options.engine == "rdflib":
-            raise EngineError("--store needs the oxigraph engine", hint="drop --engine rdflib, or drop --store")
+            raise EngineError(
+                "--store needs the oxigraph engine", hint="drop --engine rdflib, or drop --store"
+            )
         from kgtool.store import open_store
 
         engine = open_store(options.store, project.data_files, options.observer)

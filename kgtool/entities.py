@@ -34,7 +34,9 @@ ASK { ?_entity a/rdfs:subClassOf* ?_class }
 """
 
 
-def resolve_entity(engine: "Engine", text: str, class_iri: str | None = None) -> "pyoxigraph.NamedNode":
+def resolve_entity(
+    engine: Engine, text: str, class_iri: str | None = None
+) -> pyoxigraph.NamedNode:
     """Find the one entity ``text`` names.
 
     ``text`` may be a full IRI (``https://…`` or ``<https://…>``), a CURIE with a known prefix
@@ -56,10 +58,17 @@ def resolve_entity(engine: "Engine", text: str, class_iri: str | None = None) ->
         try:
             node = pyoxigraph.NamedNode(iri)
         except ValueError as error:
-            raise EntityNotFoundError(f"{text!r} is not a valid IRI: {error}", hint="check the spelling") from None
+            raise EntityNotFoundError(
+                f"{text!r} is not a valid IRI: {error}", hint="check the spelling"
+            ) from None
         if not engine.query(_EXISTS, {"_entity": node}).boolean:
-            raise EntityNotFoundError(f"{shorten(iri)} does not occur in the graph", hint="check the spelling")
-        if class_node and not engine.query(_HAS_CLASS, {"_entity": node, "_class": class_node}).boolean:
+            raise EntityNotFoundError(
+                f"{shorten(iri)} does not occur in the graph", hint="check the spelling"
+            )
+        if (
+            class_node
+            and not engine.query(_HAS_CLASS, {"_entity": node, "_class": class_node}).boolean
+        ):
             raise EntityNotFoundError(f"{shorten(iri)} is not a {shorten(class_iri)}")
         return node
 
@@ -73,9 +82,13 @@ def resolve_entity(engine: "Engine", text: str, class_iri: str | None = None) ->
     if not matches:
         raise EntityNotFoundError(
             f"no entity is labelled {text!r}{where}",
-            hint="give an IRI, a CURIE (" + ", ".join(f"{p}:" for p in list(PREFIXES)[:2]) + ") or an exact label",
+            hint="give an IRI, a CURIE ("
+            + ", ".join(f"{p}:" for p in list(PREFIXES)[:2])
+            + ") or an exact label",
         )
     if len(matches) > 1:
         candidates = ", ".join(shorten(m.value) for m in matches)
-        raise EntityNotFoundError(f"{text!r} is ambiguous{where}: {candidates}", hint="use one of these CURIEs")
+        raise EntityNotFoundError(
+            f"{text!r} is ambiguous{where}: {candidates}", hint="use one of these CURIEs"
+        )
     return matches[0]

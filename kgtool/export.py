@@ -46,7 +46,7 @@ FORMAT_NAMES = tuple(f.value for f in ExportFormat)
 _ALL_TRIPLES = "CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }"
 
 
-def engine_quads(engine: "Engine") -> list["pyoxigraph.Quad"]:
+def engine_quads(engine: Engine) -> list[pyoxigraph.Quad]:
     """Every statement the engine holds, with its named graph where the engine keeps one.
 
     Oxigraph (in memory or on disk) and rdflib give their quads; a remote endpoint gives the
@@ -64,14 +64,18 @@ def engine_quads(engine: "Engine") -> list["pyoxigraph.Quad"]:
         quads = []
         for s, p, o, graph in engine.dataset.quads((None, None, None, None)):
             name = getattr(graph, "identifier", graph)
-            graph_term = pyoxigraph.NamedNode(str(name)) if name is not None else pyoxigraph.DefaultGraph()
-            quads.append(pyoxigraph.Quad(to_oxigraph(s), to_oxigraph(p), to_oxigraph(o), graph_term))
+            graph_term = (
+                pyoxigraph.NamedNode(str(name)) if name is not None else pyoxigraph.DefaultGraph()
+            )
+            quads.append(
+                pyoxigraph.Quad(to_oxigraph(s), to_oxigraph(p), to_oxigraph(o), graph_term)
+            )
         return quads
     result = engine.query(_ALL_TRIPLES)
     return [pyoxigraph.Quad(t.subject, t.predicate, t.object) for t in result.triples]
 
 
-def _canonical(quads: list["pyoxigraph.Quad"], keep_graphs: bool) -> list["pyoxigraph.Quad"]:
+def _canonical(quads: list[pyoxigraph.Quad], keep_graphs: bool) -> list[pyoxigraph.Quad]:
     """Quads with canonical blank-node labels, without duplicates, sorted."""
     import pyoxigraph
 
@@ -79,10 +83,12 @@ def _canonical(quads: list["pyoxigraph.Quad"], keep_graphs: bool) -> list["pyoxi
         quads = [pyoxigraph.Quad(q.subject, q.predicate, q.object) for q in quads]
     dataset = pyoxigraph.Dataset(quads)
     dataset.canonicalize(pyoxigraph.CanonicalizationAlgorithm.RDFC_1_0)
-    return sorted(dataset, key=lambda q: (str(q.graph_name), str(q.subject), str(q.predicate), str(q.object)))
+    return sorted(
+        dataset, key=lambda q: (str(q.graph_name), str(q.subject), str(q.predicate), str(q.object))
+    )
 
 
-def _used_prefixes(quads: list["pyoxigraph.Quad"]) -> dict[str, str]:
+def _used_prefixes(quads: list[pyoxigraph.Quad]) -> dict[str, str]:
     """The known prefixes whose namespace some IRI in ``quads`` starts with, in PREFIXES order."""
     import pyoxigraph
 
@@ -93,14 +99,18 @@ def _used_prefixes(quads: list["pyoxigraph.Quad"]) -> dict[str, str]:
                 iris.add(term.value)
             elif isinstance(term, pyoxigraph.Literal):
                 iris.add(term.datatype.value)
-    return {prefix: ns for prefix, ns in PREFIXES.items() if any(iri.startswith(ns) for iri in iris)}
+    return {
+        prefix: ns for prefix, ns in PREFIXES.items() if any(iri.startswith(ns) for iri in iris)
+    }
 
 
-def _turtle(quads: list["pyoxigraph.Quad"]) -> bytes:
+def _turtle(quads: list[pyoxigraph.Quad]) -> bytes:
     import pyoxigraph
 
     prefixes = _used_prefixes(quads)
-    body = pyoxigraph.serialize([q.triple for q in quads], format=pyoxigraph.RdfFormat.TURTLE, prefixes=prefixes)
+    body = pyoxigraph.serialize(
+        [q.triple for q in quads], format=pyoxigraph.RdfFormat.TURTLE, prefixes=prefixes
+    )
     # pyoxigraph writes the @prefix lines in no fixed order: write them ourselves, in PREFIXES order.
     lines = body.decode("utf-8").split("\n")
     statements = "\n".join(line for line in lines if not line.startswith("@prefix "))
@@ -128,7 +138,7 @@ def _jsonable(value: Any) -> Any:
     return value if isinstance(value, (str, int, float, bool)) or value is None else str(value)
 
 
-def graphml_network(engine: "Engine") -> "networkx.MultiDiGraph":
+def graphml_network(engine: Engine) -> networkx.MultiDiGraph:
     """The entity network (see :mod:`kgtool.network`) with GraphML-compatible attributes."""
     import networkx
 
@@ -139,11 +149,13 @@ def graphml_network(engine: "Engine") -> "networkx.MultiDiGraph":
     for node, attributes in projected.nodes(data=True):
         network.add_node(node, **{k: _graphml_value(v) for k, v in sorted(attributes.items())})
     for source, target, key, attributes in projected.edges(keys=True, data=True):
-        network.add_edge(source, target, key=key, **{k: _graphml_value(v) for k, v in sorted(attributes.items())})
+        network.add_edge(
+            source, target, key=key, **{k: _graphml_value(v) for k, v in sorted(attributes.items())}
+        )
     return network
 
 
-def export_bytes(engine: "Engine", export_format: ExportFormat | str) -> bytes:
+def export_bytes(engine: Engine, export_format: ExportFormat | str) -> bytes:
     """The engine's data serialised in ``export_format``.
 
     :raises FormatError: for an unknown format. :raises KgtoolError: when the engine fails.
@@ -162,7 +174,8 @@ def export_bytes(engine: "Engine", export_format: ExportFormat | str) -> bytes:
         chosen = ExportFormat(export_format)
     except ValueError:
         raise FormatError(
-            f"unknown export format {export_format!r}", hint="choose one of: " + ", ".join(FORMAT_NAMES)
+            f"unknown export format {export_format!r}",
+            hint="choose one of: " + ", ".join(FORMAT_NAMES),
         ) from None
     if chosen is ExportFormat.GRAPHML:
         import io
@@ -178,7 +191,9 @@ def export_bytes(engine: "Engine", export_format: ExportFormat | str) -> bytes:
     if chosen is ExportFormat.NQ:
         return pyoxigraph.serialize(quads, format=pyoxigraph.RdfFormat.N_QUADS)
     if chosen is ExportFormat.NT:
-        return pyoxigraph.serialize([q.triple for q in quads], format=pyoxigraph.RdfFormat.N_TRIPLES)
+        return pyoxigraph.serialize(
+            [q.triple for q in quads], format=pyoxigraph.RdfFormat.N_TRIPLES
+        )
     content = pyoxigraph.serialize([q.triple for q in quads], format=pyoxigraph.RdfFormat.JSON_LD)
     return content if content.endswith(b"\n") else content + b"\n"
 
@@ -196,7 +211,8 @@ def write_atomic(path: Path, content: bytes) -> None:
         handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
     except OSError as error:
         raise OutputError(
-            f"cannot write {path}: {error.strerror}", hint="check that the folder exists and is writable"
+            f"cannot write {path}: {error.strerror}",
+            hint="check that the folder exists and is writable",
         ) from None
     try:
         with os.fdopen(handle, "wb") as stream:
@@ -207,7 +223,9 @@ def write_atomic(path: Path, content: bytes) -> None:
         os.replace(temporary, path)
     except OSError as error:
         Path(temporary).unlink(missing_ok=True)
-        raise OutputError(f"cannot write {path}: {error.strerror}", hint="check the path and free disk space") from None
+        raise OutputError(
+            f"cannot write {path}: {error.strerror}", hint="check the path and free disk space"
+        ) from None
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
         raise

@@ -30,7 +30,7 @@ def graph_name(path: Path) -> str:
     return Path(path).resolve().as_uri()
 
 
-def oxigraph_format(path: Path) -> "pyoxigraph.RdfFormat":
+def oxigraph_format(path: Path) -> pyoxigraph.RdfFormat:
     """The pyoxigraph format for a file, from its suffix. :raises DataError: for an unknown suffix."""
     import pyoxigraph
 
@@ -71,7 +71,9 @@ def check_not_empty(path: Path) -> None:
         raise DataError("the file is empty", path=path, hint="add statements or delete the file")
 
 
-def load_store(files: Iterable[Path], store: "pyoxigraph.Store | None" = None) -> "pyoxigraph.Store":
+def load_store(
+    files: Iterable[Path], store: pyoxigraph.Store | None = None
+) -> pyoxigraph.Store:
     """Load RDF files into a pyoxigraph store (a new in-memory one unless ``store`` is given).
 
     Each file goes into the named graph :func:`graph_name` of its path; a file that fails to
@@ -86,7 +88,11 @@ def load_store(files: Iterable[Path], store: "pyoxigraph.Store | None" = None) -
         path = Path(path)
         check_not_empty(path)
         try:
-            store.load(path=str(path), format=oxigraph_format(path), to_graph=pyoxigraph.NamedNode(graph_name(path)))
+            store.load(
+                path=str(path),
+                format=oxigraph_format(path),
+                to_graph=pyoxigraph.NamedNode(graph_name(path)),
+            )
         except SyntaxError as error:
             raise parse_error(path, error) from None
         except OSError as error:
@@ -94,7 +100,7 @@ def load_store(files: Iterable[Path], store: "pyoxigraph.Store | None" = None) -
     return store
 
 
-def load_rdflib(files: Iterable[Path]) -> "rdflib.Dataset":
+def load_rdflib(files: Iterable[Path]) -> rdflib.Dataset:
     """Load RDF files into an rdflib Dataset whose default graph is the union of all files.
 
     Files are checked with pyoxigraph first so errors carry exact positions.

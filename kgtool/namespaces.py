@@ -65,6 +65,6 @@ def shorten(iri: str) -> str:
     '<http://example.org/x>'
     """
     for prefix, namespace in PREFIXES.items():
-        if iri.startswith(namespace) and iri[len(namespace):] and "/" not in iri[len(namespace):]:
-            return f"{prefix}:{iri[len(namespace):]}"
+        if iri.startswith(namespace) and iri[len(namespace) :] and "/" not in iri[len(namespace) :]:
+            return f"{prefix}:{iri[len(namespace) :]}"
     return f"<{iri}>"

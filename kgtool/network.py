@@ -44,9 +44,9 @@ from kgtool.namespaces import (
     PREFIXES,
     PROV,
     RDF,
+    RDF_TYPE,
     RDFS,
     RDFS_LABEL,
-    RDF_TYPE,
     SH,
     SKOS,
     SKOS_ALT_LABEL,
@@ -125,11 +125,25 @@ LINK_PREDICATES = frozenset(
 )
 #: Classes whose instances are folded into edges and tooltips unless ``show_claims``.
 FOLDED_CLASSES = frozenset(
-    {KGO_CLAIM, KGO + "Passage", KGO + "Condition", KGO + "Consequence", OA + "SpecificResource", OA + "TextQuoteSelector"}
+    {
+        KGO_CLAIM,
+        KGO + "Passage",
+        KGO + "Condition",
+        KGO + "Consequence",
+        OA + "SpecificResource",
+        OA + "TextQuoteSelector",
+    }
 )
 #: Broad classes that say little about a node: another asserted class is preferred for its colour.
 GENERIC_CLASSES = frozenset(
-    {PROV + "Entity", PROV + "Agent", PROV + "Activity", OWL + "Thing", RDFS + "Resource", SKOS + "Concept"}
+    {
+        PROV + "Entity",
+        PROV + "Agent",
+        PROV + "Activity",
+        OWL + "Thing",
+        RDFS + "Resource",
+        SKOS + "Concept",
+    }
 )
 #: Key and predicate of the edges that stand for folded claims (see ``ProjectionOptions.claim_edges``).
 CLAIM_EDGE = KGO_CLAIM
@@ -186,7 +200,7 @@ class ClaimRecord:
         }
 
 
-def _term_key(term: "Term") -> str:
+def _term_key(term: Term) -> str:
     import pyoxigraph
 
     if isinstance(term, pyoxigraph.BlankNode):
@@ -204,7 +218,9 @@ class _Index:
     """Every triple of the data, indexed for the projection."""
 
     out: dict[str, list[tuple[str, str]]] = field(default_factory=lambda: defaultdict(list))
-    literals: dict[str, list[tuple[str, "pyoxigraph.Literal"]]] = field(default_factory=lambda: defaultdict(list))
+    literals: dict[str, list[tuple[str, pyoxigraph.Literal]]] = field(
+        default_factory=lambda: defaultdict(list)
+    )
     types: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))
     supers: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))
     super_properties: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))
@@ -214,7 +230,7 @@ class _Index:
     _ancestors: dict[str, frozenset[str]] = field(default_factory=dict)
 
     @classmethod
-    def from_rows(cls, rows: Iterable[Sequence["Term | None"]]) -> "_Index":
+    def from_rows(cls, rows: Iterable[Sequence[Term | None]]) -> _Index:
         import pyoxigraph
 
         index = cls()
@@ -239,7 +255,9 @@ class _Index:
         for subject in index.out:
             index.out[subject].sort()
         for subject in index.literals:
-            index.literals[subject].sort(key=lambda pair: (pair[0], pair[1].language or "", pair[1].value))
+            index.literals[subject].sort(
+                key=lambda pair: (pair[0], pair[1].language or "", pair[1].value)
+            )
         return index
 
     def ancestors(self, cls: str) -> frozenset[str]:
@@ -292,7 +310,9 @@ class _Index:
     def texts(self, node: str, predicates: Iterable[str]) -> list[tuple[str, str]]:
         """(language, text) of the node's literals for ``predicates``."""
         wanted = set(predicates)
-        return [(lit.language or "", lit.value) for p, lit in self.literals.get(node, ()) if p in wanted]
+        return [
+            (lit.language or "", lit.value) for p, lit in self.literals.get(node, ()) if p in wanted
+        ]
 
 
 @dataclass
@@ -304,10 +324,16 @@ class _Projector:
 
     def __post_init__(self) -> None:
         index = self.index
-        meta = {t for t in {c for types in index.types.values() for c in types} if index.ancestors(t) & META_TYPES}
-        self.classes: set[str] = {c for types in index.types.values() for c in types} | set(index.supers) | {
-            s for s, types in index.types.items() if types & {OWL_CLASS, RDFS + "Class"}
+        meta = {
+            t
+            for t in {c for types in index.types.values() for c in types}
+            if index.ancestors(t) & META_TYPES
         }
+        self.classes: set[str] = (
+            {c for types in index.types.values() for c in types}
+            | set(index.supers)
+            | {s for s, types in index.types.items() if types & {OWL_CLASS, RDFS + "Class"}}
+        )
         self.vocabulary: set[str] = set(index.predicates) | self.classes
         for node, types in index.types.items():
             if types & meta or types & META_TYPES:
@@ -373,7 +399,9 @@ class _Projector:
         chain = [primary]
         while chain[-1] != kind:
             parents = sorted(
-                c for c in self.index.supers.get(chain[-1], set()) if kind in self.index.ancestors(c) and c not in chain
+                c
+                for c in self.index.supers.get(chain[-1], set())
+                if kind in self.index.ancestors(c) and c not in chain
             )
             if not parents:
                 break
@@ -397,13 +425,19 @@ class _Projector:
             for selector_predicate, selector in index.out.get(passage, ()):
                 if selector_predicate == OA_HAS_SELECTOR:
                     quotes.extend(text for _, text in index.texts(selector, [OA_EXACT]))
-        record = ClaimRecord(claim, kind_en, kind_ja, label_en, label_ja, stated, tuple(dict.fromkeys(quotes)))
+        record = ClaimRecord(
+            claim, kind_en, kind_ja, label_en, label_ja, stated, tuple(dict.fromkeys(quotes))
+        )
         self._claim_records[claim] = record
         return record
 
     def about(self, claim: str) -> set[str]:
         """Entities a claim is about (``kgo:about`` and its sub-properties)."""
-        return {obj for predicate, obj in self.index.out.get(claim, ()) if predicate in self.about_predicates}
+        return {
+            obj
+            for predicate, obj in self.index.out.get(claim, ())
+            if predicate in self.about_predicates
+        }
 
     def attributes(self, node: str) -> dict[str, list[str]]:
         """Literal values by predicate CURIE (labels and comments excluded); blank-node values flattened."""
@@ -466,7 +500,9 @@ class _Projector:
                 result.append((subject, predicate, obj))
         return result
 
-    def build(self, triples: Sequence[tuple[str, str, str]] | None = None) -> "networkx.MultiDiGraph":
+    def build(
+        self, triples: Sequence[tuple[str, str, str]] | None = None
+    ) -> networkx.MultiDiGraph:
         """The network over ``triples`` (default: every triple of the data)."""
         import networkx
 
@@ -474,10 +510,18 @@ class _Projector:
             edges = sorted(set(triples))
             nodes = {n for s, _, o in edges for n in (s, o)}
         else:
-            edges = [(s, p, o) for s, p, o in self.edge_candidates() if self.is_drawable(s) and self.is_drawable(o)]
+            edges = [
+                (s, p, o)
+                for s, p, o in self.edge_candidates()
+                if self.is_drawable(s) and self.is_drawable(o)
+            ]
             about = {e for claim in self.claims for e in self.about(claim)}
             nodes = {n for s, _, o in edges for n in (s, o)}
-            nodes |= {n for n in self.index.subjects | about if self.is_drawable(n) and not self._only_qualifies(n)}
+            nodes |= {
+                n
+                for n in self.index.subjects | about
+                if self.is_drawable(n) and not self._only_qualifies(n)
+            }
             if self.options.claim_edges and not self.options.show_claims:
                 edges += self.claim_edge_triples(edges, nodes)
         graph = networkx.MultiDiGraph()
@@ -513,17 +557,23 @@ class _Projector:
             )
         assign_groups(graph)
         used = {c for n in graph for c in (graph.nodes[n]["kind"], *graph.nodes[n]["lineage"])}
-        graph.graph["classes"] = self.class_labels(used | {c for n in graph for c in graph.nodes[n]["classes"]})
+        graph.graph["classes"] = self.class_labels(
+            used | {c for n in graph for c in graph.nodes[n]["classes"]}
+        )
         return graph
 
-    def claim_edge_triples(self, edges: list[tuple[str, str, str]], nodes: set[str]) -> list[tuple[str, str, str]]:
+    def claim_edge_triples(
+        self, edges: list[tuple[str, str, str]], nodes: set[str]
+    ) -> list[tuple[str, str, str]]:
         """Edges (subject, :data:`CLAIM_EDGE`, object) from each claim's main subject to the other
         entities it is about, where no data edge links the two; fills ``self.claim_links``."""
         linked = {frozenset((s, o)) for s, _, o in edges}
         self.claim_links = defaultdict(set)
         for claim in self.claims:
             about = sorted(e for e in self.about(claim) if e in nodes)
-            main = sorted(o for p, o in self.index.out.get(claim, ()) if p == KGO_MAIN_SUBJECT and o in nodes)
+            main = sorted(
+                o for p, o in self.index.out.get(claim, ()) if p == KGO_MAIN_SUBJECT and o in nodes
+            )
             hub = main[0] if main else (about[0] if about else None)
             for other in about:
                 if hub is not None and other != hub and frozenset((hub, other)) not in linked:
@@ -535,13 +585,19 @@ class _Projector:
         node itself points at nothing drawable: a modality, a metric, a likelihood level."""
         if self.options.show_claims:
             return False
-        if any(not (o.startswith("_:") or self.is_vocabulary(o)) for p, o in self.index.out.get(node, ()) if p != RDF_TYPE):
+        if any(
+            not (o.startswith("_:") or self.is_vocabulary(o))
+            for p, o in self.index.out.get(node, ())
+            if p != RDF_TYPE
+        ):
             return False
         referrers = self.referrers.get(node, [])
-        return bool(referrers) and all(s in self.folded and p not in self.about_predicates for s, p in referrers)
+        return bool(referrers) and all(
+            s in self.folded and p not in self.about_predicates for s, p in referrers
+        )
 
 
-def assign_groups(graph: "networkx.MultiDiGraph") -> None:
+def assign_groups(graph: networkx.MultiDiGraph) -> None:
     """Set each node's ``group`` (its colour and legend entry) and the graph's stable orders.
 
     A node's group is the class one level below its kind (Organization, Country …); a class
@@ -550,16 +606,22 @@ def assign_groups(graph: "networkx.MultiDiGraph") -> None:
     ``graph.graph["groups"]`` lists groups kind by kind, biggest first: drawings of any part of
     this graph (a focus view, a filter) keep the same colours and shapes.
     """
-    lineages = {n: list(graph.nodes[n].get("lineage") or [graph.nodes[n].get("kind", "")]) for n in graph}
+    lineages = {
+        n: list(graph.nodes[n].get("lineage") or [graph.nodes[n].get("kind", "")]) for n in graph
+    }
     first = {n: lineage[1] if len(lineage) > 1 else lineage[0] for n, lineage in lineages.items()}
     sizes = Counter(first.values())
     for node in graph:
         lineage = lineages[node]
-        graph.nodes[node]["group"] = lineage[2] if sizes[first[node]] >= SPLIT_GROUP and len(lineage) > 2 else first[node]
+        graph.nodes[node]["group"] = (
+            lineage[2] if sizes[first[node]] >= SPLIT_GROUP and len(lineage) > 2 else first[node]
+        )
     kinds = Counter(graph.nodes[n].get("kind", "") for n in graph)
     kind_order = [k for k, _ in sorted(kinds.items(), key=lambda item: (-item[1], item[0]))]
     groups = Counter((graph.nodes[n].get("kind", ""), graph.nodes[n]["group"]) for n in graph)
-    ordered = sorted(groups.items(), key=lambda item: (kind_order.index(item[0][0]), -item[1], item[0][1]))
+    ordered = sorted(
+        groups.items(), key=lambda item: (kind_order.index(item[0][0]), -item[1], item[0][1])
+    )
     graph.graph["kinds"] = kind_order
     graph.graph["groups"] = list(dict.fromkeys(group for (_, group), _ in ordered))
 
@@ -567,15 +629,19 @@ def assign_groups(graph: "networkx.MultiDiGraph") -> None:
 def _claim_edge_labels(records: list[ClaimRecord]) -> tuple[str, str]:
     """Edge labels for folded claims: the claim kind, or the number of claims."""
     if len(records) == 1:
-        return records[0].kind_en.lower() if records[0].kind_en[:1].isupper() else records[0].kind_en, records[0].kind_ja
+        return records[0].kind_en.lower() if records[0].kind_en[:1].isupper() else records[
+            0
+        ].kind_en, records[0].kind_ja
     return f"{len(records)} claims", f"主張{len(records)}件"
 
 
-def _projector(engine: "Engine", options: ProjectionOptions) -> _Projector:
+def _projector(engine: Engine, options: ProjectionOptions) -> _Projector:
     return _Projector(_Index.from_rows(engine.query(ALL_TRIPLES).rows), options)
 
 
-def project_graph(engine: "Engine", options: ProjectionOptions = ProjectionOptions()) -> "networkx.MultiDiGraph":
+def project_graph(
+    engine: Engine, options: ProjectionOptions = ProjectionOptions()
+) -> networkx.MultiDiGraph:
     """Project the whole knowledge graph onto a network (see the module docstring).
 
     :param engine: any :class:`~kgtool.engines.Engine`; the data is read with one SELECT.
@@ -595,16 +661,16 @@ def project_graph(engine: "Engine", options: ProjectionOptions = ProjectionOptio
 
 
 def project_result(
-    engine: "Engine", result: "QueryResult", options: ProjectionOptions = ProjectionOptions()
-) -> "networkx.MultiDiGraph":
+    engine: Engine, result: QueryResult, options: ProjectionOptions = ProjectionOptions()
+) -> networkx.MultiDiGraph:
     """Project a query result: the triples of a CONSTRUCT, or the rows of a SELECT that
     projects ``?source ?edge ?target``. Labels, classes and claims come from the whole data.
 
     :raises QueryError: when the result is neither (e.g. an ASK, or a SELECT without those columns).
     """
-    from kgtool.engines import QueryKind
-
     import pyoxigraph
+
+    from kgtool.engines import QueryKind
 
     triples: list[tuple[str, str, str]] = []
     projector = _projector(engine, options)
@@ -626,11 +692,17 @@ def project_result(
         if p.value == RDF_TYPE:
             continue
         # ?edge may be a literal (a relation name): it keys and labels the edge as it is.
-        triples.append((_term_key(s), p.value if isinstance(p, pyoxigraph.Literal) else _term_key(p), _term_key(o)))
+        triples.append(
+            (
+                _term_key(s),
+                p.value if isinstance(p, pyoxigraph.Literal) else _term_key(p),
+                _term_key(o),
+            )
+        )
     return projector.build(triples)
 
 
-def ego_graph(graph: "networkx.MultiDiGraph", node: str, depth: int) -> "networkx.MultiDiGraph":
+def ego_graph(graph: networkx.MultiDiGraph, node: str, depth: int) -> networkx.MultiDiGraph:
     """The part of ``graph`` within ``depth`` hops of ``node``, edges followed both ways.
 
     :raises EntityNotFoundError: when ``node`` is not a node of the network (e.g. a claim,
@@ -643,16 +715,20 @@ def ego_graph(graph: "networkx.MultiDiGraph", node: str, depth: int) -> "network
             f"{shorten(node)} is not drawn in the network",
             hint="claims, passages and ontology terms are folded; pick an entity, or use --show-claims",
         )
-    return graph.subgraph(networkx.ego_graph(graph, node, radius=depth, undirected=True).nodes).copy()
+    return graph.subgraph(
+        networkx.ego_graph(graph, node, radius=depth, undirected=True).nodes
+    ).copy()
 
 
-def filter_classes(graph: "networkx.MultiDiGraph", classes: Iterable[str]) -> "networkx.MultiDiGraph":
+def filter_classes(
+    graph: networkx.MultiDiGraph, classes: Iterable[str]
+) -> networkx.MultiDiGraph:
     """The subgraph of nodes that are instances of any of ``classes`` (subclasses included)."""
     wanted = set(classes)
     return graph.subgraph([n for n in graph if wanted & set(graph.nodes[n]["types"])]).copy()
 
 
-def resolve_class(engine: "Engine", text: str) -> str:
+def resolve_class(engine: Engine, text: str) -> str:
     """The class IRI ``text`` names (IRI, CURIE or label in any language).
 
     :raises EntityNotFoundError: when nothing matches or the match is not a class.
@@ -671,5 +747,7 @@ def resolve_class(engine: "Engine", text: str) -> str:
         {"_class": pyoxigraph.NamedNode(iri)},
     ).boolean
     if not is_class:
-        raise EntityNotFoundError(f"{shorten(iri)} is not a class", hint="give a class such as kgo:Company or 'Country'")
+        raise EntityNotFoundError(
+            f"{shorten(iri)} is not a class", hint="give a class such as kgo:Company or 'Country'"
+        )
     return iri

@@ -101,7 +101,11 @@ def check_format(kind: QueryKind, output_format: OutputFormat) -> None:
     """
     allowed = GRAPH_FORMATS if kind is QueryKind.GRAPH else RESULT_FORMATS
     if output_format not in allowed:
-        what = "a CONSTRUCT/DESCRIBE" if kind is QueryKind.GRAPH else f"a{'n' if kind is QueryKind.ASK else ''} {kind.value.upper()}"
+        what = (
+            "a CONSTRUCT/DESCRIBE"
+            if kind is QueryKind.GRAPH
+            else f"a{'n' if kind is QueryKind.ASK else ''} {kind.value.upper()}"
+        )
         raise FormatError(
             f"--format {output_format.value} cannot hold {what} result",
             hint="use one of: " + ", ".join(f.value for f in allowed),
@@ -165,11 +169,16 @@ def iris_to_label(result: QueryResult) -> list[str]:
     import pyoxigraph
 
     columns = [i for i, v in enumerate(result.variables) if f"{v}Label" not in result.variables]
-    found = {row[i].value for row in result.rows for i in columns if isinstance(row[i], pyoxigraph.NamedNode)}
+    found = {
+        row[i].value
+        for row in result.rows
+        for i in columns
+        if isinstance(row[i], pyoxigraph.NamedNode)
+    }
     return sorted(found)
 
 
-def fetch_labels(engine: "Engine", iris: Iterable[str], lang: str = "en") -> dict[str, str]:
+def fetch_labels(engine: Engine, iris: Iterable[str], lang: str = "en") -> dict[str, str]:
     """IRI → its ``rdfs:label`` in ``lang``, else in the other language, else any label.
 
     When an IRI has several labels in the chosen language the smallest (by code point) wins,
@@ -197,7 +206,7 @@ def fetch_labels(engine: "Engine", iris: Iterable[str], lang: str = "en") -> dic
 # --- SELECT / ASK writers ------------------------------------------------------------------------
 
 
-def _rename_blank_nodes(rows: Sequence[Sequence["Term | None"]]) -> list[list["Term | None"]]:
+def _rename_blank_nodes(rows: Sequence[Sequence[Term | None]]) -> list[list[Term | None]]:
     """Blank nodes renamed b0, b1, … in order of appearance, so output does not vary by run."""
     import pyoxigraph
 
@@ -213,7 +222,7 @@ def _rename_blank_nodes(rows: Sequence[Sequence["Term | None"]]) -> list[list["T
     return renamed
 
 
-def _kind(term: "Term") -> str:
+def _kind(term: Term) -> str:
     import pyoxigraph
 
     if isinstance(term, pyoxigraph.NamedNode):
@@ -223,7 +232,7 @@ def _kind(term: "Term") -> str:
     return "literal"
 
 
-def _display(term: "Term | None", labels: Mapping[str, str], use_labels: bool) -> str:
+def _display(term: Term | None, labels: Mapping[str, str], use_labels: bool) -> str:
     """What ``table`` and ``md`` show for a term: a label or CURIE, a literal's text, ``_:b0``."""
     if term is None:
         return ""
@@ -235,14 +244,19 @@ def _display(term: "Term | None", labels: Mapping[str, str], use_labels: bool) -
     return term.value
 
 
-def _display_rows(result: QueryResult, rows: list[list["Term | None"]], labels: Mapping[str, str]) -> list[list[str]]:
+def _display_rows(
+    result: QueryResult, rows: list[list[Term | None]], labels: Mapping[str, str]
+) -> list[list[str]]:
     use = [f"{v}Label" not in result.variables for v in result.variables]
     return [[_display(term, labels, use[i]) for i, term in enumerate(row)] for row in rows]
 
 
 def _width(text: str) -> int:
     """Terminal columns ``text`` takes: East Asian wide and fullwidth characters count two."""
-    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 0 if unicodedata.combining(ch) else 1 for ch in text)
+    return sum(
+        2 if unicodedata.east_asian_width(ch) in "WF" else 0 if unicodedata.combining(ch) else 1
+        for ch in text
+    )
 
 
 _CONTROL = r"[\x00-\x1f\x7f]"
@@ -250,10 +264,16 @@ _CONTROL = r"[\x00-\x1f\x7f]"
 
 def _one_line(text: str) -> str:
     """Control characters shown as escapes, so each row stays on one line."""
-    return re.sub(_CONTROL, lambda m: {"\n": "\\n", "\t": "\\t", "\r": "\\r"}.get(m.group(), f"\\x{ord(m.group()):02x}"), text)
+    return re.sub(
+        _CONTROL,
+        lambda m: {"\n": "\\n", "\t": "\\t", "\r": "\\r"}.get(
+            m.group(), f"\\x{ord(m.group()):02x}"
+        ),
+        text,
+    )
 
 
-def _table(result: QueryResult, rows: list[list["Term | None"]], labels: Mapping[str, str]) -> str:
+def _table(result: QueryResult, rows: list[list[Term | None]], labels: Mapping[str, str]) -> str:
     if result.kind is QueryKind.ASK:
         return f"{str(result.boolean).lower()}\n"
     header = list(result.variables)
@@ -261,7 +281,12 @@ def _table(result: QueryResult, rows: list[list["Term | None"]], labels: Mapping
     widths = [max([_width(h), *(_width(row[i]) for row in body)]) for i, h in enumerate(header)]
 
     def line(cells: Sequence[str]) -> str:
-        return "  ".join(cell + " " * (widths[i] - _width(cell)) for i, cell in enumerate(cells)).rstrip() + "\n"
+        return (
+            "  ".join(
+                cell + " " * (widths[i] - _width(cell)) for i, cell in enumerate(cells)
+            ).rstrip()
+            + "\n"
+        )
 
     text = line(header) + line(["-" * w for w in widths]) + "".join(line(row) for row in body)
     count = len(body)
@@ -273,7 +298,9 @@ def _markdown_cell(text: str) -> str:
     return _one_line(text.replace("\r\n", "<br>").replace("\n", "<br>"))
 
 
-def _markdown(result: QueryResult, rows: list[list["Term | None"]], labels: Mapping[str, str]) -> str:
+def _markdown(
+    result: QueryResult, rows: list[list[Term | None]], labels: Mapping[str, str]
+) -> str:
     if result.kind is QueryKind.ASK:
         return f"{str(result.boolean).lower()}\n"
     lines = [
@@ -285,14 +312,16 @@ def _markdown(result: QueryResult, rows: list[list["Term | None"]], labels: Mapp
     return "\n".join(lines) + "\n"
 
 
-def _csv(result: QueryResult, rows: list[list["Term | None"]], labels: Mapping[str, str]) -> str:
+def _csv(result: QueryResult, rows: list[list[Term | None]], labels: Mapping[str, str]) -> str:
     if result.kind is QueryKind.ASK:
         return f"{str(result.boolean).lower()}\r\n"
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
     writer.writerow(result.variables)
     for row in rows:
-        writer.writerow(["" if t is None else f"_:{t.value}" if _kind(t) == "bnode" else t.value for t in row])
+        writer.writerow(
+            ["" if t is None else f"_:{t.value}" if _kind(t) == "bnode" else t.value for t in row]
+        )
     return buffer.getvalue()
 
 
@@ -303,7 +332,7 @@ _TURTLE_NUMBER = {
 }
 
 
-def _turtle_term(term: "Term | None") -> str:
+def _turtle_term(term: Term | None) -> str:
     """A term in Turtle syntax for TSV; numbers written bare when Turtle reads them back alike."""
     if term is None:
         return ""
@@ -314,7 +343,7 @@ def _turtle_term(term: "Term | None") -> str:
     return str(term)
 
 
-def _tsv(result: QueryResult, rows: list[list["Term | None"]], labels: Mapping[str, str]) -> str:
+def _tsv(result: QueryResult, rows: list[list[Term | None]], labels: Mapping[str, str]) -> str:
     if result.kind is QueryKind.ASK:
         return f"{str(result.boolean).lower()}\n"
     lines = ["\t".join(f"?{v}" for v in result.variables)]
@@ -322,7 +351,7 @@ def _tsv(result: QueryResult, rows: list[list["Term | None"]], labels: Mapping[s
     return "\n".join(lines) + "\n"
 
 
-def json_term(term: "Term") -> dict[str, str]:
+def json_term(term: Term) -> dict[str, str]:
     """A term as an RDF term object of the SPARQL 1.1 Query Results JSON Format."""
     kind = _kind(term)
     if kind != "literal":
@@ -341,12 +370,13 @@ def result_json(result: QueryResult) -> dict[str, object]:
         return {"head": {}, "boolean": bool(result.boolean)}
     rows = _rename_blank_nodes(result.rows)
     bindings = [
-        {var: json_term(term) for var, term in zip(result.variables, row) if term is not None} for row in rows
+        {var: json_term(term) for var, term in zip(result.variables, row) if term is not None}
+        for row in rows
     ]
     return {"head": {"vars": list(result.variables)}, "results": {"bindings": bindings}}
 
 
-def _json(result: QueryResult, rows: list[list["Term | None"]], labels: Mapping[str, str]) -> str:
+def _json(result: QueryResult, rows: list[list[Term | None]], labels: Mapping[str, str]) -> str:
     return json.dumps(result_json(result), ensure_ascii=False, indent=2) + "\n"
 
 
@@ -360,10 +390,12 @@ def _xml_text(text: str) -> str:
             f"the value {text[:40]!r} holds the character U+{ord(found.group()):04X}, which XML cannot contain",
             hint="use --format json or tsv",
         )
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace('"', "&quot;")
+    return (
+        text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace('"', "&quot;")
+    )
 
 
-def _xml(result: QueryResult, rows: list[list["Term | None"]], labels: Mapping[str, str]) -> str:
+def _xml(result: QueryResult, rows: list[list[Term | None]], labels: Mapping[str, str]) -> str:
     out = ['<?xml version="1.0"?>', f'<sparql xmlns="{SPARQL_RESULTS_NS}">']
     if result.kind is QueryKind.ASK:
         out += ["  <head/>", f"  <boolean>{str(result.boolean).lower()}</boolean>", "</sparql>"]
@@ -398,26 +430,30 @@ def _xml(result: QueryResult, rows: list[list["Term | None"]], labels: Mapping[s
 # --- graph writers -----------------------------------------------------------------------------
 
 
-def _sorted_triples(triples: Iterable["object"]) -> list:
+def _sorted_triples(triples: Iterable[object]) -> list:
     """Triples sorted, blank nodes renamed b0, b1, … in that order, then sorted again."""
     import pyoxigraph
 
     def key(triple: pyoxigraph.Triple, blank: str = "") -> tuple[str, str, str]:
-        return tuple(blank if isinstance(t, pyoxigraph.BlankNode) and blank else str(t) for t in triple)  # type: ignore[return-value]
+        return tuple(
+            blank if isinstance(t, pyoxigraph.BlankNode) and blank else str(t) for t in triple
+        )  # type: ignore[return-value]
 
     ordered = sorted(set(triples), key=lambda t: (key(t, "_:"), key(t)))
     names: dict[str, pyoxigraph.BlankNode] = {}
 
-    def rename(term: "Term") -> "Term":
+    def rename(term: Term) -> Term:
         if isinstance(term, pyoxigraph.BlankNode):
             return names.setdefault(term.value, pyoxigraph.BlankNode(f"b{len(names)}"))
         return term
 
-    renamed = [pyoxigraph.Triple(rename(t.subject), rename(t.predicate), rename(t.object)) for t in ordered]
+    renamed = [
+        pyoxigraph.Triple(rename(t.subject), rename(t.predicate), rename(t.object)) for t in ordered
+    ]
     return sorted(renamed, key=key)
 
 
-def _used_prefixes(triples: Sequence["object"]) -> dict[str, str]:
+def _used_prefixes(triples: Sequence[object]) -> dict[str, str]:
     import pyoxigraph
 
     iris: set[str] = set()
@@ -435,13 +471,19 @@ def _turtle(triples: list) -> str:
     import pyoxigraph
 
     prefixes = _used_prefixes(triples)
-    text = pyoxigraph.serialize(triples, format=pyoxigraph.RdfFormat.TURTLE, prefixes=prefixes).decode("utf-8")
+    text = pyoxigraph.serialize(
+        triples, format=pyoxigraph.RdfFormat.TURTLE, prefixes=prefixes
+    ).decode("utf-8")
     body = [line for line in text.splitlines() if not line.startswith("@prefix ")]
     header = [f"@prefix {prefix}: <{ns}> ." for prefix, ns in prefixes.items()]
-    return "\n".join([*header, *([""] if header and body else []), *body]) + "\n" if header or body else ""
+    return (
+        "\n".join([*header, *([""] if header and body else []), *body]) + "\n"
+        if header or body
+        else ""
+    )
 
 
-def _jsonld_node(term: "Term") -> str:
+def _jsonld_node(term: Term) -> str:
     return f"_:{term.value}" if _kind(term) == "bnode" else _compact(term.value)
 
 

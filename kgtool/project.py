@@ -71,11 +71,15 @@ def rdf_files(path: Path) -> list[Path]:
     if path.is_file():
         return [path]
     if not path.exists():
-        raise ProjectError(f"no such file or folder: {path}", path=None, hint="check the path given with --data")
+        raise ProjectError(
+            f"no such file or folder: {path}", path=None, hint="check the path given with --data"
+        )
     found = sorted(p for p in path.rglob("*") if p.suffix.lower() in RDF_SUFFIXES and p.is_file())
     if not found:
         suffixes = " ".join(sorted(RDF_SUFFIXES))
-        raise ProjectError(f"no RDF files in folder {path}", hint=f"RDF files end in one of: {suffixes}")
+        raise ProjectError(
+            f"no RDF files in folder {path}", hint=f"RDF files end in one of: {suffixes}"
+        )
     return found
 
 
@@ -140,7 +144,9 @@ def find_project(
     """
     for path in data:
         if not Path(path).exists():
-            raise ProjectError(f"no such file or folder: {path}", hint="check the path given with --data")
+            raise ProjectError(
+                f"no such file or folder: {path}", hint="check the path given with --data"
+            )
     extra = tuple(Path(p) for p in data)
     if root is not None:
         root = Path(root)

@@ -39,14 +39,13 @@ from typing import TYPE_CHECKING, Any
 
 from kgtool.engines import QueryKind, QueryResult
 from kgtool.errors import EntityNotFoundError, KgtoolError, ParameterError, QueryError
-from kgtool.project import display_path
 from kgtool.namespaces import PREFIXES, XSD, expand_curie, shorten
+from kgtool.project import display_path
 from kgtool.sparql import check_read_only, query_form, tokenize
 
 if TYPE_CHECKING:
     from kgtool.engines import Engine, Term
     from kgtool.project import Project
-
 
 
 class ParamType(str, Enum):
@@ -173,7 +172,11 @@ def discover_parameters(sparql: str, source: str = "query") -> tuple[Parameter, 
     """
     found: dict[str, Parameter] = {}
     for token in tokenize(sparql):
-        if token.kind != "variable" or not token.text[1:].startswith("_") or token.text[1:] in found:
+        if (
+            token.kind != "variable"
+            or not token.text[1:].startswith("_")
+            or token.text[1:] in found
+        ):
             continue
         variable = token.text[1:]
         optional = variable.startswith("__")
@@ -189,7 +192,9 @@ def discover_parameters(sparql: str, source: str = "query") -> tuple[Parameter, 
             raise QueryError(
                 f"parameter variable {token.text} has an unknown type suffix '_{suffix}'",
                 **where,
-                hint="end it with one of: " + ", ".join(f"_{s}" for s in TYPE_SUFFIXES) + " (or nothing, for a string)",
+                hint="end it with one of: "
+                + ", ".join(f"_{s}" for s in TYPE_SUFFIXES)
+                + " (or nothing, for a string)",
             )
         if any(p.name == name for p in found.values()):
             raise QueryError(
@@ -231,7 +236,11 @@ class _Located:
         if mark is None or not self.numbers:
             return {"path": self.source, "line": 1}
         index = min(mark.line, len(self.numbers) - 1)
-        return {"path": self.source, "line": self.numbers[index], "column": mark.column + 3 + self.indent}
+        return {
+            "path": self.source,
+            "line": self.numbers[index],
+            "column": mark.column + 3 + self.indent,
+        }
 
     def error(self, message: str, node: Any, hint: str | None = None) -> QueryError:
         return QueryError(message, **self.where(getattr(node, "start_mark", None)), hint=hint)
@@ -249,7 +258,9 @@ def _mapping_items(node: Any) -> list[tuple[Any, Any]]:
     return list(node.value) if node is not None and node.tag.endswith(":map") else []
 
 
-def parse_saved_query(text: str, name: str, source: str = "query", path: Path | None = None) -> SavedQuery:
+def parse_saved_query(
+    text: str, name: str, source: str = "query", path: Path | None = None
+) -> SavedQuery:
     """A :class:`SavedQuery` from the text of an ``.rq`` file.
 
     :param name: the query name (the file stem). :param source: the file as shown in messages.
@@ -269,9 +280,15 @@ def parse_saved_query(text: str, name: str, source: str = "query", path: Path | 
     except yaml.MarkedYAMLError:
         raise _yaml_error(header, located) from None
     except yaml.YAMLError as error:
-        raise QueryError(f"bad YAML in the #+ metadata: {error}", path=source, line=numbers[0] if numbers else 1) from None
+        raise QueryError(
+            f"bad YAML in the #+ metadata: {error}", path=source, line=numbers[0] if numbers else 1
+        ) from None
     if root is not None and not isinstance(data, dict):
-        raise located.error("the #+ metadata must be a mapping of keys to values", root, hint="write '#+ summary: …'")
+        raise located.error(
+            "the #+ metadata must be a mapping of keys to values",
+            root,
+            hint="write '#+ summary: …'",
+        )
 
     keys: dict[str, Any] = {}
     for key_node, value_node in _mapping_items(root):
@@ -297,14 +314,20 @@ def parse_saved_query(text: str, name: str, source: str = "query", path: Path | 
                 hint=f"add a line '#+ {key}: …' at the top of the file",
             )
         if not isinstance(value, str) or not value.strip():
-            raise located.error(f"'{key}' must be a non-empty text", keys[key], hint=f"write '#+ {key}: …'")
+            raise located.error(
+                f"'{key}' must be a non-empty text", keys[key], hint=f"write '#+ {key}: …'"
+            )
         texts[key] = " ".join(value.split())
 
     tags = data.get("tags") or []
     if isinstance(tags, str):
         tags = [tags]
     if not isinstance(tags, list) or not all(isinstance(t, str) for t in tags):
-        raise located.error("'tags' must be a list of words", keys.get("tags"), hint="write '#+ tags: [costs, models]'")
+        raise located.error(
+            "'tags' must be a list of words",
+            keys.get("tags"),
+            hint="write '#+ tags: [costs, models]'",
+        )
 
     parameters = {p.name: p for p in discover_parameters(text, source)}
     names = list(parameters)
@@ -320,7 +343,9 @@ def parse_saved_query(text: str, name: str, source: str = "query", path: Path | 
 
     defaults: dict[str, str] = {}
     value_nodes: dict[str, Any] = {}
-    for param, value, node in _named_entries(data.get("defaults"), keys.get("defaults"), located, "defaults"):
+    for param, value, node in _named_entries(
+        data.get("defaults"), keys.get("defaults"), located, "defaults"
+    ):
         check_name(param, node, "defaults")
         if isinstance(value, (list, dict)) or value is None:
             raise located.error(f"defaults: the default of '{param}' must be a single value", node)
@@ -328,9 +353,15 @@ def parse_saved_query(text: str, name: str, source: str = "query", path: Path | 
         value_nodes[param] = node
 
     allowed: dict[str, tuple[str, ...]] = {}
-    for param, value, node in _named_entries(data.get("enumerate"), keys.get("enumerate"), located, "enumerate"):
+    for param, value, node in _named_entries(
+        data.get("enumerate"), keys.get("enumerate"), located, "enumerate"
+    ):
         check_name(param, node, "enumerate")
-        if not isinstance(value, list) or not value or any(isinstance(v, (list, dict)) or v is None for v in value):
+        if (
+            not isinstance(value, list)
+            or not value
+            or any(isinstance(v, (list, dict)) or v is None for v in value)
+        ):
             raise located.error(
                 f"enumerate: give the allowed values of '{param}' as a list",
                 node,
@@ -357,7 +388,9 @@ def parse_saved_query(text: str, name: str, source: str = "query", path: Path | 
             class_iri = _class_iri(options["class"], node, located)
         description = options.get("description", "")
         if not isinstance(description, str):
-            raise located.error(f"kgtool.params: the description of '{param.name}' must be a text", node)
+            raise located.error(
+                f"kgtool.params: the description of '{param.name}' must be a text", node
+            )
         built_param = Parameter(
             param.name,
             param.variable,
@@ -398,7 +431,11 @@ def _yaml_error(header: str, located: _Located) -> QueryError:
         yaml.compose(header, Loader=yaml.SafeLoader)
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark
-        at_end = mark is None or mark.line >= len(located.numbers) or "<stream end>" in str(error.problem)
+        at_end = (
+            mark is None
+            or mark.line >= len(located.numbers)
+            or "<stream end>" in str(error.problem)
+        )
         if at_end and error.context_mark is not None:
             mark = error.context_mark  # an unclosed bracket: point at where it opens
         problem = " ".join(str(error.problem or error.context or "invalid YAML").split())
@@ -416,7 +453,9 @@ def _scalar_text(value: object) -> str:
     return str(value)
 
 
-def _named_entries(value: Any, node: Any, located: _Located, key: str) -> list[tuple[str, Any, Any]]:
+def _named_entries(
+    value: Any, node: Any, located: _Located, key: str
+) -> list[tuple[str, Any, Any]]:
     """``(param, value, node)`` from grlc's list-of-mappings form or a plain mapping."""
     if value is None:
         return []
@@ -437,17 +476,29 @@ def _named_entries(value: Any, node: Any, located: _Located, key: str) -> list[t
                     hint=f"write '#+   - {item}: [value1, value2]'",
                 )
             else:
-                raise located.error(f"{key}: each entry must be 'name: value'", item_node, hint="write '#+   - name: value'")
+                raise located.error(
+                    f"{key}: each entry must be 'name: value'",
+                    item_node,
+                    hint="write '#+   - name: value'",
+                )
         return entries
-    raise located.error(f"'{key}' must be a list of 'name: value' entries", node, hint=f"write '#+ {key}:' then '#+   - name: value'")
+    raise located.error(
+        f"'{key}' must be a list of 'name: value' entries",
+        node,
+        hint=f"write '#+ {key}:' then '#+   - name: value'",
+    )
 
 
-def _kgtool_settings(value: Any, node: Any, located: _Located) -> tuple[str, dict[str, tuple[Any, dict[str, Any]]]]:
+def _kgtool_settings(
+    value: Any, node: Any, located: _Located
+) -> tuple[str, dict[str, tuple[Any, dict[str, Any]]]]:
     """The ``kgtool:`` block: the default view and per-parameter settings (with their YAML nodes)."""
     if value is None:
         return "table", {}
     if not isinstance(value, dict):
-        raise located.error("'kgtool' must be a mapping", node, hint="write '#+ kgtool: {view: table}'")
+        raise located.error(
+            "'kgtool' must be a mapping", node, hint="write '#+ kgtool: {view: table}'"
+        )
     nodes = dict((str(k.value), (k, v)) for k, v in _mapping_items(node))
     for key, (key_node, _v) in nodes.items():
         if key not in KGTOOL_KEYS:
@@ -459,24 +510,32 @@ def _kgtool_settings(value: Any, node: Any, located: _Located) -> tuple[str, dic
     view = value.get("view", "table")
     if view not in VIEWS:
         raise located.error(
-            f"kgtool.view must be one of: {', '.join(VIEWS)} (not {view!r})", nodes["view"][1], hint="write 'view: table'"
+            f"kgtool.view must be one of: {', '.join(VIEWS)} (not {view!r})",
+            nodes["view"][1],
+            hint="write 'view: table'",
         )
     params = value.get("params") or {}
     if not isinstance(params, dict):
-        raise located.error("kgtool.params must map parameter names to settings", nodes["params"][1])
+        raise located.error(
+            "kgtool.params must map parameter names to settings", nodes["params"][1]
+        )
     settings: dict[str, tuple[Any, dict[str, Any]]] = {}
     for key_node, value_node in _mapping_items(nodes["params"][1]) if "params" in nodes else []:
         options = params[key_node.value]
         if not isinstance(options, dict):
             raise located.error(
-                f"kgtool.params.{key_node.value} must be a mapping", value_node, hint="write '{class: kgo:Organization}'"
+                f"kgtool.params.{key_node.value} must be a mapping",
+                value_node,
+                hint="write '{class: kgo:Organization}'",
             )
         for option_node, _ in _mapping_items(value_node):
             if option_node.value not in PARAM_KEYS:
                 raise located.error(
                     f"unknown key 'kgtool.params.{key_node.value}.{option_node.value}'",
                     option_node,
-                    hint=_suggest(str(option_node.value), PARAM_KEYS) + "known keys: " + ", ".join(PARAM_KEYS),
+                    hint=_suggest(str(option_node.value), PARAM_KEYS)
+                    + "known keys: "
+                    + ", ".join(PARAM_KEYS),
                 )
         settings[str(key_node.value)] = (key_node, options)
     return str(view), settings
@@ -504,15 +563,20 @@ def _check_static(param: Parameter, located: _Located, node: Any) -> None:
                 _literal_text_check(param, value)
             except ParameterError as error:
                 raise located.error(f"metadata: {error.message}", node) from None
-    if param.default is not None and param.allowed and param.type is not ParamType.IRI and param.default not in param.allowed:
+    if (
+        param.default is not None
+        and param.allowed
+        and param.type is not ParamType.IRI
+        and param.default not in param.allowed
+    ):
         raise located.error(
-            f"the default of '{param.name}' ({param.default}) is not among its allowed values", node,
+            f"the default of '{param.name}' ({param.default}) is not among its allowed values",
+            node,
             hint="allowed: " + ", ".join(param.allowed),
         )
 
 
 # --- finding saved queries -------------------------------------------------------------------------
-
 
 
 def load_saved_query(path: Path) -> SavedQuery:
@@ -524,13 +588,17 @@ def load_saved_query(path: Path) -> SavedQuery:
     try:
         text = path.read_bytes().decode("utf-8-sig")
     except UnicodeDecodeError as error:
-        raise QueryError(f"the file is not valid UTF-8 (byte {error.start})", path=source, hint="save it as UTF-8") from None
+        raise QueryError(
+            f"the file is not valid UTF-8 (byte {error.start})",
+            path=source,
+            hint="save it as UTF-8",
+        ) from None
     except OSError as error:
         raise QueryError(f"cannot read the file: {error.strerror}", path=source) from None
     return parse_saved_query(text, path.stem, source, path)
 
 
-def saved_queries(project: "Project") -> list[SavedQuery]:
+def saved_queries(project: Project) -> list[SavedQuery]:
     """Every saved query of the project, sorted by name.
 
     :raises QueryError: naming the first file whose metadata is invalid.
@@ -538,11 +606,11 @@ def saved_queries(project: "Project") -> list[SavedQuery]:
     return [load_saved_query(path) for path in project.query_files]
 
 
-def query_names(project: "Project") -> list[str]:
+def query_names(project: Project) -> list[str]:
     return [path.stem for path in project.query_files]
 
 
-def find_saved_query(project: "Project", name: str) -> SavedQuery:
+def find_saved_query(project: Project, name: str) -> SavedQuery:
     """The saved query called ``name``.
 
     :raises QueryError: when there is none (suggesting the closest name), or it is invalid.
@@ -562,8 +630,14 @@ def adhoc_query(text: str, source: str = "query") -> SavedQuery:
     :raises QueryError: when the text is empty or not a query, or a parameter variable is malformed.
     """
     if not text.strip():
-        raise QueryError("the query is empty", path=None if source == "query" else source, hint="give a SPARQL query")
-    query = SavedQuery(name="", sparql=text, parameters=discover_parameters(text, source), source=source)
+        raise QueryError(
+            "the query is empty",
+            path=None if source == "query" else source,
+            hint="give a SPARQL query",
+        )
+    query = SavedQuery(
+        name="", sparql=text, parameters=discover_parameters(text, source), source=source
+    )
     if query_form(text) is None:
         check_query(query)  # SPARQL Update gets "refused", not "not a query"
     query_kind(text, source)
@@ -598,9 +672,13 @@ def parse_assignments(items: Sequence[str]) -> dict[str, str]:
         name, equals, value = item.partition("=")
         name = name.strip()
         if not equals or not name:
-            raise ParameterError(f"-p {item!r} is not NAME=VALUE", hint="write e.g. -p actor=DeepSeek")
+            raise ParameterError(
+                f"-p {item!r} is not NAME=VALUE", hint="write e.g. -p actor=DeepSeek"
+            )
         if name in values:
-            raise ParameterError(f"parameter '{name}' is given twice", hint="give each -p NAME=VALUE once")
+            raise ParameterError(
+                f"parameter '{name}' is given twice", hint="give each -p NAME=VALUE once"
+            )
         values[name] = value
     return values
 
@@ -618,20 +696,27 @@ def check_parameter_names(query: SavedQuery, values: Mapping[str, str]) -> None:
     for name in values:
         if name not in names:
             if not names:
-                raise ParameterError(f"{_what(query)} takes no parameters (got '{name}')", hint=f"remove -p {name}=…")
+                raise ParameterError(
+                    f"{_what(query)} takes no parameters (got '{name}')", hint=f"remove -p {name}=…"
+                )
             raise ParameterError(
                 f"{_what(query)} has no parameter '{name}'",
                 hint=_suggest(name, names) + "parameters: " + ", ".join(names),
             )
     for param in query.parameters:
-        if param.required and param.name not in values and param.default is None and param.type is not ParamType.LANGUAGE:
+        if (
+            param.required
+            and param.name not in values
+            and param.default is None
+            and param.type is not ParamType.LANGUAGE
+        ):
             raise ParameterError(
                 f"{_what(query)} needs parameter '{param.name}' ({param.type_label})",
                 hint=f"add -p {param.name}=VALUE",
             )
 
 
-def _literal_text_check(param: Parameter, value: str) -> "tuple[str, str | None, str | None]":
+def _literal_text_check(param: Parameter, value: str) -> tuple[str, str | None, str | None]:
     """Lexical form, datatype and language for a non-IRI value. :raises ParameterError:"""
     if param.type is ParamType.STRING:
         return value, None, None
@@ -645,7 +730,9 @@ def _literal_text_check(param: Parameter, value: str) -> "tuple[str, str | None,
                 if pattern.fullmatch(text):
                     return text, datatype, None
         kind = shorten(param.datatype) if param.datatype else "a number"
-        raise ParameterError(f"parameter '{param.name}': {value!r} is not {kind}", hint="write e.g. 42 or 0.5")
+        raise ParameterError(
+            f"parameter '{param.name}': {value!r} is not {kind}", hint="write e.g. 42 or 0.5"
+        )
     if param.type is ParamType.DATE:
         text = value.strip()
         try:
@@ -653,15 +740,20 @@ def _literal_text_check(param: Parameter, value: str) -> "tuple[str, str | None,
                 raise ValueError
             date.fromisoformat(text)
         except ValueError:
-            raise ParameterError(f"parameter '{param.name}': {value!r} is not a date", hint="write YYYY-MM-DD, e.g. 2025-01-20") from None
+            raise ParameterError(
+                f"parameter '{param.name}': {value!r} is not a date",
+                hint="write YYYY-MM-DD, e.g. 2025-01-20",
+            ) from None
         return text, XSD + "date", None
     text = value.strip()
     if not _LANGUAGE_TAG.fullmatch(text):
-        raise ParameterError(f"parameter '{param.name}': {value!r} is not a language tag", hint="write e.g. en or ja")
+        raise ParameterError(
+            f"parameter '{param.name}': {value!r} is not a language tag", hint="write e.g. en or ja"
+        )
     return text.lower(), None, None
 
 
-def parameter_term(engine: "Engine", param: Parameter, value: str) -> "Term":
+def parameter_term(engine: Engine, param: Parameter, value: str) -> Term:
     """The RDF term ``value`` stands for.
 
     :raises ParameterError: for a value of the wrong form, not among the allowed values, or an
@@ -673,7 +765,9 @@ def parameter_term(engine: "Engine", param: Parameter, value: str) -> "Term":
         try:
             node = resolve_parameter_entity(engine, param, value)
         except EntityNotFoundError as error:
-            raise ParameterError(f"parameter '{param.name}': {error.message}", hint=error.hint) from None
+            raise ParameterError(
+                f"parameter '{param.name}': {error.message}", hint=error.hint
+            ) from None
         if param.allowed:
             allowed = [resolve_parameter_entity(engine, param, v) for v in param.allowed]
             if node not in allowed:
@@ -684,7 +778,8 @@ def parameter_term(engine: "Engine", param: Parameter, value: str) -> "Term":
         return node
     if param.allowed and value not in param.allowed:
         raise ParameterError(
-            f"parameter '{param.name}': {value!r} is not an allowed value", hint="allowed: " + ", ".join(param.allowed)
+            f"parameter '{param.name}': {value!r} is not an allowed value",
+            hint="allowed: " + ", ".join(param.allowed),
         )
     text, datatype, language = _literal_text_check(param, value)
     if datatype:
@@ -692,15 +787,15 @@ def parameter_term(engine: "Engine", param: Parameter, value: str) -> "Term":
     return pyoxigraph.Literal(text, language=language) if language else pyoxigraph.Literal(text)
 
 
-def resolve_parameter_entity(engine: "Engine", param: Parameter, value: str) -> "Term":
+def resolve_parameter_entity(engine: Engine, param: Parameter, value: str) -> Term:
     from kgtool.entities import resolve_entity
 
     return resolve_entity(engine, value, param.class_iri)
 
 
 def bind_parameters(
-    engine: "Engine", query: SavedQuery, values: Mapping[str, str], lang: str = "en"
-) -> dict[str, "Term"]:
+    engine: Engine, query: SavedQuery, values: Mapping[str, str], lang: str = "en"
+) -> dict[str, Term]:
     """Variable name → RDF term, for every parameter given or defaulted.
 
     Language parameters left unset take ``lang`` (the ``--lang`` option).
@@ -726,10 +821,14 @@ def _relocated(error: KgtoolError, source: str) -> KgtoolError:
     """The same error pointing at ``source`` instead of the engine's generic ``query``."""
     if error.path != "query" or source == "query":
         return error
-    return type(error)(error.message, path=source, line=error.line, column=error.column, hint=error.hint)
+    return type(error)(
+        error.message, path=source, line=error.line, column=error.column, hint=error.hint
+    )
 
 
-def run_query(engine: "Engine", query: SavedQuery, values: Mapping[str, str] | None = None, lang: str = "en") -> QueryResult:
+def run_query(
+    engine: Engine, query: SavedQuery, values: Mapping[str, str] | None = None, lang: str = "en"
+) -> QueryResult:
     """Bind the parameters and run the query.
 
     :param values: parameter name → value as typed by the user (``-p NAME=VALUE``).
@@ -790,7 +889,9 @@ def catalogue_text(queries: Sequence[SavedQuery]) -> str:
     blocks = []
     for query in queries:
         lines = [f"{query.name.ljust(width)}  {query.summary}"]
-        lines += textwrap.wrap(query.description, width=100, initial_indent="    ", subsequent_indent="    ")
+        lines += textwrap.wrap(
+            query.description, width=100, initial_indent="    ", subsequent_indent="    "
+        )
         lines += [f"    -p {describe_parameter(p)}" for p in query.parameters]
         blocks.append("\n".join(lines))
     return "\n\n".join(blocks) + "\n" if blocks else ""

@@ -115,7 +115,9 @@ class RenderOptions:
     legend_title: str = ""
 
 
-def positions(graph: "networkx.MultiDiGraph", layout: Layout = Layout.SPRING, seed: int = 42) -> dict[Any, tuple[float, float]]:
+def positions(
+    graph: networkx.MultiDiGraph, layout: Layout = Layout.SPRING, seed: int = 42
+) -> dict[Any, tuple[float, float]]:
     """Node positions in page pixels, computed by a seeded networkx layout.
 
     The same graph (same node order) and seed always give the same positions.
@@ -149,10 +151,13 @@ def positions(graph: "networkx.MultiDiGraph", layout: Layout = Layout.SPRING, se
     else:
         raw = networkx.shell_layout(simple, _shells(simple))
     scale = 90.0 * math.sqrt(count)
-    return {node: (round(float(x) * scale, 1), round(float(y) * scale, 1)) for node, (x, y) in raw.items()}
+    return {
+        node: (round(float(x) * scale, 1), round(float(y) * scale, 1))
+        for node, (x, y) in raw.items()
+    }
 
 
-def _spring_grid(simple: "networkx.Graph", seed: int, iterations: int = 60) -> dict[Any, Any]:
+def _spring_grid(simple: networkx.Graph, seed: int, iterations: int = 60) -> dict[Any, Any]:
     """A fast Fruchterman–Reingold for big graphs, in numpy: O(n) per iteration instead of O(n²).
 
     Repulsion is split as in Barnes–Hut with one level: exact from each node's
@@ -167,7 +172,9 @@ def _spring_grid(simple: "networkx.Graph", seed: int, iterations: int = 60) -> d
     nodes = list(simple)
     count = len(nodes)
     index = {node: i for i, node in enumerate(nodes)}
-    edges = numpy.array([(index[u], index[v]) for u, v in simple.edges()], dtype=numpy.int64).reshape(-1, 2)
+    edges = numpy.array(
+        [(index[u], index[v]) for u, v in simple.edges()], dtype=numpy.int64
+    ).reshape(-1, 2)
     place = numpy.random.default_rng(seed).random((count, 2))
     k = 1 / math.sqrt(count)
     near = min(NEAR, count - 1)
@@ -177,24 +184,44 @@ def _spring_grid(simple: "networkx.Graph", seed: int, iterations: int = 60) -> d
         # Near field: the nearest nodes, exactly.
         _, neighbours = cKDTree(place).query(place, k=near + 1)
         delta = place[:, None, :] - place[neighbours[:, 1:]]
-        shift = (delta * (k * k / numpy.maximum((delta * delta).sum(axis=2), (0.01 * k) ** 2))[..., None]).sum(axis=1)
+        shift = (
+            delta * (k * k / numpy.maximum((delta * delta).sum(axis=2), (0.01 * k) ** 2))[..., None]
+        ).sum(axis=1)
         # Far field: mass centres of the grid cells outside each node's own 3×3 block.
         low, high = place.min(axis=0), place.max(axis=0)
-        cell = numpy.minimum(((place - low) / numpy.maximum(high - low, 1e-12) * GRID).astype(numpy.int64), GRID - 1)
+        cell = numpy.minimum(
+            ((place - low) / numpy.maximum(high - low, 1e-12) * GRID).astype(numpy.int64), GRID - 1
+        )
         flat = cell[:, 0] * GRID + cell[:, 1]
         mass = numpy.bincount(flat, minlength=GRID * GRID).astype(float)
         used = numpy.nonzero(mass)[0]
-        centre = numpy.stack([numpy.bincount(flat, place[:, axis], GRID * GRID)[used] / mass[used] for axis in (0, 1)], axis=1)
-        far = (numpy.abs(cell[:, None, 0] - (used // GRID)[None, :]) > 1) | (numpy.abs(cell[:, None, 1] - (used % GRID)[None, :]) > 1)
+        centre = numpy.stack(
+            [
+                numpy.bincount(flat, place[:, axis], GRID * GRID)[used] / mass[used]
+                for axis in (0, 1)
+            ],
+            axis=1,
+        )
+        far = (numpy.abs(cell[:, None, 0] - (used // GRID)[None, :]) > 1) | (
+            numpy.abs(cell[:, None, 1] - (used % GRID)[None, :]) > 1
+        )
         delta = place[:, None, :] - centre[None, :, :]
-        weight = far * mass[used][None, :] * k * k / numpy.maximum((delta * delta).sum(axis=2), (0.01 * k) ** 2)
+        weight = (
+            far
+            * mass[used][None, :]
+            * k
+            * k
+            / numpy.maximum((delta * delta).sum(axis=2), (0.01 * k) ** 2)
+        )
         shift += (delta * weight[..., None]).sum(axis=1)
         # Attraction along edges.
         if len(edges):
             delta = place[edges[:, 0]] - place[edges[:, 1]]
             force = delta * (numpy.sqrt((delta * delta).sum(axis=1)) / k)[:, None]
             for axis in (0, 1):
-                shift[:, axis] += numpy.bincount(edges[:, 1], force[:, axis], count) - numpy.bincount(edges[:, 0], force[:, axis], count)
+                shift[:, axis] += numpy.bincount(
+                    edges[:, 1], force[:, axis], count
+                ) - numpy.bincount(edges[:, 0], force[:, axis], count)
         # Gravity towards the middle keeps separate parts (and lone nodes) in view.
         shift -= GRAVITY * (place - place.mean(axis=0))
         length = numpy.maximum(numpy.sqrt((shift * shift).sum(axis=1)), 1e-12)
@@ -205,17 +232,23 @@ def _spring_grid(simple: "networkx.Graph", seed: int, iterations: int = 60) -> d
     return dict(zip(nodes, place))
 
 
-def _kamada_kawai(simple: "networkx.Graph") -> dict[Any, Any]:
+def _kamada_kawai(simple: networkx.Graph) -> dict[Any, Any]:
     """kamada-kawai per connected component, components placed side by side by size."""
     import networkx
 
-    components = sorted(networkx.connected_components(simple), key=lambda c: (-len(c), min(map(str, c))))
+    components = sorted(
+        networkx.connected_components(simple), key=lambda c: (-len(c), min(map(str, c)))
+    )
     placed: dict[Any, Any] = {}
     offset = 0.0
     for component in components:
         sub = simple.subgraph(sorted(component, key=str))
         size = math.sqrt(len(component)) / math.sqrt(simple.number_of_nodes())
-        part = networkx.kamada_kawai_layout(sub, scale=size) if len(component) > 2 else networkx.circular_layout(sub, scale=size)
+        part = (
+            networkx.kamada_kawai_layout(sub, scale=size)
+            if len(component) > 2
+            else networkx.circular_layout(sub, scale=size)
+        )
         for node, (x, y) in part.items():
             placed[node] = (x + offset + size, y)
         offset += 2 * size + 0.1
@@ -223,7 +256,7 @@ def _kamada_kawai(simple: "networkx.Graph") -> dict[Any, Any]:
     return {node: (x - width, y) for node, (x, y) in placed.items()}
 
 
-def _shells(simple: "networkx.Graph") -> list[list[Any]]:
+def _shells(simple: networkx.Graph) -> list[list[Any]]:
     """Shells by degree: hubs inside, leaves outside."""
     degrees = dict(simple.degree())
     ranked = sorted(simple, key=lambda n: (-degrees[n], str(n)))
@@ -269,18 +302,31 @@ def _vis_options(physics: bool, large: bool) -> dict[str, Any]:
     )
     result["nodes"] = {
         "borderWidth": 1,
-        "font": {"size": 18, "face": "system-ui, sans-serif", "strokeWidth": 3, "strokeColor": "#ffffff"},
+        "font": {
+            "size": 18,
+            "face": "system-ui, sans-serif",
+            "strokeWidth": 3,
+            "strokeColor": "#ffffff",
+        },
         "scaling": {"label": {"enabled": False}},
         "widthConstraint": {"maximum": 170},  # long labels wrap onto a second line
     }
     result["interaction"].update(
-        {"hover": True, "tooltipDelay": 150, "navigationButtons": False, "hideEdgesOnDrag": large, "hideEdgesOnZoom": large}
+        {
+            "hover": True,
+            "tooltipDelay": 150,
+            "navigationButtons": False,
+            "hideEdgesOnDrag": large,
+            "hideEdgesOnZoom": large,
+        }
     )
     result["layout"] = {"improvedLayout": False, "randomSeed": 1}
     return result
 
 
-def _group_styles(graph: "networkx.MultiDiGraph", color_by: str) -> tuple[dict[Any, Any], dict[Any, dict[str, Any]]]:
+def _group_styles(
+    graph: networkx.MultiDiGraph, color_by: str
+) -> tuple[dict[Any, Any], dict[Any, dict[str, Any]]]:
     """Each node's legend key (its ``color_by`` attribute), and per key a colour, a shape (by
     kind, for ``color_by="group"``) and a count, in legend order.
 
@@ -295,19 +341,27 @@ def _group_styles(graph: "networkx.MultiDiGraph", color_by: str) -> tuple[dict[A
     kind_of = {key: counter.most_common(1)[0][0] for key, counter in members.items()}
     sizes = Counter(graph.nodes[n].get("kind", UNTYPED) for n in graph)
     kind_order = list(graph.graph.get("kinds", ()))
-    kind_order += [k for k in sorted(sizes, key=lambda k: (-sizes[k], str(k))) if k not in kind_order]
+    kind_order += [
+        k for k in sorted(sizes, key=lambda k: (-sizes[k], str(k))) if k not in kind_order
+    ]
     free = iter([s for s in SHAPES if s not in KIND_SHAPES.values()] * 3 + list(SHAPES) * 10)
     shapes = {k: KIND_SHAPES.get(k) or next(free) for k in kind_order}
     by_kind = color_by == "group"
     stored = list(graph.graph.get("groups", ())) if by_kind else []
     rest = sorted(
         (k for k in members if k not in stored),
-        key=lambda k: (kind_order.index(kind_of[k]) if by_kind else 0, -sum(members[k].values()), str(k)),
+        key=lambda k: (
+            kind_order.index(kind_of[k]) if by_kind else 0,
+            -sum(members[k].values()),
+            str(k),
+        ),
     )
     palette_order = stored + rest
     legend_order = [k for k in palette_order if k in members]
     if by_kind:
-        legend_order.sort(key=lambda k: kind_order.index(kind_of[k]))  # stable: keeps the order within a kind
+        legend_order.sort(
+            key=lambda k: kind_order.index(kind_of[k])
+        )  # stable: keeps the order within a kind
     styles = {
         key: {
             "color": PALETTE[palette_order.index(key) % len(PALETTE)],
@@ -320,7 +374,7 @@ def _group_styles(graph: "networkx.MultiDiGraph", color_by: str) -> tuple[dict[A
     return keys, styles
 
 
-def _label(graph: "networkx.MultiDiGraph", iri: Any, lang: str) -> str:
+def _label(graph: networkx.MultiDiGraph, iri: Any, lang: str) -> str:
     classes = graph.graph.get("classes", {})
     if iri in classes:
         return classes[iri][f"label_{lang}"]
@@ -343,7 +397,7 @@ def _claim_lines(claims: list[Any], lang: str) -> list[list[str]]:
     return lines
 
 
-def _node_tip(graph: "networkx.MultiDiGraph", node: Any, lang: str) -> list[list[str]]:
+def _node_tip(graph: networkx.MultiDiGraph, node: Any, lang: str) -> list[list[str]]:
     data = graph.nodes[node]
     other = "ja" if lang == "en" else "en"
     lines = [["h", data.get(f"label_{lang}", str(node))]]
@@ -367,23 +421,41 @@ def _node_tip(graph: "networkx.MultiDiGraph", node: Any, lang: str) -> list[list
         lines.extend(["q", f"「{quote}」"] for quote in data["quotes"])
     claims = data.get("claims", [])
     if claims:
-        lines.append(["s", f"{len(claims)} claims about it" if lang == "en" else f"この実体についての主張 {len(claims)}件"])
+        lines.append(
+            [
+                "s",
+                f"{len(claims)} claims about it"
+                if lang == "en"
+                else f"この実体についての主張 {len(claims)}件",
+            ]
+        )
         lines.extend(_claim_lines(claims, lang))
     return lines
 
 
-def _edge_tip(graph: "networkx.MultiDiGraph", source: Any, target: Any, data: dict[str, Any], lang: str) -> list[list[str]]:
+def _edge_tip(
+    graph: networkx.MultiDiGraph, source: Any, target: Any, data: dict[str, Any], lang: str
+) -> list[list[str]]:
     label = data.get(f"label_{lang}", "")
     head = f"{graph.nodes[source].get(f'label_{lang}', source)} → {label} → {graph.nodes[target].get(f'label_{lang}', target)}"
     lines = [["h", head], ["m", shorten(str(data.get("predicate", "")))]]
     claims = data.get("claims", [])
     if claims:
-        lines.append(["s", f"backed by {len(claims)} claims" if lang == "en" else f"根拠となる主張 {len(claims)}件"])
+        lines.append(
+            [
+                "s",
+                f"backed by {len(claims)} claims"
+                if lang == "en"
+                else f"根拠となる主張 {len(claims)}件",
+            ]
+        )
         lines.extend(_claim_lines(claims, lang))
     return lines
 
 
-def view_data(graph: "networkx.MultiDiGraph", options: RenderOptions = RenderOptions()) -> dict[str, Any]:
+def view_data(
+    graph: networkx.MultiDiGraph, options: RenderOptions = RenderOptions()
+) -> dict[str, Any]:
     """Everything the page needs, as JSON-ready data: nodes, edges, vis options and the legend.
 
     Node ids are integers (0…n-1 in graph order); each node keeps its IRI in ``iri``.
@@ -442,7 +514,11 @@ def view_data(graph: "networkx.MultiDiGraph", options: RenderOptions = RenderOpt
             edge["color"] = {"color": "#c7cbd1", "highlight": "#202124", "hover": "#202124"}
             edge["arrows"] = {"to": {"enabled": False}}
         if rank and not large:
-            edge["smooth"] = {"enabled": True, "type": "curvedCW" if rank % 2 else "curvedCCW", "roundness": 0.2 * ((rank + 1) // 2)}
+            edge["smooth"] = {
+                "enabled": True,
+                "type": "curvedCW" if rank % 2 else "curvedCCW",
+                "roundness": 0.2 * ((rank + 1) // 2),
+            }
         edges.append(edge)
     legend = [
         {
@@ -475,7 +551,13 @@ def script_json(data: Any) -> str:
     '{"label":"\\\\u003c/script\\\\u003e\\\\u003cb\\\\u003e\\\\u0026"}'
     """
     text = json.dumps(data, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
-    for char, escape in (("&", "\\u0026"), ("<", "\\u003c"), (">", "\\u003e"), ("\u2028", "\\u2028"), ("\u2029", "\\u2029")):
+    for char, escape in (
+        ("&", "\\u0026"),
+        ("<", "\\u003c"),
+        (">", "\\u003e"),
+        ("\u2028", "\\u2028"),
+        ("\u2029", "\\u2029"),
+    ):
         text = text.replace(char, escape)
     return text
 
@@ -492,10 +574,14 @@ def _script_hash(text: str) -> str:
     import base64
     import hashlib
 
-    return "'sha256-" + base64.b64encode(hashlib.sha256(text.encode("utf-8")).digest()).decode("ascii") + "'"
+    return (
+        "'sha256-"
+        + base64.b64encode(hashlib.sha256(text.encode("utf-8")).digest()).decode("ascii")
+        + "'"
+    )
 
 
-def page_html(graph: "networkx.MultiDiGraph", options: RenderOptions = RenderOptions()) -> str:
+def page_html(graph: networkx.MultiDiGraph, options: RenderOptions = RenderOptions()) -> str:
     """The complete HTML page for ``graph``: one string, no external resource.
 
     :raises KgtoolError: when the layout cannot be computed or a vendored file is unusable.
@@ -521,7 +607,9 @@ def page_html(graph: "networkx.MultiDiGraph", options: RenderOptions = RenderOpt
         legend_title=legend_title,
         legend_kinds=options.color_by == "group",
         claim_edges=any(e.get("dashes") for e in data["edges"]),
-        data_json=Markup(script_json({k: data[k] for k in ("nodes", "edges", "options", "physics", "lang")})),
+        data_json=Markup(
+            script_json({k: data[k] for k in ("nodes", "edges", "options", "physics", "lang")})
+        ),
         vis_js=Markup(vis_js),
         app_js=Markup(app_js),
         script_hashes=Markup(" ".join(_script_hash(text) for text in (vis_js, app_js))),
@@ -538,9 +626,15 @@ def write_atomic(path: Path, text: str) -> None:
     path = Path(path)
     folder = path.parent
     if not folder.is_dir():
-        raise OutputError(f"no such folder: {folder}", path=path, hint="create the folder first or choose another -o path")
+        raise OutputError(
+            f"no such folder: {folder}",
+            path=path,
+            hint="create the folder first or choose another -o path",
+        )
     if path.is_dir():
-        raise OutputError("is a folder, not a file", path=path, hint="give a file name such as graph.html")
+        raise OutputError(
+            "is a folder, not a file", path=path, hint="give a file name such as graph.html"
+        )
     try:
         handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
     except OSError as error:
@@ -562,7 +656,9 @@ def write_atomic(path: Path, text: str) -> None:
         raise
 
 
-def render_html(graph: "networkx.MultiDiGraph", path: Path, options: RenderOptions = RenderOptions()) -> Path:
+def render_html(
+    graph: networkx.MultiDiGraph, path: Path, options: RenderOptions = RenderOptions()
+) -> Path:
     """Draw ``graph`` into the HTML file ``path`` (see the module docstring) and return the path.
 
     :raises OutputError: when the file cannot be written.

@@ -29,8 +29,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from kgtool.errors import DataError, EntityNotFoundError, KgtoolError, ProjectError
-from kgtool.project import display_path
 from kgtool.namespaces import KGO, KGR, OA, OWL, PREFIXES, PROV, RDF, RDFS, SCHEMA, SH, XSD
+from kgtool.project import display_path
 
 if TYPE_CHECKING:
     import pyoxigraph
@@ -108,7 +108,7 @@ class Stub:
 class _Draft:
     """Triples and comments of a stub before rendering."""
 
-    graph: "rdflib.Graph"
+    graph: rdflib.Graph
     leading: dict[str, list[str]] = field(default_factory=dict)
     trailing: dict[tuple[str, str], list[str]] = field(default_factory=dict)
     end: dict[str, list[str]] = field(default_factory=dict)
@@ -120,7 +120,7 @@ class _Draft:
 # --------------------------------------------------------------------------------------------
 
 
-def load_schema(project: "Project") -> "rdflib.Graph":
+def load_schema(project: Project) -> rdflib.Graph:
     """The ontology and the SHACL shapes of ``project`` in one rdflib graph.
 
     :raises ProjectError: when ``ontology/shapes.ttl`` is missing. :raises DataError: on a bad file.
@@ -129,31 +129,42 @@ def load_schema(project: "Project") -> "rdflib.Graph":
 
     if not project.shapes_file.is_file():
         raise ProjectError(
-            f"no SHACL shapes at {project.shapes_file}", hint="kgtool new builds stubs from ontology/shapes.ttl"
+            f"no SHACL shapes at {project.shapes_file}",
+            hint="kgtool new builds stubs from ontology/shapes.ttl",
         )
     sources = []
     for path in [*project.ontology_files, project.shapes_file]:
         try:
-            sources.append(RdfSource(path.read_bytes(), str(path), path.resolve().as_uri(), path.suffix.lower()))
+            sources.append(
+                RdfSource(
+                    path.read_bytes(), str(path), path.resolve().as_uri(), path.suffix.lower()
+                )
+            )
         except OSError as error:
             raise DataError(f"cannot read the file: {error.strerror}", path=path) from None
     return read_graph(sources)
 
 
-def _u(iri: str) -> "rdflib.URIRef":
+def _u(iri: str) -> rdflib.URIRef:
     import rdflib
 
     return rdflib.URIRef(iri)
 
 
-def _classes(schema: "rdflib.Graph") -> set[str]:
+def _classes(schema: rdflib.Graph) -> set[str]:
     """Every class: declared ``owl:Class``/``rdfs:Class`` (named), or targeted by a shape."""
     import rdflib
 
     found = set()
     for kind in (OWL + "Class", RDFS + "Class"):
-        found |= {str(c) for c in schema.subjects(_u(RDF + "type"), _u(kind)) if isinstance(c, rdflib.URIRef)}
-    found |= {str(c) for c in schema.objects(None, _u(SH + "targetClass")) if isinstance(c, rdflib.URIRef)}
+        found |= {
+            str(c)
+            for c in schema.subjects(_u(RDF + "type"), _u(kind))
+            if isinstance(c, rdflib.URIRef)
+        }
+    found |= {
+        str(c) for c in schema.objects(None, _u(SH + "targetClass")) if isinstance(c, rdflib.URIRef)
+    }
     return found
 
 
@@ -161,11 +172,15 @@ def _local(iri: str) -> str:
     return re.split(r"[#/]", iri)[-1]
 
 
-def _labels(schema: "rdflib.Graph", iri: str) -> list[str]:
-    return [str(o) for p in (RDFS_LABEL, PREFIXES["skos"] + "altLabel") for o in schema.objects(_u(iri), _u(p))]
+def _labels(schema: rdflib.Graph, iri: str) -> list[str]:
+    return [
+        str(o)
+        for p in (RDFS_LABEL, PREFIXES["skos"] + "altLabel")
+        for o in schema.objects(_u(iri), _u(p))
+    ]
 
 
-def resolve_class(schema: "rdflib.Graph", text: str) -> str:
+def resolve_class(schema: rdflib.Graph, text: str) -> str:
     """The class IRI ``text`` names: an IRI, a CURIE, a label or alias (any language) or a
     local name, compared case-insensitively.
 
@@ -180,22 +195,30 @@ def resolve_class(schema: "rdflib.Graph", text: str) -> str:
         iri = text
     if iri is not None:
         if iri not in classes:
-            raise EntityNotFoundError(f"{shorten(iri)} is not a class of the ontology", hint="run: kgtool new --list")
+            raise EntityNotFoundError(
+                f"{shorten(iri)} is not a class of the ontology", hint="run: kgtool new --list"
+            )
         return iri
     wanted = text.casefold()
     matches = sorted(
-        c for c in classes if wanted in {label.casefold() for label in _labels(schema, c)} | {_local(c).casefold()}
+        c
+        for c in classes
+        if wanted in {label.casefold() for label in _labels(schema, c)} | {_local(c).casefold()}
     )
     if not matches:
-        raise EntityNotFoundError(f"no class is named {text!r}", hint="give a CURIE such as kgo:Company (kgtool new --list)")
+        raise EntityNotFoundError(
+            f"no class is named {text!r}",
+            hint="give a CURIE such as kgo:Company (kgtool new --list)",
+        )
     if len(matches) > 1:
         raise EntityNotFoundError(
-            f"{text!r} names several classes: " + ", ".join(shorten(m) for m in matches), hint="use one of these CURIEs"
+            f"{text!r} names several classes: " + ", ".join(shorten(m) for m in matches),
+            hint="use one of these CURIEs",
         )
     return matches[0]
 
 
-def superclasses(schema: "rdflib.Graph", iri: str) -> list[str]:
+def superclasses(schema: rdflib.Graph, iri: str) -> list[str]:
     """``iri`` and all its superclasses (``rdfs:subClassOf*``), nearest first."""
     import rdflib
 
@@ -208,12 +231,12 @@ def superclasses(schema: "rdflib.Graph", iri: str) -> list[str]:
     return order
 
 
-def claim_kinds(schema: "rdflib.Graph") -> list[str]:
+def claim_kinds(schema: rdflib.Graph) -> list[str]:
     """Every subclass of ``kgo:Claim`` (the claim kinds ``kgtool new claim`` accepts), sorted."""
     return sorted(c for c in _classes(schema) if c != CLAIM and CLAIM in superclasses(schema, c))
 
 
-def resolve_claim_kind(schema: "rdflib.Graph", text: str) -> str:
+def resolve_claim_kind(schema: rdflib.Graph, text: str) -> str:
     """The claim class ``text`` names: ``cost`` → ``kgo:CostClaim``, ``scenario`` →
     ``kgo:Scenario``, or a CURIE/label of any subclass of ``kgo:Claim``.
 
@@ -235,7 +258,8 @@ def resolve_claim_kind(schema: "rdflib.Graph", text: str) -> str:
         return found
     names = ", ".join(_kind_name(k) for k in kinds)
     raise EntityNotFoundError(
-        f"{text!r} is not a kind of claim" + (f" ({shorten(found)} is not a kgo:Claim)" if found else ""),
+        f"{text!r} is not a kind of claim"
+        + (f" ({shorten(found)} is not a kgo:Claim)" if found else ""),
         hint=f"use one of: {names}",
     )
 
@@ -245,13 +269,13 @@ def _kind_name(iri: str) -> str:
     return (local.removesuffix("Claim") or local).lower()
 
 
-def _rdf_list(schema: "rdflib.Graph", node: Any) -> list[Any]:
+def _rdf_list(schema: rdflib.Graph, node: Any) -> list[Any]:
     import rdflib.collection
 
     return list(rdflib.collection.Collection(schema, node))
 
 
-def _path_text(schema: "rdflib.Graph", path: Any, curie: Any) -> str:
+def _path_text(schema: rdflib.Graph, path: Any, curie: Any) -> str:
     import rdflib
 
     if isinstance(path, rdflib.URIRef):
@@ -261,13 +285,17 @@ def _path_text(schema: "rdflib.Graph", path: Any, curie: Any) -> str:
         return "^" + _path_text(schema, inverse, curie)
     alternative = schema.value(path, _u(SH + "alternativePath"))
     if alternative is not None:
-        return "(" + " | ".join(_path_text(schema, p, curie) for p in _rdf_list(schema, alternative)) + ")"
+        return (
+            "("
+            + " | ".join(_path_text(schema, p, curie) for p in _rdf_list(schema, alternative))
+            + ")"
+        )
     if schema.value(path, _u(RDF + "first")) is not None:
         return "/".join(_path_text(schema, p, curie) for p in _rdf_list(schema, path))
     return "(a complex path)"
 
 
-def class_shape(schema: "rdflib.Graph", iri: str, curie: Any = None) -> ClassShape:
+def class_shape(schema: rdflib.Graph, iri: str, curie: Any = None) -> ClassShape:
     """Merge the property shapes of every node shape targeting ``iri`` or a superclass.
 
     Property shapes with an IRI path become :class:`PropertySpec` records (the largest
@@ -282,7 +310,12 @@ def class_shape(schema: "rdflib.Graph", iri: str, curie: Any = None) -> ClassSha
     targets = superclasses(schema, iri)
     shapes = sorted(
         {s for t in targets for s in schema.subjects(_u(SH + "targetClass"), _u(t))},
-        key=lambda s: (targets.index(next(str(t) for t in schema.objects(s, _u(SH + "targetClass")) if str(t) in targets)), str(s)),
+        key=lambda s: (
+            targets.index(
+                next(str(t) for t in schema.objects(s, _u(SH + "targetClass")) if str(t) in targets)
+            ),
+            str(s),
+        ),
     )
     merged: dict[str, dict[str, Any]] = {}
     notes: list[str] = []
@@ -316,7 +349,11 @@ def class_shape(schema: "rdflib.Graph", iri: str, curie: Any = None) -> ClassSha
                 entry["min"] = max(entry.get("min", 0), min_count)
             if max_value is not None:
                 entry["max"] = min(entry.get("max", int(max_value)), int(max_value))
-            for key, predicate in (("datatype", "datatype"), ("node_kind", "nodeKind"), ("pattern", "pattern")):
+            for key, predicate in (
+                ("datatype", "datatype"),
+                ("node_kind", "nodeKind"),
+                ("pattern", "pattern"),
+            ):
                 value = schema.value(prop, _u(SH + predicate))
                 if value is not None and severity != SH + "Warning":
                     entry[key] = str(value)
@@ -384,7 +421,10 @@ def parse_lang_labels(items: Iterable[str]) -> dict[str, str]:
         lang, equals, text = item.partition("=")
         lang = lang.strip().lower()
         if not equals or not text.strip() or not _LANGUAGE_TAG.match(lang):
-            raise KgtoolError(f"--lang-label {item!r} is not LANG=TEXT", hint="write e.g. --lang-label ja=ミナトAI")
+            raise KgtoolError(
+                f"--lang-label {item!r} is not LANG=TEXT",
+                hint="write e.g. --lang-label ja=ミナトAI",
+            )
         if lang == "en":
             raise KgtoolError("--lang-label en=… is not needed: LABEL is the English label")
         labels[lang] = text.strip()
@@ -400,7 +440,7 @@ def parse_lang_labels(items: Iterable[str]) -> dict[str, str]:
 class _Data:
     """The project's data (plus the target file), to check IRIs and resolve ``--source``."""
 
-    store: "pyoxigraph.Store"
+    store: pyoxigraph.Store
     files: dict[str, Path]  # named graph IRI → file
 
     def defined_at(self, iri: str) -> tuple[Path, int | None] | None:
@@ -429,7 +469,7 @@ def _definition_line(path: Path, iri: str) -> int | None:
     names = [re.escape(f"<{iri}>")]
     for prefix, namespace in _PREFIX_DECLARATION.findall(text):
         if iri.startswith(namespace) and iri != namespace:
-            names.append(re.escape(f"{prefix}:{iri[len(namespace):]}"))
+            names.append(re.escape(f"{prefix}:{iri[len(namespace) :]}"))
     pattern = re.compile(rf"^\s*(?:{'|'.join(names)})(?=[\s;,.]|$)")
     for number, line in enumerate(text.splitlines(), start=1):
         if pattern.match(line):
@@ -437,13 +477,14 @@ def _definition_line(path: Path, iri: str) -> int | None:
     return None
 
 
-def _load_data(project: "Project", target: Path | None) -> _Data:
+def _load_data(project: Project, target: Path | None) -> _Data:
     from kgtool.graph import graph_name, load_store
 
-    files = list(dict.fromkeys([*project.data_files, *([target] if target and target.exists() else [])]))
+    files = list(
+        dict.fromkeys([*project.data_files, *([target] if target and target.exists() else [])])
+    )
     store = load_store(files)
     return _Data(store, {graph_name(f): f for f in files})
-
 
 
 def _refuse_existing(data: _Data, iris: Iterable[str]) -> None:
@@ -467,7 +508,7 @@ def _refuse_existing(data: _Data, iris: Iterable[str]) -> None:
 
 
 class _Builder:
-    def __init__(self, schema: "rdflib.Graph") -> None:
+    def __init__(self, schema: rdflib.Graph) -> None:
         import rdflib
 
         self.rdflib = rdflib
@@ -477,8 +518,13 @@ class _Builder:
 
     def curie(self, iri: str) -> str:
         for prefix, namespace in PREFIXES.items():
-            local = iri[len(namespace):]
-            if iri.startswith(namespace) and local and re.fullmatch(r"[A-Za-z_][\w.-]*", local) and not local.endswith("."):
+            local = iri[len(namespace) :]
+            if (
+                iri.startswith(namespace)
+                and local
+                and re.fullmatch(r"[A-Za-z_][\w.-]*", local)
+                and not local.endswith(".")
+            ):
                 self.draft.used.add(namespace)
                 return f"{prefix}:{local}"
         return f"<{iri}>"
@@ -498,11 +544,16 @@ class _Builder:
         elif spec.datatype:
             parts.append(self.curie(spec.datatype))
         if spec.values:
-            shown = [self.literal_text(v) if isinstance(v, self.rdflib.Literal) else self.curie(str(v)) for v in spec.values]
+            shown = [
+                self.literal_text(v) if isinstance(v, self.rdflib.Literal) else self.curie(str(v))
+                for v in spec.values
+            ]
             parts.append("one of " + " ".join(shown))
         if spec.node_kind and not spec.classes:
             kinds = {SH + "IRI": "an IRI", SH + "Literal": "a literal"}
-            parts.append(kinds[spec.node_kind] if spec.node_kind in kinds else self.curie(spec.node_kind))
+            parts.append(
+                kinds[spec.node_kind] if spec.node_kind in kinds else self.curie(spec.node_kind)
+            )
         if spec.pattern:
             parts.append(f"matching {spec.pattern}")
         return ", ".join(parts) or "any value"
@@ -524,7 +575,9 @@ class _Builder:
                 self.todo -= 1  # the nested node counts its own placeholders
                 values.append(self.value_node(spec.classes[0]))
             elif spec.classes:
-                values.append(rdflib.URIRef(f"{KGR}{PLACEHOLDER}-{_local(spec.classes[0])}{suffix}"))
+                values.append(
+                    rdflib.URIRef(f"{KGR}{PLACEHOLDER}-{_local(spec.classes[0])}{suffix}")
+                )
             elif spec.values:
                 literal = isinstance(spec.values[0], rdflib.Literal)
                 shown = ", ".join(str(v) if literal else self.curie(str(v)) for v in spec.values)
@@ -536,9 +589,13 @@ class _Builder:
             elif spec.datatype == RDF_LANG_STRING:
                 values.append(rdflib.Literal(f"{PLACEHOLDER}{suffix}"))  # no language tag: fails
             elif spec.datatype in CHECKED_DATATYPES:
-                values.append(rdflib.Literal(f"{PLACEHOLDER}{suffix}", datatype=rdflib.URIRef(spec.datatype)))
+                values.append(
+                    rdflib.Literal(f"{PLACEHOLDER}{suffix}", datatype=rdflib.URIRef(spec.datatype))
+                )
             elif spec.datatype:
-                values.append(rdflib.Literal(f"{PLACEHOLDER}{suffix}", lang="en"))  # wrong datatype: fails
+                values.append(
+                    rdflib.Literal(f"{PLACEHOLDER}{suffix}", lang="en")
+                )  # wrong datatype: fails
             elif spec.node_kind == SH + "Literal":
                 values.append(rdflib.Literal(f"{PLACEHOLDER}{suffix}", lang="en"))
             else:
@@ -554,7 +611,11 @@ class _Builder:
         for spec in class_shape(self.schema, cls, self.curie).properties:
             if spec.count >= 1:
                 for value in self.placeholders(spec, nested_ok=False):
-                    if spec.path == OA + "exact" and isinstance(value, rdflib.Literal) and not value.language:
+                    if (
+                        spec.path == OA + "exact"
+                        and isinstance(value, rdflib.Literal)
+                        and not value.language
+                    ):
                         value = rdflib.Literal(QUOTE_PLACEHOLDER)
                     graph.add((node, _u(spec.path), value))
         return node
@@ -586,7 +647,13 @@ class _Builder:
         optional: list[tuple[str, str]] = []
         leading = [headline] + [f"# note: {note}" for note in shape.notes]
         for spec in sorted(shape.properties, key=lambda s: _natural_key(self.curie(s.path))):
-            kind = "required" if spec.min_count >= 1 else "recommended" if spec.should_count >= 1 else "optional"
+            kind = (
+                "required"
+                if spec.min_count >= 1
+                else "recommended"
+                if spec.should_count >= 1
+                else "optional"
+            )
             nested = bool(spec.classes) and spec.classes[0] in VALUE_CLASSES
             type_text = self.nested_text(spec.classes[0]) if nested else self.type_text(spec)
             comment = f"# {self.count_text(spec, kind)}: {type_text}"
@@ -594,7 +661,15 @@ class _Builder:
                 for lang, text in labels.items():
                     if text is None:
                         self.todo += 1
-                        graph.add((subject, _u(RDFS_LABEL), rdflib.Literal(JA_LABEL_PLACEHOLDER if lang == "ja" else PLACEHOLDER)))
+                        graph.add(
+                            (
+                                subject,
+                                _u(RDFS_LABEL),
+                                rdflib.Literal(
+                                    JA_LABEL_PLACEHOLDER if lang == "ja" else PLACEHOLDER
+                                ),
+                            )
+                        )
                     else:
                         graph.add((subject, _u(RDFS_LABEL), rdflib.Literal(text, lang=lang)))
                 self.draft.trailing[(iri, RDFS_LABEL)] = [comment]
@@ -624,9 +699,14 @@ class _Builder:
         """A one-line example value for a commented-out optional property."""
         rdflib = self.rdflib
         if spec.classes and spec.classes[0] in VALUE_CLASSES:
-            inner = [s for s in class_shape(self.schema, spec.classes[0], self.curie).properties if s.count >= 1]
+            inner = [
+                s
+                for s in class_shape(self.schema, spec.classes[0], self.curie).properties
+                if s.count >= 1
+            ]
             parts = [f"a {self.curie(spec.classes[0])}"] + [
-                f"{self.curie(s.path)} {self.one(self.placeholders(s, nested_ok=False)[0])}" for s in inner
+                f"{self.curie(s.path)} {self.one(self.placeholders(s, nested_ok=False)[0])}"
+                for s in inner
             ]
             self.todo -= len(inner)
             return "[ " + " ; ".join(parts) + " ]"
@@ -659,7 +739,9 @@ class _Builder:
                     self.curie(str(term.datatype))
         used |= self.draft.used
         layout = _Layout()
-        layout.prefixes = {prefix: namespace for prefix, namespace in PREFIXES.items() if namespace in used}
+        layout.prefixes = {
+            prefix: namespace for prefix, namespace in PREFIXES.items() if namespace in used
+        }
         for key, lines in self.draft.leading.items():
             layout.subject_leading[key] = lines
         for key, lines in self.draft.trailing.items():
@@ -698,7 +780,7 @@ def _exact(function: F) -> F:
 
 @_exact
 def entity_stub(
-    project: "Project",
+    project: Project,
     class_text: str,
     label: str,
     lang_labels: Mapping[str, str] | None = None,
@@ -721,7 +803,9 @@ def entity_stub(
         from kgtool.namespaces import shorten
 
         kind = _kind_name(cls) if cls != CLAIM else "KIND"
-        raise KgtoolError(f"{shorten(cls)} is a claim class", hint=f"use: kgtool new claim {kind} LABEL")
+        raise KgtoolError(
+            f"{shorten(cls)} is a claim class", hint=f"use: kgtool new claim {kind} LABEL"
+        )
     subject = _iri(iri, KGR + entity_slug(label), label)
     _refuse_existing(_load_data(project, target), [subject])
     builder = _Builder(schema)
@@ -733,7 +817,7 @@ def entity_stub(
 
 @_exact
 def claim_stub(
-    project: "Project",
+    project: Project,
     kind: str,
     label: str | None = None,
     lang_labels: Mapping[str, str] | None = None,
@@ -766,7 +850,10 @@ def claim_stub(
     elif label:
         slug = claim_slug(label)
         if not slug:
-            raise KgtoolError(f"cannot make an IRI from the label {label!r}", hint="give an English LABEL or --iri")
+            raise KgtoolError(
+                f"cannot make an IRI from the label {label!r}",
+                hint="give an English LABEL or --iri",
+            )
         claim = f"{KGR}claim-{slug}"
     else:
         number = 1
@@ -814,7 +901,10 @@ def _iri(given: str | None, default: str, label: str) -> str:
 
     if given is None:
         if default == KGR:
-            raise KgtoolError(f"cannot make an IRI from the label {label!r}", hint="give an English LABEL or --iri")
+            raise KgtoolError(
+                f"cannot make an IRI from the label {label!r}",
+                hint="give an English LABEL or --iri",
+            )
         return default
     text = given.strip()
     if text.startswith("<") and text.endswith(">"):
@@ -824,7 +914,10 @@ def _iri(given: str | None, default: str, label: str) -> str:
         return expanded
     if text.startswith(("http://", "https://", "urn:")):
         return text
-    raise KgtoolError(f"--iri {given!r} is not an IRI or a CURIE with a known prefix", hint="e.g. --iri kgr:MinatoAI")
+    raise KgtoolError(
+        f"--iri {given!r} is not an IRI or a CURIE with a known prefix",
+        hint="e.g. --iri kgr:MinatoAI",
+    )
 
 
 # --------------------------------------------------------------------------------------------

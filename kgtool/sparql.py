@@ -147,7 +147,7 @@ def query_form(sparql: str) -> str | None:
     return None
 
 
-def inline_bindings(sparql: str, bindings: Mapping[str, "Term"]) -> str:
+def inline_bindings(sparql: str, bindings: Mapping[str, Term]) -> str:
     """Bind variables by a ``VALUES`` block at the start of the query's WHERE group.
 
     pyoxigraph's own ``substitutions`` only accept variables in the SELECT projection (they fail

@@ -37,14 +37,22 @@ _ENTITY_FILTER = """
                    owl:AnnotationProperty owl:Ontology rdfs:Datatype }
   }
 """
-_ENTITIES = _PREFIXES + "SELECT (COUNT(DISTINCT ?entity) AS ?n) WHERE { ?entity a ?class ." + _ENTITY_FILTER + "}"
+_ENTITIES = (
+    _PREFIXES
+    + "SELECT (COUNT(DISTINCT ?entity) AS ?n) WHERE { ?entity a ?class ."
+    + _ENTITY_FILTER
+    + "}"
+)
 _ENTITIES_PER_CLASS = (
     _PREFIXES
     + "SELECT ?class (COUNT(DISTINCT ?entity) AS ?n) WHERE { ?entity a ?class ."
     + _ENTITY_FILTER
     + "} GROUP BY ?class"
 )
-_CLAIMS = _PREFIXES + "SELECT (COUNT(DISTINCT ?claim) AS ?n) WHERE { ?claim a/rdfs:subClassOf* kgo:Claim }"
+_CLAIMS = (
+    _PREFIXES
+    + "SELECT (COUNT(DISTINCT ?claim) AS ?n) WHERE { ?claim a/rdfs:subClassOf* kgo:Claim }"
+)
 _CLAIMS_PER_CLASS = (
     _PREFIXES
     + """
@@ -52,7 +60,10 @@ SELECT ?class (COUNT(DISTINCT ?claim) AS ?n) WHERE { ?claim a ?class . ?class rd
 GROUP BY ?class
 """
 )
-_PASSAGES = _PREFIXES + "SELECT (COUNT(DISTINCT ?passage) AS ?n) WHERE { ?passage a/rdfs:subClassOf* kgo:Passage }"
+_PASSAGES = (
+    _PREFIXES
+    + "SELECT (COUNT(DISTINCT ?passage) AS ?n) WHERE { ?passage a/rdfs:subClassOf* kgo:Passage }"
+)
 _SOURCES = (
     _PREFIXES
     + """
@@ -108,22 +119,24 @@ class Stats:
         }
 
 
-def _number(engine: "Engine", sparql: str) -> int:
+def _number(engine: Engine, sparql: str) -> int:
     rows = engine.query(sparql).rows
     return int(rows[0][0].value) if rows and rows[0][0] is not None else 0
 
 
-def _counts(engine: "Engine", sparql: str, lang: str) -> tuple[Count, ...]:
+def _counts(engine: Engine, sparql: str, lang: str) -> tuple[Count, ...]:
     from kgtool.describe import Labeller
 
     rows = [(node, int(n.value)) for node, n in engine.query(sparql).rows if node is not None]
     labeller = Labeller(engine, lang)
     labeller.fetch(node for node, _ in rows)
-    counts = [Count(node.value, shorten(node.value), labeller.node(node).label, n) for node, n in rows]
+    counts = [
+        Count(node.value, shorten(node.value), labeller.node(node).label, n) for node, n in rows
+    ]
     return tuple(sorted(counts, key=lambda c: (-c.count, c.curie)))
 
 
-def compute_stats(engine: "Engine", files: Sequence[str] = (), lang: str = "en") -> Stats:
+def compute_stats(engine: Engine, files: Sequence[str] = (), lang: str = "en") -> Stats:
     """Count the graph behind ``engine``.
 
     :param engine: an engine over the loaded data.
@@ -158,7 +171,10 @@ def format_stats(stats: Stats) -> str:
     def table(counts: tuple[Count, ...], unit: str = "") -> list[str]:
         width = max((len(c.curie) for c in counts), default=0)
         digits = max((len(str(c.count)) for c in counts), default=0)
-        return [f"  {c.count:>{digits}}{unit}  {c.curie:<{width}}  {c.label or ''}".rstrip() for c in counts]
+        return [
+            f"  {c.count:>{digits}}{unit}  {c.curie:<{width}}  {c.label or ''}".rstrip()
+            for c in counts
+        ]
 
     lines = [
         f"files:    {len(stats.files)}",

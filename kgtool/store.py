@@ -37,8 +37,8 @@ from typing import IO, TYPE_CHECKING, Protocol
 
 from kgtool.engines import OxigraphEngine
 from kgtool.errors import DataError, EngineError
-from kgtool.project import display_path
 from kgtool.graph import graph_name
+from kgtool.project import display_path
 
 if TYPE_CHECKING:
     import pyoxigraph
@@ -161,7 +161,8 @@ def read_manifest(directory: Path) -> Manifest | None:
     try:
         raw = json.loads((Path(directory) / MANIFEST_NAME).read_text(encoding="utf-8"))
         files = tuple(
-            StoredFile(graph, str(entry["sha256"]), int(entry["size"])) for graph, entry in sorted(raw["files"].items())
+            StoredFile(graph, str(entry["sha256"]), int(entry["size"]))
+            for graph, entry in sorted(raw["files"].items())
         )
         return Manifest(int(raw["format"]), str(raw["kgtool"]), str(raw["pyoxigraph"]), files)
     except (OSError, ValueError, KeyError, TypeError, AttributeError):
@@ -175,7 +176,10 @@ def _write_manifest(directory: Path, files: Iterable[StoredFile]) -> None:
         "format": STORE_FORMAT,
         "kgtool": kgtool_version,
         "pyoxigraph": oxigraph_version,
-        "files": {f.graph: {"sha256": f.sha256, "size": f.size} for f in sorted(files, key=lambda f: f.graph)},
+        "files": {
+            f.graph: {"sha256": f.sha256, "size": f.size}
+            for f in sorted(files, key=lambda f: f.graph)
+        },
     }
     temporary = directory / (MANIFEST_NAME + ".tmp")
     with open(temporary, "w", encoding="utf-8") as stream:
@@ -247,12 +251,17 @@ def plan_sync(directory: Path, files: Iterable[Path]) -> SyncPlan:
 
 def _check_directory(directory: Path) -> None:
     if directory.exists() and not directory.is_dir():
-        raise EngineError(f"--store {display_path(directory)} is a file, not a folder", hint="give --store a new or empty folder")
+        raise EngineError(
+            f"--store {display_path(directory)} is a file, not a folder",
+            hint="give --store a new or empty folder",
+        )
     try:
         directory.mkdir(parents=True, exist_ok=True)
         foreign = sorted(p.name for p in directory.iterdir() if p.name not in _OWN_NAMES)
     except OSError as error:
-        raise EngineError(f"cannot use the store folder {display_path(directory)}: {error.strerror}") from None
+        raise EngineError(
+            f"cannot use the store folder {display_path(directory)}: {error.strerror}"
+        ) from None
     if foreign:
         listed = ", ".join(foreign[:3]) + (", …" if len(foreign) > 3 else "")
         raise EngineError(
@@ -261,7 +270,9 @@ def _check_directory(directory: Path) -> None:
         )
 
 
-def _lock(directory: Path, exclusive: bool, observer: StoreObserver, stream: IO[bytes] | None = None) -> IO[bytes]:
+def _lock(
+    directory: Path, exclusive: bool, observer: StoreObserver, stream: IO[bytes] | None = None
+) -> IO[bytes]:
     """Take the store's lock (shared for readers, exclusive for a writer), waiting a bounded time."""
     stream = stream or open(directory / LOCK_NAME, "a+b")  # noqa: SIM115 - held by the engine
     mode = fcntl.LOCK_EX if exclusive else fcntl.LOCK_SH
@@ -273,7 +284,9 @@ def _lock(directory: Path, exclusive: bool, observer: StoreObserver, stream: IO[
             return stream
         except BlockingIOError:
             if not told:
-                observer.notice(f"store {display_path(directory)}: waiting for another kgtool process to finish with it")
+                observer.notice(
+                    f"store {display_path(directory)}: waiting for another kgtool process to finish with it"
+                )
                 told = True
             if time.monotonic() > deadline:
                 stream.close()
@@ -297,11 +310,13 @@ class _CountingReader:
         return chunk
 
 
-def _load_file(store: "pyoxigraph.Store", path: Path, graph: str, advance: Callable[[int], None]) -> None:
+def _load_file(
+    store: pyoxigraph.Store, path: Path, graph: str, advance: Callable[[int], None]
+) -> None:
     """(Re)load one file into its own graph; on failure drop the graph and raise the file's error."""
     import pyoxigraph
 
-    from kgtool.graph import check_not_empty, parse_error, oxigraph_format
+    from kgtool.graph import check_not_empty, oxigraph_format, parse_error
 
     target = pyoxigraph.NamedNode(graph)
     store.remove_graph(target)  # a partial load left by an interrupted run must not add up
@@ -314,7 +329,9 @@ def _load_file(store: "pyoxigraph.Store", path: Path, graph: str, advance: Calla
             advance(size)
         else:
             with open(path, "rb") as stream:
-                store.bulk_load(_CountingReader(stream, advance), format=rdf_format, to_graph=target)
+                store.bulk_load(
+                    _CountingReader(stream, advance), format=rdf_format, to_graph=target
+                )
     except SyntaxError as error:
         store.remove_graph(target)
         raise parse_error(path, error) from None
@@ -326,14 +343,23 @@ def _load_file(store: "pyoxigraph.Store", path: Path, graph: str, advance: Calla
 def _announce(plan: SyncPlan, observer: StoreObserver) -> None:
     directory = plan.directory
     if plan.rebuild == NEW:
-        observer.notice(f"store {display_path(directory)}: loading {len(plan.load)} file(s) into a new store")
+        observer.notice(
+            f"store {display_path(directory)}: loading {len(plan.load)} file(s) into a new store"
+        )
     elif plan.rebuild is not None:
-        observer.notice(f"store {display_path(directory)}: {plan.rebuild}; rebuilding it from {len(plan.load)} file(s)")
+        observer.notice(
+            f"store {display_path(directory)}: {plan.rebuild}; rebuilding it from {len(plan.load)} file(s)"
+        )
     else:
         changed = set(plan.drop)
         dropped = len(changed - {graph_name(p) for p in plan.load})
-        loads = [f"{p.name} ({'changed' if graph_name(p) in changed else 'new'})" for p in plan.load]
-        parts = [f"loading {', '.join(loads)}" if loads else "", f"dropping {dropped} removed file(s)" if dropped else ""]
+        loads = [
+            f"{p.name} ({'changed' if graph_name(p) in changed else 'new'})" for p in plan.load
+        ]
+        parts = [
+            f"loading {', '.join(loads)}" if loads else "",
+            f"dropping {dropped} removed file(s)" if dropped else "",
+        ]
         observer.notice(f"store {display_path(directory)}: " + "; ".join(p for p in parts if p))
 
 
@@ -438,13 +464,19 @@ def open_store(
         raise
 
 
-def _open_locked(directory: Path, files: list[Path], observer: StoreObserver, rebuild: bool, lock: IO[bytes]) -> StoreEngine:
+def _open_locked(
+    directory: Path, files: list[Path], observer: StoreObserver, rebuild: bool, lock: IO[bytes]
+) -> StoreEngine:
     import pyoxigraph
 
     reason = "a rebuild was requested" if rebuild else None
     if reason is None and plan_sync(directory, files).up_to_date:
         try:
-            return StoreEngine(pyoxigraph.Store.read_only(str(directory / DATA_NAME)), directory=directory, lock=lock)
+            return StoreEngine(
+                pyoxigraph.Store.read_only(str(directory / DATA_NAME)),
+                directory=directory,
+                lock=lock,
+            )
         except OSError as error:
             reason = f"it cannot be opened ({' '.join(str(error).split())})"
     _lock(directory, exclusive=True, observer=observer, stream=lock)
@@ -459,10 +491,10 @@ def _open_locked(directory: Path, files: list[Path], observer: StoreObserver, re
         store = pyoxigraph.Store.read_only(str(directory / DATA_NAME))
     except OSError as error:
         raise EngineError(
-            f"cannot open the store {display_path(directory)}: {error}", hint="delete the folder to rebuild it"
+            f"cannot open the store {display_path(directory)}: {error}",
+            hint="delete the folder to rebuild it",
         ) from None
     return StoreEngine(store, directory=directory, lock=lock)
-
 
 
 def status_lines(directory: Path, files: Iterable[Path]) -> tuple[list[str], bool]:
@@ -473,7 +505,9 @@ def status_lines(directory: Path, files: Iterable[Path]) -> tuple[list[str], boo
     """
     directory = Path(directory).absolute()
     if not (directory / MANIFEST_NAME).exists() and not (directory / DATA_NAME).exists():
-        return [f"store {display_path(directory)}: no store yet; the next run with --store builds it"], False
+        return [
+            f"store {display_path(directory)}: no store yet; the next run with --store builds it"
+        ], False
     plan = plan_sync(directory, files)
     lines = [f"store {display_path(directory)}"]
     if plan.manifest is not None:

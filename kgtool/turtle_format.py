@@ -116,7 +116,12 @@ def _tokens(text: str, path: str) -> Iterator[_Token]:
     while position < len(text):
         match = _TOKEN.match(text, position)
         if match is None:
-            raise DataError("cannot read this part of the file", path=path, line=line, column=position - line_start + 1)
+            raise DataError(
+                "cannot read this part of the file",
+                path=path,
+                line=line,
+                column=position - line_start + 1,
+            )
         kind = match.lastgroup or ""
         value = match.group()
         if kind == "word" and value.endswith(".") and not value.endswith("\\."):
@@ -164,8 +169,12 @@ class _Layout:
     subject_section: dict[str, int] = field(default_factory=dict)
     subject_leading: dict[str, list[str]] = field(default_factory=lambda: defaultdict(list))
     subject_trailing: dict[str, list[str]] = field(default_factory=lambda: defaultdict(list))
-    predicate_leading: dict[tuple[str, str], list[str]] = field(default_factory=lambda: defaultdict(list))
-    predicate_trailing: dict[tuple[str, str], list[str]] = field(default_factory=lambda: defaultdict(list))
+    predicate_leading: dict[tuple[str, str], list[str]] = field(
+        default_factory=lambda: defaultdict(list)
+    )
+    predicate_trailing: dict[tuple[str, str], list[str]] = field(
+        default_factory=lambda: defaultdict(list)
+    )
     subject_end: dict[str, list[str]] = field(default_factory=lambda: defaultdict(list))
 
 
@@ -199,7 +208,9 @@ class _LayoutReader:
     # -- helpers --------------------------------------------------------------------------
 
     def refuse(self, token: _Token, where: str) -> DataError:
-        return DataError(f"cannot keep this comment: {where}", path=self.path, line=token.line, hint=_HINT_MOVE)
+        return DataError(
+            f"cannot keep this comment: {where}", path=self.path, line=token.line, hint=_HINT_MOVE
+        )
 
     def resolve(self, token: _Token) -> str | None:
         """The IRI an IRI reference or prefixed name stands for (None for anything else)."""
@@ -221,7 +232,11 @@ class _LayoutReader:
             if token.kind == "comment":
                 self.comment(token)
                 continue
-            if token.kind == "iri" and ":" not in _unescape_iri(token.text) and self.layout.base is None:
+            if (
+                token.kind == "iri"
+                and ":" not in _unescape_iri(token.text)
+                and self.layout.base is None
+            ):
                 raise DataError(
                     f"relative IRI {token.text}: fmt needs full IRIs (or an @base directive)",
                     path=self.path,
@@ -259,8 +274,18 @@ class _LayoutReader:
                 self.layout.predicate_trailing[(key, self.last_predicate)].append(text)
                 return
             raise self.refuse(token, "it follows a blank-node subject")
-        if frame is not None and len(self.stack) == 1 and frame.kind == "stmt" and frame.state == "pred":
-            if frame.subject is not None and previous is not None and previous.text == ";" and frame.predicate:
+        if (
+            frame is not None
+            and len(self.stack) == 1
+            and frame.kind == "stmt"
+            and frame.state == "pred"
+        ):
+            if (
+                frame.subject is not None
+                and previous is not None
+                and previous.text == ";"
+                and frame.predicate
+            ):
                 self.layout.predicate_trailing[(frame.subject, frame.predicate)].append(text)
                 return
             if frame.subject is not None and frame.predicate is None:
@@ -295,7 +320,9 @@ class _LayoutReader:
         if token is not None and blocks[-1][-1].line + 1 == token.line:
             attached = blocks.pop()
         texts = [[c.text.rstrip() for c in block] for block in blocks]
-        if (not self.seen_directive and not self.seen_statement) or (kind == "prefix" and key is None):
+        if (not self.seen_directive and not self.seen_statement) or (
+            kind == "prefix" and key is None
+        ):
             self.layout.header.extend(texts)  # the top of the file, or comments about @base
         elif kind == "prefix" and not self.seen_statement and key is not None:
             self.layout.prefix_leading[key].extend(line for block in texts for line in block)
@@ -303,7 +330,11 @@ class _LayoutReader:
             self.layout.sections.extend(_Section(block) for block in texts)
         if attached:
             lines = [c.text.rstrip() for c in attached]
-            if kind == "prefix" and key is not None and (self.seen_directive or self.seen_statement):
+            if (
+                kind == "prefix"
+                and key is not None
+                and (self.seen_directive or self.seen_statement)
+            ):
                 self.layout.prefix_leading[key].extend(lines)
             elif kind == "prefix":
                 self.layout.header.append(lines)
@@ -375,7 +406,9 @@ class _LayoutReader:
         self.seen_directive = True
 
     def statement_start(self, token: _Token) -> None:
-        if token.kind == "at" or (token.kind == "word" and token.text.lower() in ("prefix", "base")):
+        if token.kind == "at" or (
+            token.kind == "word" and token.text.lower() in ("prefix", "base")
+        ):
             self.directive(token)
             return
         subject = self.resolve(token)
@@ -418,7 +451,10 @@ class _LayoutReader:
                 return
             if self.pending_predicate and len(self.stack) == 1:
                 if frame.subject is None:
-                    raise self.refuse(self.pending_predicate[0], "it is inside the description of a blank-node subject")
+                    raise self.refuse(
+                        self.pending_predicate[0],
+                        "it is inside the description of a blank-node subject",
+                    )
                 predicate = self.resolve(token) or text
                 self.layout.predicate_leading[(frame.subject, predicate)].extend(
                     c.text.rstrip() for c in self.pending_predicate
@@ -465,9 +501,14 @@ class _LayoutReader:
         frame = self.stack.pop()
         if self.pending_predicate:
             if frame.subject is None or frame.predicate is None:
-                raise self.refuse(self.pending_predicate[0], "it is inside the description of a blank-node subject")
+                raise self.refuse(
+                    self.pending_predicate[0],
+                    "it is inside the description of a blank-node subject",
+                )
             # Comments after the last ';' of a block (e.g. commented-out optional properties).
-            self.layout.subject_end[frame.subject].extend(c.text.rstrip() for c in self.pending_predicate)
+            self.layout.subject_end[frame.subject].extend(
+                c.text.rstrip() for c in self.pending_predicate
+            )
             self.pending_predicate = []
         self.ended = ("stmt", frame.subject if frame.predicate else None)
         self.stack.clear()
@@ -529,7 +570,7 @@ def _escape_string(value: str) -> str:
 class _Writer:
     """Renders the statements of one (canonicalised) graph as Turtle."""
 
-    def __init__(self, graph: "rdflib.Graph", prefixes: dict[str, str], layout: _Layout) -> None:
+    def __init__(self, graph: rdflib.Graph, prefixes: dict[str, str], layout: _Layout) -> None:
         import rdflib
 
         self.rdflib = rdflib
@@ -552,7 +593,7 @@ class _Writer:
     def iri(self, iri: str) -> str:
         for prefix, namespace in self.namespaces:
             if iri.startswith(namespace):
-                local = iri[len(namespace):]
+                local = iri[len(namespace) :]
                 if local and _PN_LOCAL.match(local):
                     return f"{prefix}:{local}"
         escaped = "".join(
@@ -560,7 +601,7 @@ class _Writer:
         )
         return f"<{escaped}>"
 
-    def literal(self, literal: "rdflib.Literal") -> str:
+    def literal(self, literal: rdflib.Literal) -> str:
         value = str(literal)
         if literal.language:
             return f"{_escape_string(value)}@{literal.language}"
@@ -579,7 +620,9 @@ class _Writer:
         return f"_:{_LABEL_MARK}{node}{_LABEL_MARK}"
 
     def nestable(self, node: Any) -> bool:
-        return isinstance(node, self.rdflib.BNode) and self.refs[node] == 1 and node not in self.roots
+        return (
+            isinstance(node, self.rdflib.BNode) and self.refs[node] == 1 and node not in self.roots
+        )
 
     def term(self, node: Any, indent: int) -> str:
         rdflib = self.rdflib
@@ -682,7 +725,9 @@ class _Writer:
             previous_multiline = nested and "\n" in flat[obj]
         return text
 
-    def join_entries(self, entries: list[tuple[list[str], str, list[str]]], *, last: str = " .") -> str:
+    def join_entries(
+        self, entries: list[tuple[list[str], str, list[str]]], *, last: str = " ."
+    ) -> str:
         """Predicate lines with their comments; ``last`` ends the final one (" .", "" or " ;")."""
         lines = []
         for position, (leading, text, trailing) in enumerate(entries):
@@ -700,7 +745,9 @@ class _Writer:
             key = str(subject)
             head = [c.lstrip() for c in self.layout.subject_leading.get(key, [])]
             trailing = self.layout.subject_trailing.get(key, [])
-            name = self.iri(key) + ((" " + " ".join(c.lstrip() for c in trailing)) if trailing else "")
+            name = self.iri(key) + (
+                (" " + " ".join(c.lstrip() for c in trailing)) if trailing else ""
+            )
             end = self.layout.subject_end.get(key, [])
             if not end:
                 return "\n".join([*head, name, self.join_entries(entries)])
@@ -726,7 +773,9 @@ class _Writer:
             directives.append(f"@base <{layout.base}> .")
         width = max((len(p) for p in layout.prefixes), default=0) + 2
         known = list(PREFIXES)
-        for prefix in sorted(layout.prefixes, key=lambda p: (0, known.index(p), p) if p in known else (1, 0, p)):
+        for prefix in sorted(
+            layout.prefixes, key=lambda p: (0, known.index(p), p) if p in known else (1, 0, p)
+        ):
             leading = [c.lstrip() for c in layout.prefix_leading.get(prefix, [])]
             if leading and not directives:
                 header.append(leading)  # above the first directive, it reads back as the header
@@ -734,7 +783,9 @@ class _Writer:
                 directives.extend(leading)
             line = f"@prefix {(prefix + ':').ljust(width)}<{layout.prefixes[prefix]}> ."
             trailing = layout.prefix_trailing.get(prefix, [])
-            directives.append(line + ((" " + " ".join(c.lstrip() for c in trailing)) if trailing else ""))
+            directives.append(
+                line + ((" " + " ".join(c.lstrip() for c in trailing)) if trailing else "")
+            )
         chunks: list[str] = ["\n".join(block) for block in header]
         if directives:
             chunks.append("\n".join(directives))
@@ -747,7 +798,7 @@ class _Writer:
                 chunks.append("\n".join(section.comment))
             for subject in sorted(members, key=lambda s: _natural(self.iri(str(s)))):
                 chunks.append(self.block(subject))
-        orphans = sorted((self.block(b) for b in self.roots if b in subjects))
+        orphans = sorted(self.block(b) for b in self.roots if b in subjects)
         chunks.extend(orphans)
         text = "\n\n".join(chunks) + "\n"
         return self.number_labels(text)
@@ -827,13 +878,15 @@ class RdfSource:
     suffix: str = ".ttl"
 
 
-def _quads(source: RdfSource) -> list["pyoxigraph.Quad"]:
+def _quads(source: RdfSource) -> list[pyoxigraph.Quad]:
     import pyoxigraph
 
-    from kgtool.graph import parse_error, oxigraph_format
+    from kgtool.graph import oxigraph_format, parse_error
 
     if not source.content.strip():
-        raise DataError("the file is empty", path=source.name, hint="add statements or delete the file")
+        raise DataError(
+            "the file is empty", path=source.name, hint="add statements or delete the file"
+        )
     file_format = oxigraph_format(Path(source.name).with_suffix(source.suffix))
     try:
         return [
@@ -846,7 +899,7 @@ def _quads(source: RdfSource) -> list["pyoxigraph.Quad"]:
         raise parse_error(Path(source.name), error) from None
 
 
-def read_graph(sources: Iterable[RdfSource]) -> "rdflib.Graph":
+def read_graph(sources: Iterable[RdfSource]) -> rdflib.Graph:
     """Parse RDF with pyoxigraph (exact error positions, literals kept as written) and merge it
     into one rdflib graph whose blank nodes have canonical ids.
 
@@ -974,7 +1027,8 @@ def turtle_files(paths: Iterable[Path]) -> list[Path]:
         elif path.is_file():
             if path.suffix.lower() != ".ttl":
                 raise ProjectError(
-                    f"{path} is not a Turtle file", hint="fmt formats Turtle files, whose names end in .ttl"
+                    f"{path} is not a Turtle file",
+                    hint="fmt formats Turtle files, whose names end in .ttl",
                 )
             found.append(path)
         else:
@@ -990,7 +1044,9 @@ def format_file(path: Path) -> FormatResult:
     try:
         original = Path(path).read_text(encoding="utf-8")
     except UnicodeDecodeError:
-        raise DataError("the file is not valid UTF-8", path=path, hint="save the file with UTF-8 encoding") from None
+        raise DataError(
+            "the file is not valid UTF-8", path=path, hint="save the file with UTF-8 encoding"
+        ) from None
     except OSError as error:
         raise DataError(f"cannot read the file: {error.strerror}", path=path) from None
     return FormatResult(Path(path), original, format_turtle(original, path))
@@ -1020,7 +1076,9 @@ def write_atomic(path: Path, text: str) -> None:
         except OSError:
             pass
         if isinstance(error, OSError):
-            raise DataError(f"cannot write the file: {error.strerror or error}", path=path) from None
+            raise DataError(
+                f"cannot write the file: {error.strerror or error}", path=path
+            ) from None
         raise
 
 

@@ -48,7 +48,7 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import urljoin
 
 from kgtool.errors import DataError, ExitCode
-from kgtool.namespaces import KGO, KGR, OA, RDFS_LABEL, RDF_TYPE, SH, shorten
+from kgtool.namespaces import KGO, KGR, OA, RDF_TYPE, RDFS_LABEL, SH, shorten
 from kgtool.project import display_path, rdf_files
 
 if TYPE_CHECKING:
@@ -136,7 +136,14 @@ class Finding:
         }
 
     def sort_key(self) -> tuple[Any, ...]:
-        return (self.file, self.line, self.column, self.severity.rank, self.check.value, self.message)
+        return (
+            self.file,
+            self.line,
+            self.column,
+            self.severity.rank,
+            self.check.value,
+            self.message,
+        )
 
 
 @dataclass(frozen=True)
@@ -233,7 +240,7 @@ class _SourceFile:
     line_offsets: list[int] = field(default_factory=list)
 
     @classmethod
-    def read(cls, path: Path, display: str) -> "_SourceFile":
+    def read(cls, path: Path, display: str) -> _SourceFile:
         try:
             text = path.read_text(encoding="utf-8")
         except (OSError, UnicodeDecodeError):
@@ -264,9 +271,18 @@ class _SourceFile:
             if kind == "comment":
                 continue
             upper = text.upper()
-            if expect_subject and depth == 0 and (kind == "directive" or upper in ("PREFIX", "BASE")):
+            if (
+                expect_subject
+                and depth == 0
+                and (kind == "directive" or upper in ("PREFIX", "BASE"))
+            ):
                 args = [t for t in tokens[index : index + 4] if t[0] != "comment"]
-                if upper.endswith("PREFIX") and len(args) >= 2 and args[0][0] == "pname" and args[1][0] == "iri":
+                if (
+                    upper.endswith("PREFIX")
+                    and len(args) >= 2
+                    and args[0][0] == "pname"
+                    and args[1][0] == "iri"
+                ):
                     prefixes[args[0][1][:-1]] = urljoin(base, args[1][1][1:-1])
                     index = tokens.index(args[1]) + 1
                 elif upper.endswith("BASE") and args and args[0][0] == "iri":
@@ -310,7 +326,9 @@ class _SourceFile:
     def find_text(self, needle: str, after: tuple[int, int]) -> tuple[int, int] | None:
         """Where ``needle`` occurs verbatim at or after a line and column, if it does."""
         line, column = after
-        offset = self.text.find(needle, self.line_offsets[line - 1] + column - 1 if self.text else 0)
+        offset = self.text.find(
+            needle, self.line_offsets[line - 1] + column - 1 if self.text else 0
+        )
         return self.position(offset) if offset >= 0 else None
 
 
@@ -323,9 +341,9 @@ class _SourceFile:
 class _Loaded:
     """The parsed files: one pyoxigraph store (a named graph per file) plus where each file is."""
 
-    project: "Project"
-    store: "pyoxigraph.Store"
-    shapes: "pyoxigraph.Store | None"
+    project: Project
+    store: pyoxigraph.Store
+    shapes: pyoxigraph.Store | None
     data_files: list[Path]  # ontology, graph, --data (what queries see)
     ontology_files: list[Path]
     shapes_file: Path | None
@@ -340,8 +358,7 @@ class _Loaded:
         return self.sources[graph]
 
 
-
-def _files(project: "Project") -> tuple[list[Path], list[Path], Path | None, list[Path]]:
+def _files(project: Project) -> tuple[list[Path], list[Path], Path | None, list[Path]]:
     """Ontology files, graph + ``--data`` files, the shapes file (if any), all of them in order."""
     ontology = project.ontology_files
     shapes = project.shapes_file if project.shapes_file.is_file() else None
@@ -358,11 +375,17 @@ def _files(project: "Project") -> tuple[list[Path], list[Path], Path | None, lis
 
 def _syntax_finding(error: DataError, display: str) -> Finding:
     return Finding(
-        display, error.line or 1, error.column or 1, Severity.ERROR, Check.SYNTAX, error.message, hint=error.hint
+        display,
+        error.line or 1,
+        error.column or 1,
+        Severity.ERROR,
+        Check.SYNTAX,
+        error.message,
+        hint=error.hint,
     )
 
 
-def _load(project: "Project") -> tuple[_Loaded | None, list[Finding], list[str]]:
+def _load(project: Project) -> tuple[_Loaded | None, list[Finding], list[str]]:
     import pyoxigraph
 
     from kgtool.graph import graph_name, load_store
@@ -381,7 +404,11 @@ def _load(project: "Project") -> tuple[_Loaded | None, list[Finding], list[str]]
     files = [displays[graph_name(p)] for p in everything]
     if findings:
         return None, findings, files
-    return _Loaded(project, store, shapes, ontology + data, ontology, shapes_file, paths, displays), [], files
+    return (
+        _Loaded(project, store, shapes, ontology + data, ontology, shapes_file, paths, displays),
+        [],
+        files,
+    )
 
 
 # ---------------------------------------------------------------------------------------------
@@ -396,11 +423,11 @@ class _Locator:
         self.loaded = loaded
         self.order = {graph_name: index for index, graph_name in enumerate(loaded.displays)}
 
-    def _graphs(self, quads: Iterable["pyoxigraph.Quad"]) -> list[str]:
+    def _graphs(self, quads: Iterable[pyoxigraph.Quad]) -> list[str]:
         names = {quad.graph_name.value for quad in quads if hasattr(quad.graph_name, "value")}
         return sorted(names, key=lambda name: self.order.get(name, len(self.order)))
 
-    def named_ancestor(self, node: "pyoxigraph.BlankNode") -> "pyoxigraph.NamedNode | None":
+    def named_ancestor(self, node: pyoxigraph.BlankNode) -> pyoxigraph.NamedNode | None:
         """The nearest IRI whose description contains the blank node (breadth first)."""
         import pyoxigraph
 
@@ -418,7 +445,9 @@ class _Locator:
         return None
 
     def subject(
-        self, node: "pyoxigraph.NamedNode | pyoxigraph.BlankNode", predicate: "pyoxigraph.NamedNode | None" = None
+        self,
+        node: pyoxigraph.NamedNode | pyoxigraph.BlankNode,
+        predicate: pyoxigraph.NamedNode | None = None,
     ) -> tuple[str, int, int]:
         """Where the statement block of ``node`` is written (for a blank node: of its named ancestor).
 
@@ -430,13 +459,18 @@ class _Locator:
         store = self.loaded.store
         graphs: list[str] = []
         if isinstance(node, pyoxigraph.BlankNode):
-            with_predicate = self._graphs(store.quads_for_pattern(node, predicate, None)) if predicate else []
+            with_predicate = (
+                self._graphs(store.quads_for_pattern(node, predicate, None)) if predicate else []
+            )
             graphs = with_predicate or self._graphs(store.quads_for_pattern(node, None, None))
             graphs = graphs or self._graphs(store.quads_for_pattern(None, None, node))
             ancestor = self.named_ancestor(node)
             if ancestor is None or not graphs:
                 return self._nowhere(graphs)
-            return (self.loaded.displays[graphs[0]], *self.loaded.source(graphs[0]).locate(ancestor.value))
+            return (
+                self.loaded.displays[graphs[0]],
+                *self.loaded.source(graphs[0]).locate(ancestor.value),
+            )
         if predicate is not None:
             graphs = self._graphs(store.quads_for_pattern(node, predicate, None))
         graphs = graphs or self._graphs(store.quads_for_pattern(node, None, None))
@@ -446,7 +480,7 @@ class _Locator:
             return self._nowhere(graphs)
         return (self.loaded.displays[graphs[0]], *self.loaded.source(graphs[0]).locate(node.value))
 
-    def name(self, node: "pyoxigraph.NamedNode | pyoxigraph.BlankNode") -> str:
+    def name(self, node: pyoxigraph.NamedNode | pyoxigraph.BlankNode) -> str:
         """A CURIE for an IRI; for a blank node, its nearest named ancestor's (else ``_:id``)."""
         import pyoxigraph
 
@@ -473,14 +507,14 @@ class _RdflibConverter:
     """pyoxigraph terms → rdflib terms, noting ill-typed literals on the way."""
 
     def __init__(self) -> None:
-        self.ill_typed: list["pyoxigraph.Quad"] = []
+        self.ill_typed: list[pyoxigraph.Quad] = []
 
-    def term(self, term: Any) -> "rdflib.term.Node":
+    def term(self, term: Any) -> rdflib.term.Node:
         from kgtool.engines import to_rdflib
 
         return to_rdflib(term)
 
-    def graph(self, quads: Iterable["pyoxigraph.Quad"]) -> "rdflib.Graph":
+    def graph(self, quads: Iterable[pyoxigraph.Quad]) -> rdflib.Graph:
         import rdflib
 
         graph = rdflib.Graph()
@@ -493,7 +527,7 @@ class _RdflibConverter:
         return graph
 
 
-def _quads_of(store: "pyoxigraph.Store", files: Iterable[Path]) -> Iterator["pyoxigraph.Quad"]:
+def _quads_of(store: pyoxigraph.Store, files: Iterable[Path]) -> Iterator[pyoxigraph.Quad]:
     import pyoxigraph
 
     from kgtool.graph import graph_name
@@ -502,7 +536,7 @@ def _quads_of(store: "pyoxigraph.Store", files: Iterable[Path]) -> Iterator["pyo
         yield from store.quads_for_pattern(None, None, None, pyoxigraph.NamedNode(graph_name(path)))
 
 
-def _quiet_rdflib() -> "contextlib.AbstractContextManager[None]":
+def _quiet_rdflib() -> contextlib.AbstractContextManager[None]:
     """Silence rdflib's logged traceback for each ill-typed literal (kgtool reports them itself)."""
     import contextlib
 
@@ -519,7 +553,7 @@ def _quiet_rdflib() -> "contextlib.AbstractContextManager[None]":
     return quiet()
 
 
-def _path_text(graph: "rdflib.Graph", path: Any) -> str:
+def _path_text(graph: rdflib.Graph, path: Any) -> str:
     """A SHACL path as SPARQL-like text (``kgo:amount/schema:value``, ``^kgo:about``)."""
     import rdflib
 
@@ -532,13 +566,23 @@ def _path_text(graph: "rdflib.Graph", path: Any) -> str:
         if (inner := graph.value(path, key)) is not None:
             return f"({_path_text(graph, inner)}){mark}"
     if (alternatives := graph.value(path, sh.alternativePath)) is not None:
-        return "(" + "|".join(_path_text(graph, p) for p in rdflib.collection.Collection(graph, alternatives)) + ")"
+        return (
+            "("
+            + "|".join(
+                _path_text(graph, p) for p in rdflib.collection.Collection(graph, alternatives)
+            )
+            + ")"
+        )
     if graph.value(path, rdflib.RDF.first) is not None:
         return "/".join(_path_text(graph, p) for p in rdflib.collection.Collection(graph, path))
     return str(path)
 
 
-_SEVERITIES = {SH + "Violation": Severity.ERROR, SH + "Warning": Severity.WARNING, SH + "Info": Severity.INFO}
+_SEVERITIES = {
+    SH + "Violation": Severity.ERROR,
+    SH + "Warning": Severity.WARNING,
+    SH + "Info": Severity.INFO,
+}
 
 
 def _check_shapes(loaded: _Loaded, locator: _Locator, data_files: list[Path]) -> list[Finding]:
@@ -575,7 +619,11 @@ def _check_shapes(loaded: _Loaded, locator: _Locator, data_files: list[Path]) ->
         messages = sorted(str(m) for m in results.objects(result, sh.resultMessage))
         shape = results.value(result, sh.sourceShape)
         path_text = _path_text(results, path) if path is not None else None
-        node: Any = pyoxigraph.BlankNode(str(focus)) if isinstance(focus, rdflib.BNode) else _named(str(focus))
+        node: Any = (
+            pyoxigraph.BlankNode(str(focus))
+            if isinstance(focus, rdflib.BNode)
+            else _named(str(focus))
+        )
         focus_text = locator.name(node)
         predicate = pyoxigraph.NamedNode(str(path)) if isinstance(path, rdflib.URIRef) else None
         file, line, column = locator.subject(node, predicate)
@@ -623,7 +671,7 @@ def _shapes_error(loaded: _Loaded, error: Exception) -> DataError:
     )
 
 
-def _ill_typed_findings(quads: list["pyoxigraph.Quad"], locator: _Locator) -> list[Finding]:
+def _ill_typed_findings(quads: list[pyoxigraph.Quad], locator: _Locator) -> list[Finding]:
     findings = []
     for quad in quads:
         file, line, column = locator.subject(quad.subject, quad.predicate)
@@ -668,7 +716,10 @@ def _squash(text: str) -> str:
 def _quote_problem(exact: str, text: str) -> tuple[str, str]:
     """Why ``exact`` is not in ``text``: a message and a hint."""
     if re.sub(r"\s+", "", exact) in re.sub(r"\s+", "", text):
-        return "differs from the source text in white space", "copy the quote from the text file exactly"
+        return (
+            "differs from the source text in white space",
+            "copy the quote from the text file exactly",
+        )
     if _squash(exact) in _squash(text):
         return (
             "differs from the source text in character forms (full-width/half-width or similar)",
@@ -684,12 +735,12 @@ def _quote_problem(exact: str, text: str) -> tuple[str, str]:
     if low == 0:
         return "is not in the source text", "quote the article verbatim"
     return (
-        f"is not in the source text: it matches up to {exact[:low][-12:]!r}, then has {exact[low:low + 12]!r}",
+        f"is not in the source text: it matches up to {exact[:low][-12:]!r}, then has {exact[low : low + 12]!r}",
         "quote the article verbatim",
     )
 
 
-def _check_quotes(loaded: _Loaded, engine: "Engine", locator: _Locator) -> list[Finding]:
+def _check_quotes(loaded: _Loaded, engine: Engine, locator: _Locator) -> list[Finding]:
     findings: list[Finding] = []
     texts: dict[str, str | None] = {}
     unchecked: dict[str, int] = defaultdict(int)
@@ -704,7 +755,11 @@ def _check_quotes(loaded: _Loaded, engine: "Engine", locator: _Locator) -> list[
             try:
                 texts[document.value] = path.read_text(encoding="utf-8")
             except (OSError, UnicodeDecodeError) as error:
-                reason = "is not valid UTF-8" if isinstance(error, UnicodeDecodeError) else "cannot be read"
+                reason = (
+                    "is not valid UTF-8"
+                    if isinstance(error, UnicodeDecodeError)
+                    else "cannot be read"
+                )
                 if isinstance(error, FileNotFoundError):
                     reason = "does not exist"
                 findings.append(
@@ -762,7 +817,7 @@ def _check_quotes(loaded: _Loaded, engine: "Engine", locator: _Locator) -> list[
     return findings
 
 
-def _named(iri: str) -> "pyoxigraph.NamedNode":
+def _named(iri: str) -> pyoxigraph.NamedNode:
     import pyoxigraph
 
     return pyoxigraph.NamedNode(iri)
@@ -810,17 +865,23 @@ SELECT DISTINCT ?subject WHERE {{ ?subject ?p ?o FILTER(isIRI(?subject) && STRST
 
 def _close_match(iri: str, candidates: Iterable[str], namespace: str) -> list[str]:
     """The candidate most like ``iri`` (compared by local name, ignoring case), if any is close."""
-    by_name = {c[len(namespace):].casefold(): c for c in sorted(candidates) if c.startswith(namespace)}
-    close = difflib.get_close_matches(iri[len(namespace):].casefold(), sorted(by_name), n=1, cutoff=0.8)
+    by_name = {
+        c[len(namespace) :].casefold(): c for c in sorted(candidates) if c.startswith(namespace)
+    }
+    close = difflib.get_close_matches(
+        iri[len(namespace) :].casefold(), sorted(by_name), n=1, cutoff=0.8
+    )
     return [by_name[name] for name in close]
 
 
-def _lint_undeclared(loaded: _Loaded, engine: "Engine", locator: _Locator) -> list[Finding]:
+def _lint_undeclared(loaded: _Loaded, engine: Engine, locator: _Locator) -> list[Finding]:
     from kgtool.engines import OxigraphEngine
     from kgtool.graph import graph_name
 
     ontology_graphs = {graph_name(p) for p in loaded.ontology_files}
-    declared = {term.value for g, term in engine.query(_DECLARED_TERMS).rows if g.value in ontology_graphs}
+    declared = {
+        term.value for g, term in engine.query(_DECLARED_TERMS).rows if g.value in ontology_graphs
+    }
     used = list(engine.query(_USED_TERMS).rows)
     if loaded.shapes is not None:
         used += OxigraphEngine(loaded.shapes).query(_USED_TERMS).rows
@@ -841,13 +902,15 @@ def _lint_undeclared(loaded: _Loaded, engine: "Engine", locator: _Locator) -> li
                 Check.UNDECLARED_TERM,
                 f"{shorten(term.value)} is not declared in the ontology",
                 focus=shorten(term.value),
-                hint=f"did you mean {shorten(close[0])}?" if close else "declare it in ontology/ or fix the spelling",
+                hint=f"did you mean {shorten(close[0])}?"
+                if close
+                else "declare it in ontology/ or fix the spelling",
             )
         )
     return findings
 
 
-def _lint_labels(engine: "Engine", locator: _Locator) -> list[Finding]:
+def _lint_labels(engine: Engine, locator: _Locator) -> list[Finding]:
     languages: dict[str, set[str]] = {}
     by_label: dict[tuple[str, str], dict[str, str]] = defaultdict(dict)
     for subject, label in engine.query(_LABELS).rows:
@@ -857,7 +920,9 @@ def _lint_labels(engine: "Engine", locator: _Locator) -> list[Finding]:
         language = (label.language or "").lower()
         found.add(language.split("-")[0])
         if language and subject.value.startswith(KGR):
-            by_label[(" ".join(label.value.split()).casefold(), language)][subject.value] = label.value
+            by_label[(" ".join(label.value.split()).casefold(), language)][subject.value] = (
+                label.value
+            )
     findings = []
     for subject, found in sorted(languages.items()):
         missing = [name for code, name in LANGUAGES.items() if code not in found]
@@ -875,7 +940,7 @@ def _lint_labels(engine: "Engine", locator: _Locator) -> list[Finding]:
                 f"{shorten(subject)} has no rdfs:label in {' or '.join(missing)} ({', '.join(codes)})",
                 focus=shorten(subject),
                 path="rdfs:label",
-                hint=f"add rdfs:label \"…\"{codes[0]}",
+                hint=f'add rdfs:label "…"{codes[0]}',
             )
         )
     for (_, language), subjects in sorted(by_label.items()):
@@ -900,7 +965,7 @@ def _lint_labels(engine: "Engine", locator: _Locator) -> list[Finding]:
     return findings
 
 
-def _lint_dangling(engine: "Engine", locator: _Locator) -> list[Finding]:
+def _lint_dangling(engine: Engine, locator: _Locator) -> list[Finding]:
     rows = engine.query(_DANGLING).rows
     if not rows:
         return []
@@ -918,7 +983,9 @@ def _lint_dangling(engine: "Engine", locator: _Locator) -> list[Finding]:
                 Check.DANGLING_IRI,
                 f"{shorten(obj.value)} is used but never described (it is the subject of no triple)",
                 focus=shorten(obj.value),
-                hint=f"did you mean {shorten(close[0])}?" if close else "describe it in graph/ or fix the spelling",
+                hint=f"did you mean {shorten(close[0])}?"
+                if close
+                else "describe it in graph/ or fix the spelling",
             )
         )
     return findings
@@ -929,7 +996,7 @@ def _lint_dangling(engine: "Engine", locator: _Locator) -> list[Finding]:
 # ---------------------------------------------------------------------------------------------
 
 
-def validate(project: "Project", engine: str = "oxigraph") -> ValidationReport:
+def validate(project: Project, engine: str = "oxigraph") -> ValidationReport:
     """Check every file of ``project``: syntax, SHACL shapes, quotes and lint (see the module doc).
 
     :param project: the project (``--data`` files are checked as data, against the shapes too).
@@ -944,7 +1011,9 @@ def validate(project: "Project", engine: str = "oxigraph") -> ValidationReport:
 
     loaded, findings, files = _load(project)
     if loaded is None:
-        return ValidationReport(tuple(sorted(findings, key=Finding.sort_key)), tuple(files), readable=False)
+        return ValidationReport(
+            tuple(sorted(findings, key=Finding.sort_key)), tuple(files), readable=False
+        )
     if engine in ("auto", "oxigraph"):
         query_engine: Engine = OxigraphEngine(loaded.store)
     elif engine == "rdflib":
@@ -953,7 +1022,9 @@ def validate(project: "Project", engine: str = "oxigraph") -> ValidationReport:
         from kgtool.engines import ENGINE_NAMES
         from kgtool.errors import EngineError
 
-        raise EngineError(f"unknown engine {engine!r}", hint="choose one of: " + ", ".join(ENGINE_NAMES))
+        raise EngineError(
+            f"unknown engine {engine!r}", hint="choose one of: " + ", ".join(ENGINE_NAMES)
+        )
     locator = _Locator(loaded)
     graph_and_extra = [p for p in loaded.data_files if p not in loaded.ontology_files]
     findings += _check_shapes(loaded, locator, graph_and_extra)
@@ -965,7 +1036,7 @@ def validate(project: "Project", engine: str = "oxigraph") -> ValidationReport:
     return ValidationReport(tuple(unique), tuple(files))
 
 
-def _rdflib_dataset(store: "pyoxigraph.Store") -> "rdflib.Dataset":
+def _rdflib_dataset(store: pyoxigraph.Store) -> rdflib.Dataset:
     import rdflib
 
     converter = _RdflibConverter()
@@ -976,6 +1047,10 @@ def _rdflib_dataset(store: "pyoxigraph.Store") -> "rdflib.Dataset":
             name = quad.graph_name.value
             if name not in graphs:
                 graphs[name] = dataset.graph(rdflib.URIRef(name))
-            terms = (converter.term(quad.subject), converter.term(quad.predicate), converter.term(quad.object))
+            terms = (
+                converter.term(quad.subject),
+                converter.term(quad.predicate),
+                converter.term(quad.object),
+            )
             graphs[name].add(terms)
     return dataset

@@ -34,12 +34,25 @@ def main(argv: list[str] | None = None) -> int:
 
     with tempfile.TemporaryDirectory() as folder:
         page_path = Path(folder) / "view.html"
-        command = [sys.executable, "-m", "kgtool", "view", "-o", str(page_path), "--root", str(REPO), "--lang", args.lang]
+        command = [
+            sys.executable,
+            "-m",
+            "kgtool",
+            "view",
+            "-o",
+            str(page_path),
+            "--root",
+            str(REPO),
+            "--lang",
+            args.lang,
+        ]
         if args.focus:
             command += ["--focus", args.focus]
         subprocess.run(command, check=True)
         with sync_playwright() as playwright:
-            browser = playwright.chromium.launch(executable_path=CHROMIUM_PATH, args=list(CHROMIUM_ARGS))
+            browser = playwright.chromium.launch(
+                executable_path=CHROMIUM_PATH, args=list(CHROMIUM_ARGS)
+            )
             page = browser.new_page(viewport={"width": args.width, "height": args.height})
             errors: list[str] = []
             page.on("pageerror", lambda error: errors.append(str(error)))

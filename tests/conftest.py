@@ -19,7 +19,9 @@ def pytest_runtest_logreport(report: pytest.TestReport) -> None:
 
 def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
     if os.environ.get("CI") == "true" and _skipped:
-        print(f"\nCI=true: {len(_skipped)} test(s) were skipped, which fails the run: {_skipped[:5]}")
+        print(
+            f"\nCI=true: {len(_skipped)} test(s) were skipped, which fails the run: {_skipped[:5]}"
+        )
         session.exitstatus = 1
 
 

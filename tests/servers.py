@@ -89,7 +89,9 @@ def _wait_for(server: Server, probe_url: str, timeout: float = START_TIMEOUT) ->
     opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))
     while time.monotonic() < deadline:
         if server.process.poll() is not None:
-            raise RuntimeError(f"{server.name} exited with {server.process.returncode}:\n{server.log.read_text()[-2000:]}")
+            raise RuntimeError(
+                f"{server.name} exited with {server.process.returncode}:\n{server.log.read_text()[-2000:]}"
+            )
         try:
             opener.open(probe_url, timeout=2).close()
             return
@@ -98,7 +100,9 @@ def _wait_for(server: Server, probe_url: str, timeout: float = START_TIMEOUT) ->
         except OSError:
             time.sleep(0.1)
     server.stop()
-    raise RuntimeError(f"{server.name} did not answer within {timeout:.0f} s:\n{server.log.read_text()[-2000:]}")
+    raise RuntimeError(
+        f"{server.name} did not answer within {timeout:.0f} s:\n{server.log.read_text()[-2000:]}"
+    )
 
 
 def oxigraph_binary() -> str:
@@ -108,7 +112,9 @@ def oxigraph_binary() -> str:
         return str(candidate)
     found = shutil.which("oxigraph")
     if not found:
-        raise RuntimeError("the oxigraph server binary is missing: pip install oxigraph (in the test extra)")
+        raise RuntimeError(
+            "the oxigraph server binary is missing: pip install oxigraph (in the test extra)"
+        )
     return found
 
 
@@ -116,14 +122,23 @@ def start_oxigraph(nquads: bytes, workdir: Path) -> Server:
     """``oxigraph serve`` in memory on 127.0.0.1, loaded with ``nquads``."""
     port = free_port()
     log = workdir / "oxigraph.log"
-    process = _popen([oxigraph_binary(), "serve", "--bind", f"127.0.0.1:{port}", "--union-default-graph"], log, workdir)
+    process = _popen(
+        [oxigraph_binary(), "serve", "--bind", f"127.0.0.1:{port}", "--union-default-graph"],
+        log,
+        workdir,
+    )
     server = Server("oxigraph serve", f"http://127.0.0.1:{port}/query", "direct", process, log)
     try:
         _wait_for(server, f"http://127.0.0.1:{port}/")
         request = urllib.request.Request(
-            f"http://127.0.0.1:{port}/store", data=nquads, headers={"Content-Type": "application/n-quads"}, method="POST"
+            f"http://127.0.0.1:{port}/store",
+            data=nquads,
+            headers={"Content-Type": "application/n-quads"},
+            method="POST",
         )
-        urllib.request.build_opener(urllib.request.ProxyHandler({})).open(request, timeout=30).close()
+        urllib.request.build_opener(urllib.request.ProxyHandler({})).open(
+            request, timeout=30
+        ).close()
     except BaseException:
         server.stop()
         raise
@@ -184,7 +199,9 @@ def virtuoso_binaries() -> tuple[str, str]:
     server = shutil.which("virtuoso-t")
     isql = shutil.which("isql-vt") or shutil.which("isql-v")
     if not server or not isql:
-        raise RuntimeError("Virtuoso is missing: apt-get install virtuoso-opensource (scripts/test installs it)")
+        raise RuntimeError(
+            "Virtuoso is missing: apt-get install virtuoso-opensource (scripts/test installs it)"
+        )
     return server, isql
 
 
@@ -192,10 +209,14 @@ def start_virtuoso(ntriples: bytes, workdir: Path) -> Server:
     """A private Virtuoso on 127.0.0.1, with ``ntriples`` bulk-loaded into one graph."""
     server_binary, isql = virtuoso_binaries()
     sql_port, http_port = free_port(), free_port()
-    (workdir / "virtuoso.ini").write_text(VIRTUOSO_INI.format(dir=workdir, sql_port=sql_port, http_port=http_port))
+    (workdir / "virtuoso.ini").write_text(
+        VIRTUOSO_INI.format(dir=workdir, sql_port=sql_port, http_port=http_port)
+    )
     (workdir / "data.nt").write_bytes(ntriples)
     log = workdir / "virtuoso-stdout.log"
-    process = _popen([server_binary, "+foreground", "+configfile", str(workdir / "virtuoso.ini")], log, workdir)
+    process = _popen(
+        [server_binary, "+foreground", "+configfile", str(workdir / "virtuoso.ini")], log, workdir
+    )
     graph = urllib.parse.quote(VIRTUOSO_GRAPH, safe="")
     url = f"http://127.0.0.1:{http_port}/sparql?default-graph-uri={graph}"
     server = Server("virtuoso", url, "form", process, log)
@@ -213,7 +234,9 @@ def start_virtuoso(ntriples: bytes, workdir: Path) -> Server:
             cwd=workdir,
         )
         if loaded.returncode != 0 or "0 Rows." not in loaded.stdout:
-            raise RuntimeError(f"Virtuoso bulk load failed:\n{loaded.stdout[-2000:]}\n{loaded.stderr[-2000:]}")
+            raise RuntimeError(
+                f"Virtuoso bulk load failed:\n{loaded.stdout[-2000:]}\n{loaded.stderr[-2000:]}"
+            )
     except BaseException:
         server.stop()
         raise

@@ -84,10 +84,14 @@ def project(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture(scope="module")
 def graph(project: Path):  # noqa: ANN201 - a networkx.MultiDiGraph
-    return project_graph(OxigraphEngine.from_files([project / "ontology" / "onto.ttl", project / "graph" / "story.ttl"]))
+    return project_graph(
+        OxigraphEngine.from_files(
+            [project / "ontology" / "onto.ttl", project / "graph" / "story.ttl"]
+        )
+    )
 
 
-def run(project: Path, *args: str) -> "CliRunner.invoke":
+def run(project: Path, *args: str) -> CliRunner.invoke:
     return CliRunner().invoke(cli, [*args, "--root", str(project)])
 
 
@@ -112,7 +116,13 @@ def test_centrality_filtered_by_class(graph) -> None:  # noqa: ANN001
     assert [r.label_en for r in ranked] == ["Eastland", "Westland", "Zed"]
 
 
-@pytest.mark.parametrize(("kwargs", "message"), [({"top": 0}, "--top must be at least 1, not 0"), ({"metric": "fame"}, "unknown metric 'fame'")])
+@pytest.mark.parametrize(
+    ("kwargs", "message"),
+    [
+        ({"top": 0}, "--top must be at least 1, not 0"),
+        ({"metric": "fame"}, "unknown metric 'fame'"),
+    ],
+)
 def test_centrality_refuses_bad_arguments(graph, kwargs: dict, message: str) -> None:  # noqa: ANN001
     with pytest.raises(AnalysisError, match=message):
         centrality(graph, **kwargs)
@@ -121,13 +131,20 @@ def test_centrality_refuses_bad_arguments(graph, kwargs: dict, message: str) -> 
 def test_shortest_path_hops_carry_their_triples_and_quotes(graph) -> None:  # noqa: ANN001
     (path,) = shortest_paths(graph, BRAVO, DELTA)
     assert path.nodes == (BRAVO, ALPHA, CHARLIE, DELTA)
-    assert [(s.subject_label, s.predicate_label, s.object_label) for hop in path.hops for s in hop.statements] == [
+    assert [
+        (s.subject_label, s.predicate_label, s.object_label)
+        for hop in path.hops
+        for s in hop.statements
+    ] == [
         ("Alpha", "competes with", "Bravo"),
         ("Alpha", "competes with", "Charlie"),
         ("Charlie", "competes with", "Delta"),
     ]
     (claim,) = path.hops[1].statements[0].claims
-    assert (claim.iri, claim.quotes) == (KGR + "claim-alpha-charlie", ("アルファはチャーリーと競う。",))
+    assert (claim.iri, claim.quotes) == (
+        KGR + "claim-alpha-charlie",
+        ("アルファはチャーリーと競う。",),
+    )
     sub = paths_subgraph(graph, [path])
     assert sorted(sub.edges(keys=True)) == [
         (ALPHA, BRAVO, KGO + "competesWith"),
@@ -151,7 +168,9 @@ def test_path_refuses_the_same_entity_twice(graph) -> None:  # noqa: ANN001
 
 def test_neighbors_ring_by_ring(graph) -> None:  # noqa: ANN001
     rows = neighbors(graph, ALPHA, depth=2)
-    assert [(r.distance, r.label, r.statement.subject_label, r.statement.predicate_label) for r in rows] == [
+    assert [
+        (r.distance, r.label, r.statement.subject_label, r.statement.predicate_label) for r in rows
+    ] == [
         (1, "Bravo", "Alpha", "competes with"),
         (1, "Charlie", "Alpha", "competes with"),
         (1, "Westland", "Alpha", "based in"),
@@ -191,22 +210,59 @@ def test_analyze_centrality_table(project: Path) -> None:
 
 
 def test_analyze_centrality_csv_json_and_class_by_label(project: Path) -> None:
-    result = run(project, "analyze", "centrality", "--metric", "betweenness", "--class", "企業", "--top", "2", "--format", "csv")
-    assert result.stdout == "rank,entity,label,class,betweenness\n1,kgr:Alpha,Alpha,Company,0.4\n2,kgr:Charlie,Charlie,Company,0.4\n"
+    result = run(
+        project,
+        "analyze",
+        "centrality",
+        "--metric",
+        "betweenness",
+        "--class",
+        "企業",
+        "--top",
+        "2",
+        "--format",
+        "csv",
+    )
+    assert (
+        result.stdout
+        == "rank,entity,label,class,betweenness\n1,kgr:Alpha,Alpha,Company,0.4\n2,kgr:Charlie,Charlie,Company,0.4\n"
+    )
     result = run(project, "analyze", "centrality", "--top", "1", "--format", "json", "--lang", "ja")
     assert json.loads(result.stdout) == [
-        {"rank": 1, "entity": ALPHA, "label_en": "Alpha", "label_ja": "アルファ", "class": "企業", "degree": 0.5}
+        {
+            "rank": 1,
+            "entity": ALPHA,
+            "label_en": "Alpha",
+            "label_ja": "アルファ",
+            "class": "企業",
+            "degree": 0.5,
+        }
     ]
 
 
 @pytest.mark.parametrize(
     ("args", "error"),
     [
-        (["analyze", "centrality", "--top", "0"], "Error: --top must be at least 1, not 0 (hint: e.g. --top 10)\n"),
-        (["analyze", "centrality", "--class", "Alpha"], "Error: kgr:Alpha is not a class (hint: give a class such as kgo:Company or 'Country')\n"),
-        (["neighbors", "Nobody"], "Error: no entity is labelled 'Nobody' (hint: give an IRI, a CURIE (kgo:, kgr:) or an exact label)\n"),
-        (["path", "Alpha", "Alpha"], "Error: both ends are kgr:Alpha (hint: give two different entities)\n"),
-        (["view", "-o", "x.html", "--depth", "2"], "Error: --depth needs --focus (hint: e.g. --focus DeepSeek --depth 2)\n"),
+        (
+            ["analyze", "centrality", "--top", "0"],
+            "Error: --top must be at least 1, not 0 (hint: e.g. --top 10)\n",
+        ),
+        (
+            ["analyze", "centrality", "--class", "Alpha"],
+            "Error: kgr:Alpha is not a class (hint: give a class such as kgo:Company or 'Country')\n",
+        ),
+        (
+            ["neighbors", "Nobody"],
+            "Error: no entity is labelled 'Nobody' (hint: give an IRI, a CURIE (kgo:, kgr:) or an exact label)\n",
+        ),
+        (
+            ["path", "Alpha", "Alpha"],
+            "Error: both ends are kgr:Alpha (hint: give two different entities)\n",
+        ),
+        (
+            ["view", "-o", "x.html", "--depth", "2"],
+            "Error: --depth needs --focus (hint: e.g. --focus DeepSeek --depth 2)\n",
+        ),
     ],
 )
 def test_bad_input_is_one_line_and_exit_2(project: Path, args: list[str], error: str) -> None:
@@ -233,14 +289,23 @@ def test_path_command_prints_hops_triples_and_quotes(project: Path) -> None:
 def test_path_command_json_groups_statements_by_hop(project: Path) -> None:
     (record,) = json.loads(run(project, "path", "Bravo", "Delta", "--format", "json").stdout)
     assert (record["length"], record["nodes"]) == (3, [BRAVO, ALPHA, CHARLIE, DELTA])
-    assert [(h["from"], h["to"], len(h["statements"])) for h in record["hops"]] == [(BRAVO, ALPHA, 1), (ALPHA, CHARLIE, 1), (CHARLIE, DELTA, 1)]
-    assert record["hops"][1]["statements"][0]["claims"][0]["quotes"] == ["アルファはチャーリーと競う。"]
+    assert [(h["from"], h["to"], len(h["statements"])) for h in record["hops"]] == [
+        (BRAVO, ALPHA, 1),
+        (ALPHA, CHARLIE, 1),
+        (CHARLIE, DELTA, 1),
+    ]
+    assert record["hops"][1]["statements"][0]["claims"][0]["quotes"] == [
+        "アルファはチャーリーと競う。"
+    ]
 
 
 def test_no_path_exits_1_with_one_line(project: Path) -> None:
     result = run(project, "path", "Alpha", "Zed")
     assert (result.exit_code, result.stdout) == (1, "")
-    assert result.stderr == "No path: Alpha and Zed are not connected (hint: they lie in separate parts of the network)\n"
+    assert (
+        result.stderr
+        == "No path: Alpha and Zed are not connected (hint: they lie in separate parts of the network)\n"
+    )
     result = run(project, "path", "Bravo", "Delta", "--max-hops", "2")
     assert (result.exit_code, result.stderr) == (
         1,
@@ -277,7 +342,10 @@ def test_communities_command(project: Path) -> None:
         (["view"], "7 nodes, 7 edges"),
         (["view", "--focus", "Zed"], "1 node, 0 edges"),
         (["view", "--focus", "アルファ", "--depth", "2"], "6 nodes, 7 edges"),
-        (["view", "--class", "Country", "--lang", "ja", "--layout", "kamada-kawai"], "3 nodes, 0 edges"),
+        (
+            ["view", "--class", "Country", "--lang", "ja", "--layout", "kamada-kawai"],
+            "3 nodes, 0 edges",
+        ),
         (["view", "--show-claims"], "8 nodes, 9 edges"),  # + the claim and its two kgo:about edges
         (["analyze", "centrality", "--top", "2"], "2 nodes, 1 edge"),
         (["path", "Bravo", "Delta"], "4 nodes, 3 edges"),
@@ -285,7 +353,9 @@ def test_communities_command(project: Path) -> None:
         (["communities", "--format", "json"], "7 nodes, 7 edges"),
     ],
 )
-def test_view_options_write_a_page_and_say_so_on_stderr(project: Path, tmp_path: Path, args: list[str], counts: str) -> None:
+def test_view_options_write_a_page_and_say_so_on_stderr(
+    project: Path, tmp_path: Path, args: list[str], counts: str
+) -> None:
     out = tmp_path / "view.html"
     option = ["-o", str(out)] if args[0] == "view" else ["--view", str(out)]
     result = run(project, *args, *option)
@@ -314,7 +384,9 @@ def test_real_graph_path_deepseek_to_chips_act_quotes_the_article(repo: Path) ->
 
 
 def test_real_graph_centrality_and_communities(repo: Path) -> None:
-    result = CliRunner().invoke(cli, ["analyze", "centrality", "--top", "3", "--format", "json", "--root", str(repo)])
+    result = CliRunner().invoke(
+        cli, ["analyze", "centrality", "--top", "3", "--format", "json", "--root", str(repo)]
+    )
     ranked = json.loads(result.stdout)
     assert [r["rank"] for r in ranked] == [1, 2, 3]
     assert {"kgr:UnitedStates", "kgr:China"} & {r["entity"].replace(KGR, "kgr:") for r in ranked}
@@ -322,7 +394,9 @@ def test_real_graph_centrality_and_communities(repo: Path) -> None:
     assert result.exit_code == 0 and json.loads(result.stdout)[0]["community"] == 1
 
 
-def test_a_browser_opens_only_on_request(project: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_browser_opens_only_on_request(
+    project: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     import webbrowser
 
     opened: list[str] = []

@@ -140,7 +140,12 @@ QUESTIONS = [
         "deepseek-developed",
         "What did DeepSeek develop?",
         "SELECT ?tech WHERE { kgr:DeepSeek kgo:developed ?tech }",
-        {("kgr:DeepSeek-January-LLM",), ("kgr:DeepSeek-V3",), ("kgr:DeepSeek-R1",), ("kgr:DeepSeekModels",)},
+        {
+            ("kgr:DeepSeek-January-LLM",),
+            ("kgr:DeepSeek-V3",),
+            ("kgr:DeepSeek-R1",),
+            ("kgr:DeepSeekModels",),
+        },
     ),
     Question(
         "open-sourced",
@@ -209,7 +214,10 @@ QUESTIONS = [
         """SELECT ?workaround ?addresses WHERE {
              ?workaround a kgo:Workaround ; kgo:adoptedBy kgr:ChineseCompanies ; kgo:addresses ?addresses .
            }""",
-        {("kgr:LeasingOverseasDataCentres", "kgr:TechnologyGap"), ("kgr:Stockpiling", "kgr:TechnologyGap")},
+        {
+            ("kgr:LeasingOverseasDataCentres", "kgr:TechnologyGap"),
+            ("kgr:Stockpiling", "kgr:TechnologyGap"),
+        },
     ),
     Question(
         "workaround-infrastructure",
@@ -225,7 +233,12 @@ QUESTIONS = [
              ?claim a kgo:InvestmentClaim ; kgo:mainSubject kgr:USTechGiants ; rdfs:label ?label .
              FILTER(lang(?label) = "en")
            }""",
-        {("kgr:CustomAIChips", "Claim: US tech giants invest in their own custom AI chips to reduce reliance on a single supplier")},
+        {
+            (
+                "kgr:CustomAIChips",
+                "Claim: US tech giants invest in their own custom AI chips to reduce reliance on a single supplier",
+            )
+        },
     ),
     # --- Values ----------------------------------------------------------------------
     Question(
@@ -286,7 +299,10 @@ QUESTIONS = [
                     kgo:fraction ?fraction ; kgo:referenceDate ?date .
              ?investor kgo:basedIn ?country .
            }""",
-        {("kgr:China", D("0.43"), date(2023, 1, 1)), ("kgr:UnitedStates", D("0.03"), date(2023, 1, 1))},
+        {
+            ("kgr:China", D("0.43"), date(2023, 1, 1)),
+            ("kgr:UnitedStates", D("0.03"), date(2023, 1, 1)),
+        },
     ),
     Question(
         "ai-adoption-rates",
@@ -311,7 +327,12 @@ QUESTIONS = [
         "application-sectors",
         "In which sectors does the article see a wave of AI application innovation?",
         "SELECT ?sector WHERE { kgr:ApplicationLayer kgo:appliedIn ?sector }",
-        {("kgr:Healthcare",), ("kgr:Manufacturing",), ("kgr:ConsumerTechnology",), ("kgr:GovernmentServices",)},
+        {
+            ("kgr:Healthcare",),
+            ("kgr:Manufacturing",),
+            ("kgr:ConsumerTechnology",),
+            ("kgr:GovernmentServices",),
+        },
     ),
     # --- The chart and its index -----------------------------------------------------------
     Question(
@@ -322,7 +343,15 @@ QUESTIONS = [
              ?index kgo:hasComponent ?benchmark .
              ?benchmark rdfs:label ?label FILTER(lang(?label) = "en")
            } ORDER BY STR(?label)""",
-        [("AIME",), ("GPQA Diamond",), ("Humanity’s Last Exam",), ("LiveCodeBench",), ("MATH-500",), ("MMLU-Pro",), ("SciCode",)],
+        [
+            ("AIME",),
+            ("GPQA Diamond",),
+            ("Humanity’s Last Exam",),
+            ("LiveCodeBench",),
+            ("MATH-500",),
+            ("MMLU-Pro",),
+            ("SciCode",),
+        ],
         ordered=True,
     ),
     Question(
@@ -341,7 +370,14 @@ QUESTIONS = [
              ?article a schema:Report ; dcterms:title ?title ; dcterms:publisher ?publisher ;
                       dcterms:date ?date ; kgo:localText ?local .
            }""",
-        {("デジタル・デカップリングの拡大", "kgr:PictetJapan", date(2028, 11, 28), "sources/pictet-digital-decoupling.ja.txt")},
+        {
+            (
+                "デジタル・デカップリングの拡大",
+                "kgr:PictetJapan",
+                date(2028, 11, 28),
+                "sources/pictet-digital-decoupling.ja.txt",
+            )
+        },
     ),
     # --- Scenarios -------------------------------------------------------------------------
     Question(
@@ -363,7 +399,12 @@ QUESTIONS = [
                        prov:wasDerivedFrom/oa:hasSelector/oa:exact ?exact .
              FILTER(CONTAINS(STR(?exact), "最も可能性の高い"))
            }""",
-        {("kgr:scenario-fragmented-world", "最も可能性の高い近い将来のシナリオは、世界の主要経済圏における「デジタル・デカップリング」のさらなる拡大です。")},
+        {
+            (
+                "kgr:scenario-fragmented-world",
+                "最も可能性の高い近い将来のシナリオは、世界の主要経済圏における「デジタル・デカップリング」のさらなる拡大です。",
+            )
+        },
     ),
     Question(
         "fragmented-world-conditions-consequences",
@@ -387,7 +428,11 @@ QUESTIONS = [
              kgr:consequence-parallel-ai-ecosystems kgo:count ?count ; kgo:comparator ?comparator ;
                                                     kgo:involves ?party .
            }""",
-        {(2, "atLeast", "kgr:UnitedStates"), (2, "atLeast", "kgr:USAllies"), (2, "atLeast", "kgr:China")},
+        {
+            (2, "atLeast", "kgr:UnitedStates"),
+            (2, "atLeast", "kgr:USAllies"),
+            (2, "atLeast", "kgr:China"),
+        },
     ),
     Question(
         "us-dominance-conditions",
@@ -428,7 +473,12 @@ QUESTIONS = [
              kgr:claim-v3-training-cost prov:wasDerivedFrom ?passage .
              ?passage oa:hasSelector/oa:exact ?exact .
            }""",
-        {("kgr:passage-v3-training-cost", "同社は、強力なV3モデルをわずか556万米ドルで学習させたと報じられています。")},
+        {
+            (
+                "kgr:passage-v3-training-cost",
+                "同社は、強力なV3モデルをわずか556万米ドルで学習させたと報じられています。",
+            )
+        },
     ),
     Question(
         "perplexity-section",
@@ -470,7 +520,7 @@ def _value(term: object) -> object:
     if isinstance(term, URIRef):
         for ns, prefix in NAMESPACES.items():
             if str(term).startswith(ns):
-                return prefix + str(term)[len(ns):]
+                return prefix + str(term)[len(ns) :]
         return str(term)
     if isinstance(term, Literal):
         value = term.toPython()

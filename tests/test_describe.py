@@ -42,7 +42,8 @@ def run(*args: str) -> Result:
 
 
 @pytest.mark.parametrize(
-    "name", ["Acme", "acme", "アクメ", "アクメ社", "kgr:Acme", "https://w3id.org/kgtool/resource/Acme"]
+    "name",
+    ["Acme", "acme", "アクメ", "アクメ社", "kgr:Acme", "https://w3id.org/kgtool/resource/Acme"],
 )
 def test_describe_by_label_alias_curie_or_iri(name: str) -> None:
     result = run(name, *ROOT)
@@ -52,7 +53,9 @@ def test_describe_by_label_alias_curie_or_iri(name: str) -> None:
 def test_describe_in_japanese_with_incoming_relations() -> None:
     result = run("Globex", *ROOT, "--lang", "ja")
     assert result.exit_code == 0
-    assert result.stdout == """\
+    assert (
+        result.stdout
+        == """\
 グローベックス (kgr:Globex)
   types:   企業 (kgo:Company)
   labels:  グローベックス @ja, Globex @en
@@ -66,6 +69,7 @@ Incoming (1):
 Claims about it (0):
   (none)
 """
+    )
 
 
 def test_describe_a_claim_shows_blank_node_values(tmp_path: Path) -> None:
@@ -84,7 +88,11 @@ def test_describe_a_claim_shows_blank_node_values(tmp_path: Path) -> None:
     assert "    kgo:amount: [kgo:unit USD; kgo:value 5]\n    fraction: 0.4\n" in result.stdout
 
 
-BASED_IN = {"iri": "https://w3id.org/kgtool/ontology#basedIn", "curie": "kgo:basedIn", "label": "based in"}
+BASED_IN = {
+    "iri": "https://w3id.org/kgtool/ontology#basedIn",
+    "curie": "kgo:basedIn",
+    "label": "based in",
+}
 
 
 def test_describe_json() -> None:
@@ -94,7 +102,13 @@ def test_describe_json() -> None:
         "iri": "https://w3id.org/kgtool/resource/Japan",
         "curie": "kgr:Japan",
         "label": "Japan",
-        "types": [{"iri": "https://w3id.org/kgtool/ontology#Country", "curie": "kgo:Country", "label": "Country"}],
+        "types": [
+            {
+                "iri": "https://w3id.org/kgtool/ontology#Country",
+                "curie": "kgo:Country",
+                "label": "Country",
+            }
+        ],
         "labels": [
             {"value": "Japan", "language": "en", "datatype": None},
             {"value": "日本", "language": "ja", "datatype": None},
@@ -104,11 +118,19 @@ def test_describe_json() -> None:
         "incoming": [
             {
                 "predicate": BASED_IN,
-                "subject": {"iri": "https://w3id.org/kgtool/resource/Acme", "curie": "kgr:Acme", "label": "Acme"},
+                "subject": {
+                    "iri": "https://w3id.org/kgtool/resource/Acme",
+                    "curie": "kgr:Acme",
+                    "label": "Acme",
+                },
             },
             {
                 "predicate": BASED_IN,
-                "subject": {"iri": "https://w3id.org/kgtool/resource/Globex", "curie": "kgr:Globex", "label": "Globex"},
+                "subject": {
+                    "iri": "https://w3id.org/kgtool/resource/Globex",
+                    "curie": "kgr:Globex",
+                    "label": "Globex",
+                },
             },
         ],
         "claims": [],
@@ -119,7 +141,9 @@ def test_describe_json() -> None:
 def test_describe_a_claim_shows_its_own_quotes() -> None:
     result = run("kgr:claim-acme-share", *ROOT)
     assert result.exit_code == 0
-    assert result.stdout == """\
+    assert (
+        result.stdout
+        == """\
 Claim: Acme holds 40% of the market (kgr:claim-acme-share)
   types:   Share claim (kgo:ShareClaim)
   labels:  Claim: Acme holds 40% of the market @en, 主張:アクメの市場シェアは4割 @ja
@@ -138,6 +162,7 @@ Quotes (1):
 Claims about it (0):
   (none)
 """
+    )
 
 
 def test_unknown_entity_exits_2() -> None:
@@ -160,14 +185,17 @@ def test_unknown_curie_exits_2() -> None:
 def test_ambiguous_name_lists_candidates(tmp_path: Path) -> None:
     extra = tmp_path / "brand.ttl"
     extra.write_text(
-        '@prefix kgr: <https://w3id.org/kgtool/resource/> .\n'
-        '@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .\n'
+        "@prefix kgr: <https://w3id.org/kgtool/resource/> .\n"
+        "@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .\n"
         'kgr:AcmeBrand rdfs:label "ACME"@en .\n',
         encoding="utf-8",
     )
     result = run("acme", *ROOT, "--data", str(extra))
     assert result.exit_code == 2
-    assert result.stderr == "Error: 'acme' is ambiguous: kgr:Acme, kgr:AcmeBrand (hint: use one of these CURIEs)\n"
+    assert (
+        result.stderr
+        == "Error: 'acme' is ambiguous: kgr:Acme, kgr:AcmeBrand (hint: use one of these CURIEs)\n"
+    )
 
 
 def test_engines_agree_on_the_fixture() -> None:
@@ -198,7 +226,9 @@ def test_shipped_deepseek_by_label_alias_and_curie(shipped_engine: Engine, name:
 
 
 def test_shipped_deepseek_quotes_are_verbatim(shipped_engine: Engine, repo: Path) -> None:
-    text = (repo / "graph" / "sources" / "pictet-digital-decoupling.ja.txt").read_text(encoding="utf-8")
+    text = (repo / "graph" / "sources" / "pictet-digital-decoupling.ja.txt").read_text(
+        encoding="utf-8"
+    )
     description = describe(shipped_engine, "DeepSeek")
     quotes = [quote.text for claim in description.claims for quote in claim.quotes]
     assert quotes and all(quote in text for quote in quotes)

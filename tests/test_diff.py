@@ -18,7 +18,9 @@ PREFIXES = """\
 @prefix xsd:  <http://www.w3.org/2001/XMLSchema#> .
 """
 
-OLD = PREFIXES + """
+OLD = (
+    PREFIXES
+    + """
 ex:a rdfs:label "Alpha"@en ;
     ex:name "AI"@en ;
     ex:knows ex:b ;
@@ -27,9 +29,12 @@ ex:a rdfs:label "Alpha"@en ;
 ex:b rdfs:label "Bee"@en .
 ex:gone ex:p 1 .
 """
+)
 
 # Same meaning as OLD for ex:b and ex:a's unchanged blank node, written differently.
-NEW = PREFIXES + """
+NEW = (
+    PREFIXES
+    + """
 ex:b rdfs:label "Bee"@en .
 ex:a ex:same [ ex:v 1 ] ;
     rdfs:label "Alpha"@en ;
@@ -38,6 +43,7 @@ ex:a ex:same [ ex:v 1 ] ;
     ex:amount [ ex:currency "USD" ; ex:value "6"^^xsd:decimal ] .
 ex:d rdfs:label "Dee"@en .
 """
+)
 
 EXPECTED_TEXT = """\
 ex:a  # Alpha
@@ -109,7 +115,12 @@ def test_json_format(files: tuple[Path, Path]) -> None:
     result = run("diff", str(old), str(new), "--format", "json")
     assert result.exit_code == 1
     document = json.loads(result.stdout)
-    assert (document["old"], document["new"], document["removed"], document["added"]) == (str(old), str(new), 5, 6)
+    assert (document["old"], document["new"], document["removed"], document["added"]) == (
+        str(old),
+        str(new),
+        5,
+        6,
+    )
     assert [s["subject"] for s in document["subjects"]] == ["ex:a", "ex:d", "ex:gone"]
     first = document["subjects"][0]
     assert (first["iri"], first["label"]) == ("http://example.org/a", "Alpha")
@@ -131,9 +142,14 @@ def test_shared_blank_nodes_are_labelled(tmp_path: Path) -> None:
 def test_folders_merge_their_files(tmp_path: Path) -> None:
     (tmp_path / "v1").mkdir()
     (tmp_path / "v2").mkdir()
-    (tmp_path / "v1" / "all.ttl").write_text(PREFIXES + "ex:a ex:p 1 .\nex:b ex:p 2 .\n", encoding="utf-8")
+    (tmp_path / "v1" / "all.ttl").write_text(
+        PREFIXES + "ex:a ex:p 1 .\nex:b ex:p 2 .\n", encoding="utf-8"
+    )
     (tmp_path / "v2" / "a.ttl").write_text(PREFIXES + "ex:a ex:p 1 .\n", encoding="utf-8")
-    (tmp_path / "v2" / "b.nt").write_text("<http://example.org/b> <http://example.org/p> \"2\"^^<http://www.w3.org/2001/XMLSchema#integer> .\n", encoding="utf-8")
+    (tmp_path / "v2" / "b.nt").write_text(
+        '<http://example.org/b> <http://example.org/p> "2"^^<http://www.w3.org/2001/XMLSchema#integer> .\n',
+        encoding="utf-8",
+    )
     result = run("diff", str(tmp_path / "v1"), str(tmp_path / "v2"))
     assert (result.exit_code, result.stdout) == (0, "")
 
@@ -141,11 +157,19 @@ def test_folders_merge_their_files(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("args", "message"),
     [
-        (["nope.ttl", "{new}"], "Error: 'nope.ttl' is neither a file, a folder, WORKTREE nor a git revision ({root} is not in a git repository) (hint: give a path, WORKTREE, a revision such as HEAD~1, or REV:PATH such as HEAD:graph)\n"),
-        (["{bad}", "{new}"], "Error: {bad}:4:11: . is not a valid RDF object (hint: fix the statement at this position)\n"),
+        (
+            ["nope.ttl", "{new}"],
+            "Error: 'nope.ttl' is neither a file, a folder, WORKTREE nor a git revision ({root} is not in a git repository) (hint: give a path, WORKTREE, a revision such as HEAD~1, or REV:PATH such as HEAD:graph)\n",
+        ),
+        (
+            ["{bad}", "{new}"],
+            "Error: {bad}:4:11: . is not a valid RDF object (hint: fix the statement at this position)\n",
+        ),
     ],
 )
-def test_errors_exit_2(tmp_path: Path, files: tuple[Path, Path], args: list[str], message: str) -> None:
+def test_errors_exit_2(
+    tmp_path: Path, files: tuple[Path, Path], args: list[str], message: str
+) -> None:
     root = make_project(tmp_path / "project", git=False)
     bad = tmp_path / "bad.ttl"
     bad.write_text(PREFIXES + "ex:a ex:p .\n", encoding="utf-8")
@@ -170,13 +194,17 @@ GIT_ENV = {
 
 
 def git(root: Path, *args: str) -> None:
-    subprocess.run(["git", *args], cwd=root, check=True, capture_output=True, env={**os.environ, **GIT_ENV})
+    subprocess.run(
+        ["git", *args], cwd=root, check=True, capture_output=True, env={**os.environ, **GIT_ENV}
+    )
 
 
 def make_project(root: Path, git: bool = True) -> Path:
     for part in ("ontology", "graph", "queries"):
         (root / part).mkdir(parents=True)
-    (root / "ontology" / "o.ttl").write_text(PREFIXES + 'ex:Thing rdfs:label "Thing"@en .\n', encoding="utf-8")
+    (root / "ontology" / "o.ttl").write_text(
+        PREFIXES + 'ex:Thing rdfs:label "Thing"@en .\n', encoding="utf-8"
+    )
     (root / "graph" / "data.ttl").write_text(OLD, encoding="utf-8")
     if git:
         globals()["git"](root, "init", "-q")
@@ -201,7 +229,11 @@ def test_git_revisions_worktree_and_rev_path(tmp_path: Path) -> None:
     assert (one_file.exit_code, one_file.stdout) == (1, EXPECTED_TEXT)
 
     same = run("diff", "HEAD", "WORKTREE", "--root", str(root))
-    assert (same.exit_code, same.stdout, same.stderr) == (0, "", "no differences between HEAD and WORKTREE\n")
+    assert (same.exit_code, same.stdout, same.stderr) == (
+        0,
+        "",
+        "no differences between HEAD and WORKTREE\n",
+    )
 
 
 def test_git_errors_name_the_revision(tmp_path: Path) -> None:
@@ -211,7 +243,9 @@ def test_git_errors_name_the_revision(tmp_path: Path) -> None:
 
     broken = run("diff", "HEAD~1", "HEAD", "--root", str(root))
     assert broken.exit_code == 2
-    assert broken.stderr.startswith("Error: HEAD:graph/data.ttl:4:11: . is not a valid RDF object (hint: fix the statement at this position)\n")
+    assert broken.stderr.startswith(
+        "Error: HEAD:graph/data.ttl:4:11: . is not a valid RDF object (hint: fix the statement at this position)\n"
+    )
 
     missing = run("diff", "HEAD:nowhere", "WORKTREE", "--root", str(root))
     assert missing.exit_code == 2
@@ -221,4 +255,6 @@ def test_git_errors_name_the_revision(tmp_path: Path) -> None:
 
     unknown = run("diff", "v9.9", "--root", str(root))
     assert unknown.exit_code == 2
-    assert unknown.stderr.startswith("Error: 'v9.9' is neither a file, a folder, WORKTREE nor a git revision (hint:")
+    assert unknown.stderr.startswith(
+        "Error: 'v9.9' is neither a file, a folder, WORKTREE nor a git revision (hint:"
+    )

@@ -18,7 +18,9 @@ QUERY_FILES = sorted((REPO / "queries").glob("*.rq"))
 
 def section(name: str) -> str:
     """The README text between ``<!-- BEGIN section:NAME -->`` and its END marker."""
-    found = re.search(rf"<!-- BEGIN section:{name} -->\n(.*?)<!-- END section:{name} -->", README, re.DOTALL)
+    found = re.search(
+        rf"<!-- BEGIN section:{name} -->\n(.*?)<!-- END section:{name} -->", README, re.DOTALL
+    )
     assert found, f"README.md has no section {name}"
     return found.group(1)
 
@@ -32,7 +34,9 @@ def all_commands(group: click.Group, prefix: str = "") -> list[tuple[str, click.
     return found
 
 
-@pytest.mark.parametrize(("name", "command"), all_commands(cli), ids=[n for n, _ in all_commands(cli)])
+@pytest.mark.parametrize(
+    ("name", "command"), all_commands(cli), ids=[n for n, _ in all_commands(cli)]
+)
 def test_every_command_has_help_text(name: str, command: click.Command) -> None:
     assert command.help and command.help.strip(), f"kgtool {name} has no help text"
     assert command.get_short_help_str(), f"kgtool {name} has no short help"
@@ -40,7 +44,9 @@ def test_every_command_has_help_text(name: str, command: click.Command) -> None:
 
 @pytest.mark.parametrize("name", sorted(cli.commands))
 def test_every_command_appears_in_the_readme(name: str) -> None:
-    assert re.search(rf"\bkgtool {re.escape(name)}\b", README), f"README.md never mentions `kgtool {name}`"
+    assert re.search(rf"\bkgtool {re.escape(name)}\b", README), (
+        f"README.md never mentions `kgtool {name}`"
+    )
 
 
 def catalogue() -> str:
@@ -56,7 +62,9 @@ def test_every_saved_query_is_in_the_readme_catalogue(path: Path) -> None:
     query = load_saved_query(path)
     rows = [line for line in catalogue().splitlines() if line.startswith(f"| `{query.name}` |")]
     assert len(rows) == 1, f"the README catalogue has no row for {query.name}"
-    assert f"| {query.summary} |" in rows[0], f"the README catalogue row for {query.name} should show its summary"
+    assert f"| {query.summary} |" in rows[0], (
+        f"the README catalogue row for {query.name} should show its summary"
+    )
 
 
 def test_the_catalogue_lists_no_missing_query() -> None:

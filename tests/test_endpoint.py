@@ -22,7 +22,12 @@ import pytest
 from click.testing import CliRunner
 
 from kgtool.cli import cli
-from kgtool.endpoint import EndpointEngine, bind_for_endpoint, check_endpoint_url, credentials_header
+from kgtool.endpoint import (
+    EndpointEngine,
+    bind_for_endpoint,
+    check_endpoint_url,
+    credentials_header,
+)
 from kgtool.engines import EngineOptions, QueryKind, open_engine
 from kgtool.errors import EngineError, UnsafeQueryError
 from kgtool.project import find_project
@@ -35,7 +40,11 @@ SELECT_JSON = {
             {
                 "s": {"type": "uri", "value": "https://w3id.org/kgtool/resource/DeepSeek"},
                 "label": {"type": "literal", "value": "ディープシーク", "xml:lang": "ja"},
-                "n": {"type": "literal", "value": "3", "datatype": "http://www.w3.org/2001/XMLSchema#integer"},
+                "n": {
+                    "type": "literal",
+                    "value": "3",
+                    "datatype": "http://www.w3.org/2001/XMLSchema#integer",
+                },
             },
             {"s": {"type": "bnode", "value": "nodeID://b10001"}},
         ]
@@ -72,7 +81,9 @@ class FakeEndpoint:
             def do_POST(self) -> None:  # noqa: N802 - http.server's naming
                 length = int(self.headers.get("Content-Length", 0))
                 body = self.rfile.read(length).decode("utf-8")
-                fake.requests.append(Seen("POST", self.path, {k.lower(): v for k, v in self.headers.items()}, body))
+                fake.requests.append(
+                    Seen("POST", self.path, {k.lower(): v for k, v in self.headers.items()}, body)
+                )
                 reply = fake.reply
                 time.sleep(reply.delay)
                 self.send_response(reply.status)
@@ -126,26 +137,37 @@ def closed_port() -> int:
 
 def test_select_is_posted_directly_and_parsed_into_pyoxigraph_terms(fake: FakeEndpoint) -> None:
     result = EndpointEngine(fake.url).query(
-        "SELECT ?s ?label ?n WHERE { ?s ?p ?_name }", {"_name": pyoxigraph.Literal('a "quoted" name', language="en")}
+        "SELECT ?s ?label ?n WHERE { ?s ?p ?_name }",
+        {"_name": pyoxigraph.Literal('a "quoted" name', language="en")},
     )
     assert result.kind is QueryKind.SELECT
     assert result.variables == ("s", "label", "n")
     assert result.rows[0] == (
         pyoxigraph.NamedNode("https://w3id.org/kgtool/resource/DeepSeek"),
         pyoxigraph.Literal("ディープシーク", language="ja"),
-        pyoxigraph.Literal("3", datatype=pyoxigraph.NamedNode("http://www.w3.org/2001/XMLSchema#integer")),
+        pyoxigraph.Literal(
+            "3", datatype=pyoxigraph.NamedNode("http://www.w3.org/2001/XMLSchema#integer")
+        ),
     )
     # Virtuoso's "nodeID://" blank-node labels are made valid
-    assert isinstance(result.rows[1][0], pyoxigraph.BlankNode) and result.rows[1][1:] == (None, None)
+    assert isinstance(result.rows[1][0], pyoxigraph.BlankNode) and result.rows[1][1:] == (
+        None,
+        None,
+    )
     [request] = fake.requests
     assert request.method == "POST"
     assert request.headers["content-type"] == "application/sparql-query; charset=utf-8"
     assert request.headers["accept"].startswith("application/sparql-results+json")
-    assert request.body == 'SELECT ?s ?label ?n WHERE { VALUES (?_name) { ("a \\"quoted\\" name"@en) } ?s ?p ?_name }'
+    assert (
+        request.body
+        == 'SELECT ?s ?label ?n WHERE { VALUES (?_name) { ("a \\"quoted\\" name"@en) } ?s ?p ?_name }'
+    )
 
 
 def test_form_post_sends_an_urlencoded_query(fake: FakeEndpoint) -> None:
-    EndpointEngine(fake.url + "?default-graph-uri=urn%3Ag", post="form").query("SELECT * WHERE { ?s ?p 'é' }")
+    EndpointEngine(fake.url + "?default-graph-uri=urn%3Ag", post="form").query(
+        "SELECT * WHERE { ?s ?p 'é' }"
+    )
     [request] = fake.requests
     assert request.path == "/sparql?default-graph-uri=urn%3Ag"
     assert request.headers["content-type"] == "application/x-www-form-urlencoded"
@@ -159,7 +181,11 @@ def test_ask_and_construct(fake: FakeEndpoint) -> None:
     result = EndpointEngine(fake.url).query("CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }")
     assert result.kind is QueryKind.GRAPH
     assert result.triples == (
-        pyoxigraph.Triple(pyoxigraph.NamedNode("urn:a"), pyoxigraph.NamedNode("urn:p"), pyoxigraph.Literal("x", language="en")),
+        pyoxigraph.Triple(
+            pyoxigraph.NamedNode("urn:a"),
+            pyoxigraph.NamedNode("urn:p"),
+            pyoxigraph.Literal("x", language="en"),
+        ),
     )
     assert fake.requests[-1].headers["accept"].startswith("application/n-triples")
 
@@ -171,7 +197,10 @@ def test_bindings_reach_optional_groups(fake: FakeEndpoint) -> None:
         "OPTIONAL { ?l <urn:x> ?__lang_lang } } { ?a ?b ?__lang_lang } UNION { OPTIONAL { ?c ?d ?__lang_lang } } "
         "VALUES ?z { 1 } }"
     )
-    bound = bind_for_endpoint(sparql, {"__lang_lang": pyoxigraph.Literal("ja"), "_class_iri": pyoxigraph.NamedNode("urn:C")})
+    bound = bind_for_endpoint(
+        sparql,
+        {"__lang_lang": pyoxigraph.Literal("ja"), "_class_iri": pyoxigraph.NamedNode("urn:C")},
+    )
     assert bound == (
         'SELECT ?s ?l WHERE { VALUES (?__lang_lang ?_class_iri) { ("ja" <urn:C>) } ?s a ?_class_iri OPTIONAL { '
         'VALUES (?__lang_lang) { ("ja") } ?s <urn:label> ?l FILTER(LANG(?l) = ?__lang_lang) '
@@ -194,7 +223,9 @@ def test_token_from_the_environment(fake: FakeEndpoint, monkeypatch: pytest.Monk
     assert fake.requests[0].headers["authorization"] == "Bearer s3cret"
 
 
-def test_user_and_password_from_the_environment(fake: FakeEndpoint, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_user_and_password_from_the_environment(
+    fake: FakeEndpoint, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setenv("KGTOOL_ENDPOINT_USER", "ann")
     monkeypatch.setenv("KGTOOL_ENDPOINT_PASSWORD", "pw")
     fake.reply = ASK_TRUE
@@ -211,7 +242,10 @@ def test_no_credentials_no_header(fake: FakeEndpoint) -> None:
 @pytest.mark.parametrize(
     ("environ", "message"),
     [
-        ({"KGTOOL_ENDPOINT_USER": "ann"}, "KGTOOL_ENDPOINT_PASSWORD is not set (hint: set both KGTOOL_ENDPOINT_USER and KGTOOL_ENDPOINT_PASSWORD, or neither)"),
+        (
+            {"KGTOOL_ENDPOINT_USER": "ann"},
+            "KGTOOL_ENDPOINT_PASSWORD is not set (hint: set both KGTOOL_ENDPOINT_USER and KGTOOL_ENDPOINT_PASSWORD, or neither)",
+        ),
         (
             {"KGTOOL_ENDPOINT_TOKEN": "t", "KGTOOL_ENDPOINT_PASSWORD": "pw"},
             "both KGTOOL_ENDPOINT_TOKEN and KGTOOL_ENDPOINT_USER/KGTOOL_ENDPOINT_PASSWORD are set (hint: set only one kind)",
@@ -229,7 +263,10 @@ def test_inconsistent_credentials(environ: dict[str, str], message: str) -> None
     [
         ("file:///etc/passwd", "--endpoint file:///etc/passwd: not an http:// or https:// URL"),
         ("localhost:7878/query", "--endpoint localhost:7878/query: not an http:// or https:// URL"),
-        ("http://ann:pw@example.org/sparql", "--endpoint: the URL must not hold credentials (they would show in process lists and logs)"),
+        (
+            "http://ann:pw@example.org/sparql",
+            "--endpoint: the URL must not hold credentials (they would show in process lists and logs)",
+        ),
     ],
 )
 def test_bad_endpoint_urls(url: str, message: str) -> None:
@@ -242,7 +279,11 @@ def test_bad_endpoint_urls(url: str, message: str) -> None:
 
 
 def test_http_error_shows_the_servers_first_line(fake: FakeEndpoint) -> None:
-    fake.reply = Reply(status=400, content_type="text/plain", body=b"\nVirtuoso 37000 Error SP030: syntax error\n\nSPARQL query:\n...")
+    fake.reply = Reply(
+        status=400,
+        content_type="text/plain",
+        body=b"\nVirtuoso 37000 Error SP030: syntax error\n\nSPARQL query:\n...",
+    )
     with pytest.raises(EngineError) as raised:
         EndpointEngine(fake.url).query("SELECT * WHERE { ?s ?p ?o }")
     assert str(raised.value) == (
@@ -252,7 +293,11 @@ def test_http_error_shows_the_servers_first_line(fake: FakeEndpoint) -> None:
 
 
 def test_refusing_endpoint_asks_for_credentials(fake: FakeEndpoint) -> None:
-    fake.reply = Reply(status=401, content_type="text/html", body=b"<html><body><h1>Unauthorized</h1></body></html>")
+    fake.reply = Reply(
+        status=401,
+        content_type="text/html",
+        body=b"<html><body><h1>Unauthorized</h1></body></html>",
+    )
     with pytest.raises(EngineError) as raised:
         EndpointEngine(fake.url).query("SELECT * WHERE { ?s ?p ?o }")
     assert str(raised.value) == (
@@ -272,10 +317,17 @@ def test_server_failure(fake: FakeEndpoint) -> None:
 
 
 def test_redirects_are_not_followed(fake: FakeEndpoint) -> None:
-    fake.reply = Reply(status=302, content_type="text/plain", body=b"", headers={"Location": "http://elsewhere.example/sparql"})
+    fake.reply = Reply(
+        status=302,
+        content_type="text/plain",
+        body=b"",
+        headers={"Location": "http://elsewhere.example/sparql"},
+    )
     with pytest.raises(EngineError) as raised:
         EndpointEngine(fake.url).query("SELECT * WHERE { ?s ?p ?o }")
-    assert str(raised.value).endswith("(hint: use the address it redirects to: --endpoint http://elsewhere.example/sparql)")
+    assert str(raised.value).endswith(
+        "(hint: use the address it redirects to: --endpoint http://elsewhere.example/sparql)"
+    )
     assert len(fake.requests) == 1
 
 
@@ -304,7 +356,9 @@ def test_an_answer_that_is_not_a_sparql_result(fake: FakeEndpoint) -> None:
     fake.reply = Reply(content_type="text/html", body=b"<html>Welcome</html>")
     with pytest.raises(EngineError) as raised:
         EndpointEngine(fake.url).query("SELECT * WHERE { ?s ?p ?o }")
-    assert str(raised.value).startswith(f"the SPARQL endpoint {fake.url} sent a result (text/html) kgtool cannot read: ")
+    assert str(raised.value).startswith(
+        f"the SPARQL endpoint {fake.url} sent a result (text/html) kgtool cannot read: "
+    )
 
 
 # --- read-only and SERVICE ------------------------------------------------------------------------
@@ -329,7 +383,10 @@ def test_allow_service_opens_exactly_the_listed_endpoints(fake: FakeEndpoint) ->
     engine = EndpointEngine(fake.url, allow_service=(allowed,))
     engine.query(f"SELECT * WHERE {{ SERVICE SILENT <{allowed}> {{ ?s ?p ?o }} }}")
     assert len(fake.requests) == 1
-    for other in ("SERVICE <http://example.org/other> { ?s ?p ?o }", "SERVICE ?endpoint { ?s ?p ?o }"):
+    for other in (
+        "SERVICE <http://example.org/other> { ?s ?p ?o }",
+        "SERVICE ?endpoint { ?s ?p ?o }",
+    ):
         with pytest.raises(UnsafeQueryError, match="SERVICE would query a remote endpoint"):
             engine.query(f"SELECT * WHERE {{ {other} }}")
 
@@ -337,7 +394,10 @@ def test_allow_service_opens_exactly_the_listed_endpoints(fake: FakeEndpoint) ->
 def test_check_read_only_allowlist() -> None:
     check_read_only("SELECT * { SERVICE <http://a/> { ?s ?p ?o } }", allow_service=["http://a/"])
     with pytest.raises(UnsafeQueryError) as raised:
-        check_read_only("SELECT * { SERVICE <http://a/> { ?s ?p ?o } SERVICE <http://b/> { ?s ?p ?o } }", ["http://a/"])
+        check_read_only(
+            "SELECT * { SERVICE <http://a/> { ?s ?p ?o } SERVICE <http://b/> { ?s ?p ?o } }",
+            ["http://a/"],
+        )
     assert raised.value.column == 45
     with pytest.raises(UnsafeQueryError):  # an escaped keyword is no way around the list
         check_read_only("SELECT * { \\u0053ERVICE <http://b/> { ?s ?p ?o } }", ["http://a/"])
@@ -346,10 +406,26 @@ def test_check_read_only_allowlist() -> None:
 def test_allow_service_on_the_embedded_engine(fake: FakeEndpoint, tmp_path: Path) -> None:
     """With --allow-service, embedded Oxigraph's SERVICE reaches exactly that endpoint."""
     root = make_project(tmp_path)
-    fake.reply = Reply(body=json.dumps({"head": {"vars": ["o"]}, "results": {"bindings": [{"o": {"type": "literal", "value": "remote"}}]}}).encode())
+    fake.reply = Reply(
+        body=json.dumps(
+            {
+                "head": {"vars": ["o"]},
+                "results": {"bindings": [{"o": {"type": "literal", "value": "remote"}}]},
+            }
+        ).encode()
+    )
     result = CliRunner().invoke(
         cli,
-        ["sparql", f"SELECT ?o WHERE {{ SERVICE <{fake.url}> {{ ?s ?p ?o }} }}", "--root", str(root), "--allow-service", fake.url, "--format", "tsv"],
+        [
+            "sparql",
+            f"SELECT ?o WHERE {{ SERVICE <{fake.url}> {{ ?s ?p ?o }} }}",
+            "--root",
+            str(root),
+            "--allow-service",
+            fake.url,
+            "--format",
+            "tsv",
+        ],
     )
     assert (result.exit_code, result.stdout) == (0, '?o\n"remote"\n')
     assert len(fake.requests) == 1
@@ -373,7 +449,9 @@ def make_project(tmp_path: Path) -> Path:
 
 def test_cli_saved_query_on_an_endpoint(fake: FakeEndpoint, tmp_path: Path) -> None:
     root = make_project(tmp_path)
-    result = CliRunner().invoke(cli, ["query", "labels", "--root", str(root), "--endpoint", fake.url, "--format", "tsv"])
+    result = CliRunner().invoke(
+        cli, ["query", "labels", "--root", str(root), "--endpoint", fake.url, "--format", "tsv"]
+    )
     assert result.exit_code == 0, result.stderr
     assert result.stdout.splitlines()[:2] == [
         "?s\t?label\t?n",
@@ -385,23 +463,42 @@ def test_cli_saved_query_on_an_endpoint(fake: FakeEndpoint, tmp_path: Path) -> N
 @pytest.mark.parametrize(
     ("args", "error"),
     [
-        (["--endpoint", "file:///etc/passwd"], "Error: --endpoint file:///etc/passwd: not an http:// or https:// URL (hint: give the SPARQL endpoint's address, e.g. http://localhost:7878/query)"),
-        (["--endpoint", "http://127.0.0.1:1/q", "--engine", "rdflib"], "Error: --engine rdflib cannot be combined with --endpoint: the endpoint runs the query (hint: drop --engine, or drop --endpoint to query the local files)"),
-        (["--endpoint", "http://127.0.0.1:1/q", "--store", "st"], "Error: --store cannot be combined with --endpoint (hint: use one of them)"),
-        (["--endpoint", "http://127.0.0.1:1/q", "--data", "."], "Error: --data cannot be combined with --endpoint: kgtool does not upload files (hint: load the files into the endpoint's own store, or drop --endpoint)"),
-        (["--allow-service", "ftp://x/"], "Error: --allow-service ftp://x/: not an http:// or https:// URL (hint: give the SPARQL endpoint's address, e.g. http://localhost:7878/query)"),
+        (
+            ["--endpoint", "file:///etc/passwd"],
+            "Error: --endpoint file:///etc/passwd: not an http:// or https:// URL (hint: give the SPARQL endpoint's address, e.g. http://localhost:7878/query)",
+        ),
+        (
+            ["--endpoint", "http://127.0.0.1:1/q", "--engine", "rdflib"],
+            "Error: --engine rdflib cannot be combined with --endpoint: the endpoint runs the query (hint: drop --engine, or drop --endpoint to query the local files)",
+        ),
+        (
+            ["--endpoint", "http://127.0.0.1:1/q", "--store", "st"],
+            "Error: --store cannot be combined with --endpoint (hint: use one of them)",
+        ),
+        (
+            ["--endpoint", "http://127.0.0.1:1/q", "--data", "."],
+            "Error: --data cannot be combined with --endpoint: kgtool does not upload files (hint: load the files into the endpoint's own store, or drop --endpoint)",
+        ),
+        (
+            ["--allow-service", "ftp://x/"],
+            "Error: --allow-service ftp://x/: not an http:// or https:// URL (hint: give the SPARQL endpoint's address, e.g. http://localhost:7878/query)",
+        ),
     ],
 )
 def test_cli_endpoint_option_errors(tmp_path: Path, args: list[str], error: str) -> None:
     root = make_project(tmp_path)
-    result = CliRunner().invoke(cli, ["sparql", "SELECT * WHERE { ?s ?p ?o }", "--root", str(root), *args])
+    result = CliRunner().invoke(
+        cli, ["sparql", "SELECT * WHERE { ?s ?p ?o }", "--root", str(root), *args]
+    )
     assert (result.exit_code, result.stderr) == (2, error + "\n")
 
 
 def test_cli_unreachable_endpoint_is_one_line(tmp_path: Path) -> None:
     root = make_project(tmp_path)
     url = f"http://127.0.0.1:{closed_port()}/sparql"
-    result = CliRunner().invoke(cli, ["sparql", "SELECT * WHERE { ?s ?p ?o }", "--root", str(root), "--endpoint", url])
+    result = CliRunner().invoke(
+        cli, ["sparql", "SELECT * WHERE { ?s ?p ?o }", "--root", str(root), "--endpoint", url]
+    )
     assert (result.exit_code, result.stderr) == (
         2,
         f"Error: cannot reach the SPARQL endpoint {url}: connection refused (hint: check the URL and that the server is running)\n",
@@ -409,7 +506,10 @@ def test_cli_unreachable_endpoint_is_one_line(tmp_path: Path) -> None:
 
 
 def test_open_engine_gives_an_endpoint_engine(fake: FakeEndpoint, tmp_path: Path) -> None:
-    engine = open_engine(find_project(make_project(tmp_path)), EngineOptions(endpoint=fake.url, timeout=5, endpoint_post="form"))
+    engine = open_engine(
+        find_project(make_project(tmp_path)),
+        EngineOptions(endpoint=fake.url, timeout=5, endpoint_post="form"),
+    )
     assert isinstance(engine, EndpointEngine)
     assert (engine.url, engine.timeout, engine.post) == (fake.url, 5, "form")
     assert fake.requests == []  # nothing is loaded or sent before a query

@@ -63,14 +63,18 @@ def memory_store(data_files: list[Path]) -> pyoxigraph.Store:
 
 @pytest.fixture(scope="module")
 def oxigraph_serve(memory_store: pyoxigraph.Store, tmp_path_factory: pytest.TempPathFactory) -> Any:
-    server = _servers().start_oxigraph(memory_store.dump(format=pyoxigraph.RdfFormat.N_QUADS), tmp_path_factory.mktemp("oxigraph"))
+    server = _servers().start_oxigraph(
+        memory_store.dump(format=pyoxigraph.RdfFormat.N_QUADS), tmp_path_factory.mktemp("oxigraph")
+    )
     yield server
     server.stop()
 
 
 @pytest.fixture(scope="module")
 def virtuoso(memory_store: pyoxigraph.Store, tmp_path_factory: pytest.TempPathFactory) -> Any:
-    triples = pyoxigraph.serialize([q.triple for q in memory_store], format=pyoxigraph.RdfFormat.N_TRIPLES)
+    triples = pyoxigraph.serialize(
+        [q.triple for q in memory_store], format=pyoxigraph.RdfFormat.N_TRIPLES
+    )
     server = _servers().start_virtuoso(triples, tmp_path_factory.mktemp("virtuoso"))
     yield server
     server.stop()
@@ -121,7 +125,9 @@ def canonical(result: QueryResult, ordered: bool) -> Any:
     if result.kind is QueryKind.ASK:
         return ("ask", result.boolean)
     if result.kind is QueryKind.GRAPH:
-        dataset = pyoxigraph.Dataset(pyoxigraph.Quad(t.subject, t.predicate, t.object) for t in result.triples)
+        dataset = pyoxigraph.Dataset(
+            pyoxigraph.Quad(t.subject, t.predicate, t.object) for t in result.triples
+        )
         dataset.canonicalize(pyoxigraph.CanonicalizationAlgorithm.RDFC_1_0)
         return ("graph", sorted(str(q) for q in dataset))
     rows = [tuple(canonical_term(t) for t in row) for row in result.rows]
@@ -154,7 +160,9 @@ def test_saved_query_agrees_with_rdflib(
         reference[query.name] = run_query(engines["rdflib"], query)
     expected = canonical(reference[query.name], ordered)
     actual = canonical(run_query(engines[engine_name], query), ordered)
-    assert actual == expected, f"{query.name} on {engine_name}: " + describe_difference(expected, actual)
+    assert actual == expected, f"{query.name} on {engine_name}: " + describe_difference(
+        expected, actual
+    )
 
 
 @pytest.mark.server

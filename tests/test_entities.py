@@ -34,7 +34,15 @@ def engine(tmp_path: Path) -> OxigraphEngine:
 
 @pytest.mark.parametrize(
     "text",
-    ["kgr:DeepSeek", f"<{KGR}DeepSeek>", f"{KGR}DeepSeek", "DeepSeek", "deepseek", "ディープシーク", " DeepSeek "],
+    [
+        "kgr:DeepSeek",
+        f"<{KGR}DeepSeek>",
+        f"{KGR}DeepSeek",
+        "DeepSeek",
+        "deepseek",
+        "ディープシーク",
+        " DeepSeek ",
+    ],
 )
 def test_resolves_every_way_of_naming(engine: OxigraphEngine, text: str) -> None:
     assert resolve_entity(engine, text).value == KGR + "DeepSeek"
@@ -48,7 +56,10 @@ def test_class_restricts_and_follows_subclasses(engine: OxigraphEngine) -> None:
 def test_ambiguous_label_lists_candidates(engine: OxigraphEngine) -> None:
     with pytest.raises(EntityNotFoundError) as caught:
         resolve_entity(engine, "Mercury")
-    assert str(caught.value) == "'Mercury' is ambiguous: kgr:Mercury, kgr:MercuryPlanet (hint: use one of these CURIEs)"
+    assert (
+        str(caught.value)
+        == "'Mercury' is ambiguous: kgr:Mercury, kgr:MercuryPlanet (hint: use one of these CURIEs)"
+    )
 
 
 def test_unknown_label_and_iri(engine: OxigraphEngine) -> None:

@@ -122,7 +122,9 @@ def test_jsonld_holds_the_same_triples(project: Path) -> None:
     result = run("--format", "jsonld", "--root", str(project))
     json.loads(result.stdout)
     reparsed = pyoxigraph.parse(result.stdout.encode(), format=pyoxigraph.RdfFormat.JSON_LD)
-    again = pyoxigraph.serialize(sorted((q.triple for q in reparsed), key=str), format=pyoxigraph.RdfFormat.N_TRIPLES)
+    again = pyoxigraph.serialize(
+        sorted((q.triple for q in reparsed), key=str), format=pyoxigraph.RdfFormat.N_TRIPLES
+    )
     assert len(again.decode().splitlines()) == len(EXPECTED_NT.splitlines())
 
 
@@ -130,14 +132,19 @@ def test_graphml_holds_the_entity_network(project: Path) -> None:
     result = run("--format", "graphml", "--root", str(project))
     assert result.exit_code == 0, result.stderr
     network = networkx.read_graphml(io.BytesIO(result.stdout_bytes))
-    deepseek, openai = "https://w3id.org/kgtool/resource/DeepSeek", "https://w3id.org/kgtool/resource/OpenAI"
+    deepseek, openai = (
+        "https://w3id.org/kgtool/resource/DeepSeek",
+        "https://w3id.org/kgtool/resource/OpenAI",
+    )
     assert network.nodes[deepseek]["label_en"] == "DeepSeek"
     assert network.nodes[deepseek]["label_ja"] == "ディープシーク"
     assert network.has_edge(deepseek, openai)
 
 
 @pytest.mark.parametrize("export_format", EXPORT_FORMATS)
-def test_every_format_is_deterministic_and_engine_independent(project: Path, export_format: str) -> None:
+def test_every_format_is_deterministic_and_engine_independent(
+    project: Path, export_format: str
+) -> None:
     files = find_project(project).data_files
     outputs = {
         export_bytes(OxigraphEngine(load_store(files)), export_format),
@@ -166,7 +173,9 @@ def test_a_missing_output_folder_is_a_one_line_error(project: Path, tmp_path: Pa
     )
 
 
-def test_a_failed_write_leaves_the_old_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_failed_write_leaves_the_old_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     target = tmp_path / "kg.nt"
     target.write_text("old content")
 
@@ -183,7 +192,10 @@ def test_a_failed_write_leaves_the_old_file(tmp_path: Path, monkeypatch: pytest.
 def test_unknown_format() -> None:
     with pytest.raises(FormatError) as raised:
         export_bytes(OxigraphEngine(pyoxigraph.Store()), "xml")
-    assert str(raised.value) == "unknown export format 'xml' (hint: choose one of: ttl, nt, nq, jsonld, graphml)"
+    assert (
+        str(raised.value)
+        == "unknown export format 'xml' (hint: choose one of: ttl, nt, nq, jsonld, graphml)"
+    )
 
 
 def test_export_needs_a_format(project: Path) -> None:
@@ -210,7 +222,8 @@ def test_real_data_export_round_trips_every_statement() -> None:
         return {
             (q.subject, q.predicate, q.object)
             for q in quads
-            if not isinstance(q.subject, pyoxigraph.BlankNode) and not isinstance(q.object, pyoxigraph.BlankNode)
+            if not isinstance(q.subject, pyoxigraph.BlankNode)
+            and not isinstance(q.object, pyoxigraph.BlankNode)
         }
 
     union = {(q.subject, q.predicate, q.object) for q in engine.store}

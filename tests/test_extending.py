@@ -29,8 +29,13 @@ from kgtool.cli import cli
 REPO = Path(__file__).resolve().parent.parent
 GUIDE = REPO / "docs" / "EXTENDING.md"
 README = REPO / "README.md"
-SECTION = re.compile(r"<!-- BEGIN section:extending -->\n(.*?)<!-- END section:extending -->", re.DOTALL)
-FENCE = re.compile(r"^(?:<!-- file: (?P<file>\S+) -->\n)?```(?P<lang>[\w-]*)\n(?P<body>.*?)^```$", re.DOTALL | re.MULTILINE)
+SECTION = re.compile(
+    r"<!-- BEGIN section:extending -->\n(.*?)<!-- END section:extending -->", re.DOTALL
+)
+FENCE = re.compile(
+    r"^(?:<!-- file: (?P<file>\S+) -->\n)?```(?P<lang>[\w-]*)\n(?P<body>.*?)^```$",
+    re.DOTALL | re.MULTILINE,
+)
 GIT_ENV = {
     "GIT_AUTHOR_NAME": "test",
     "GIT_AUTHOR_EMAIL": "test@example.org",
@@ -66,7 +71,9 @@ def sessions(markdown: str) -> list[list[Step]]:
 
 
 def matches(expected: list[str], actual: str) -> bool:
-    pattern = "".join("(?:.*\n)*?" if line == "..." else re.escape(line) + "\n" for line in expected)
+    pattern = "".join(
+        "(?:.*\n)*?" if line == "..." else re.escape(line) + "\n" for line in expected
+    )
     return re.fullmatch(pattern, actual) is not None
 
 
@@ -105,14 +112,18 @@ def run_step(step: Step, workdir: Path) -> tuple[int, str]:
 def check_document(markdown: str, workdir: Path) -> None:
     for match in FENCE.finditer(markdown):
         if match.group("file"):
-            assert match.group("body") == (REPO / match.group("file")).read_text(encoding="utf-8"), match.group("file")
+            assert match.group("body") == (REPO / match.group("file")).read_text(
+                encoding="utf-8"
+            ), match.group("file")
     for steps in sessions(markdown):
         for step in steps:
             code, output = run_step(step, workdir)
             assert (step.command, code) == (step.command, step.exit_code), output
-            assert matches(step.expected, output), f"$ {step.command}\n--- documented:\n" + "\n".join(
-                step.expected
-            ) + f"\n--- actual:\n{output}"
+            assert matches(step.expected, output), (
+                f"$ {step.command}\n--- documented:\n"
+                + "\n".join(step.expected)
+                + f"\n--- actual:\n{output}"
+            )
 
 
 def readme_section() -> str:
@@ -130,8 +141,19 @@ def test_readme_extending_section_runs_as_documented(tmp_path: Path) -> None:
 
 
 def test_guide_covers_the_whole_workflow() -> None:
-    commands = [step.command.split()[:2] for steps in sessions(GUIDE.read_text(encoding="utf-8")) for step in steps]
-    for needed in (["kgtool", "new"], ["kgtool", "fmt"], ["kgtool", "validate"], ["kgtool", "query"], ["kgtool", "view"], ["kgtool", "diff"]):
+    commands = [
+        step.command.split()[:2]
+        for steps in sessions(GUIDE.read_text(encoding="utf-8"))
+        for step in steps
+    ]
+    for needed in (
+        ["kgtool", "new"],
+        ["kgtool", "fmt"],
+        ["kgtool", "validate"],
+        ["kgtool", "query"],
+        ["kgtool", "view"],
+        ["kgtool", "diff"],
+    ):
         assert needed in commands, needed
     memo = (REPO / "examples" / "memo" / "memo.ja.txt").read_text(encoding="utf-8")
     assert memo.startswith("【架空の例 / FICTIONAL EXAMPLE】")
@@ -152,9 +174,13 @@ def test_pre_commit_hooks_run_kgtool_on_rdf_files(tmp_path: Path) -> None:
     assert hooks["kgtool-validate"]["pass_filenames"] is False
 
     def selected(hook: dict, path: str) -> bool:
-        return re.search(hook["files"], path) is not None and not re.search(hook.get("exclude", "^$"), path)
+        return re.search(hook["files"], path) is not None and not re.search(
+            hook.get("exclude", "^$"), path
+        )
 
-    assert selected(hooks["kgtool-fmt"], "graph/actors.ttl") and not selected(hooks["kgtool-fmt"], "README.md")
+    assert selected(hooks["kgtool-fmt"], "graph/actors.ttl") and not selected(
+        hooks["kgtool-fmt"], "README.md"
+    )
     assert selected(hooks["kgtool-validate"], "ontology/shapes.ttl")
     assert not selected(hooks["kgtool-validate"], "examples/memo/memo.ttl")
     assert selected(hooks["kgtool-validate-examples"], "examples/memo/memo.ttl")
@@ -164,25 +190,43 @@ def test_pre_commit_hooks_run_kgtool_on_rdf_files(tmp_path: Path) -> None:
     bin_dir = tmp_path / "bin"
     bin_dir.mkdir()
     shim = bin_dir / "kgtool"
-    shim.write_text(f"#!/bin/sh\nexec {shlex.quote(sys.executable)} -m kgtool \"$@\"\n", encoding="utf-8")
+    shim.write_text(
+        f'#!/bin/sh\nexec {shlex.quote(sys.executable)} -m kgtool "$@"\n', encoding="utf-8"
+    )
     shim.chmod(0o755)
-    env = {**os.environ, "PATH": f"{bin_dir}{os.pathsep}{os.environ['PATH']}", "PYTHONPATH": str(REPO)}
+    env = {
+        **os.environ,
+        "PATH": f"{bin_dir}{os.pathsep}{os.environ['PATH']}",
+        "PYTHONPATH": str(REPO),
+    }
     for hook_id, files, code in (
         ("kgtool-fmt", ["examples/memo/memo.ttl"], 0),
         ("kgtool-validate-examples", ["examples/memo/memo.ttl"], 0),
     ):
         hook = hooks[hook_id]
         completed = subprocess.run(
-            [*shlex.split(hook["entry"]), *files], cwd=workdir, env=env, capture_output=True, text=True
+            [*shlex.split(hook["entry"]), *files],
+            cwd=workdir,
+            env=env,
+            capture_output=True,
+            text=True,
         )
         assert completed.returncode == code, (hook_id, completed.stdout, completed.stderr)
     (workdir / "examples" / "memo" / "memo.ttl").write_text(
-        "@prefix kgr: <https://w3id.org/kgtool/resource/> .\nkgr:x kgr:y kgr:z .\n", encoding="utf-8"
+        "@prefix kgr: <https://w3id.org/kgtool/resource/> .\nkgr:x kgr:y kgr:z .\n",
+        encoding="utf-8",
     )
     unformatted = subprocess.run(
-        [*shlex.split(hooks["kgtool-fmt"]["entry"]), "examples/memo/memo.ttl"], cwd=workdir, env=env, capture_output=True, text=True
+        [*shlex.split(hooks["kgtool-fmt"]["entry"]), "examples/memo/memo.ttl"],
+        cwd=workdir,
+        env=env,
+        capture_output=True,
+        text=True,
     )
-    assert (unformatted.returncode, unformatted.stdout) == (1, "would reformat examples/memo/memo.ttl\n")
+    assert (unformatted.returncode, unformatted.stdout) == (
+        1,
+        "would reformat examples/memo/memo.ttl\n",
+    )
 
 
 # --------------------------------------------------------------------------------------------

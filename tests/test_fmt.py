@@ -32,7 +32,9 @@ def canonical_quads(text: str) -> set:
     """The statements of Turtle ``text`` with canonical blank-node ids (pyoxigraph)."""
     import pyoxigraph
 
-    dataset = pyoxigraph.Dataset(pyoxigraph.parse(text.encode(), format=pyoxigraph.RdfFormat.TURTLE))
+    dataset = pyoxigraph.Dataset(
+        pyoxigraph.parse(text.encode(), format=pyoxigraph.RdfFormat.TURTLE)
+    )
     dataset.canonicalize(pyoxigraph.CanonicalizationAlgorithm.UNSTABLE)
     return set(dataset)
 
@@ -130,7 +132,9 @@ def test_format_turtle_keeps_meaning_and_is_idempotent() -> None:
     # rdflib (RDF 1.0 style) tells "x"^^xsd:string from "x"; RDF 1.1 and fmt do not.
     rdf10 = MESSY.replace(', "x"^^xsd:string', "")
     again = format_turtle(rdf10, "messy.ttl")
-    assert isomorphic(Graph().parse(data=again, format="turtle"), Graph().parse(data=rdf10, format="turtle"))
+    assert isomorphic(
+        Graph().parse(data=again, format="turtle"), Graph().parse(data=rdf10, format="turtle")
+    )
 
 
 @pytest.mark.parametrize(
@@ -161,7 +165,13 @@ def test_terms_in_short_canonical_forms(written: str, expected: str) -> None:
 
 
 def test_long_object_lists_wrap_one_per_line() -> None:
-    text = '@prefix ex: <http://example.org/> .\nex:s ex:p "' + "a" * 50 + '"@en , "' + "b" * 50 + '"@ja .\n'
+    text = (
+        '@prefix ex: <http://example.org/> .\nex:s ex:p "'
+        + "a" * 50
+        + '"@en , "'
+        + "b" * 50
+        + '"@ja .\n'
+    )
     assert format_turtle(text, "t.ttl").splitlines()[-3:] == [
         "ex:s",
         '    ex:p "' + "a" * 50 + '"@en ,',
@@ -244,15 +254,29 @@ def test_comments_travel_with_their_subject_predicate_or_section() -> None:
 @pytest.mark.parametrize(
     ("statement", "line", "reason"),
     [
-        ("ex:a ex:p 1 , # between objects\n  2 .", 2, "it is inside a statement, between a predicate and its objects"),
+        (
+            "ex:a ex:p 1 , # between objects\n  2 .",
+            2,
+            "it is inside a statement, between a predicate and its objects",
+        ),
         ("ex:a ex:p [ # in a blank node\n  ex:q 1 ] .", 2, "it is inside a [ ] blank node"),
         ("ex:a ex:p ( 1 # in a list\n  2 ) .", 2, "it is inside a ( ) collection"),
-        ("ex:a ex:p\n  # before an object\n  1 .", 3, "it is inside a statement, between a predicate and its objects"),
+        (
+            "ex:a ex:p\n  # before an object\n  1 .",
+            3,
+            "it is inside a statement, between a predicate and its objects",
+        ),
         ("# on a blank node\n[ ex:q 1 ] .", 2, "it is attached to a blank-node subject"),
-        ("@prefix x: # in a directive\n  <http://x/> .", 2, "it is inside a @prefix or @base directive"),
+        (
+            "@prefix x: # in a directive\n  <http://x/> .",
+            2,
+            "it is inside a @prefix or @base directive",
+        ),
     ],
 )
-def test_unplaceable_comment_is_refused(tmp_path: Path, statement: str, line: int, reason: str) -> None:
+def test_unplaceable_comment_is_refused(
+    tmp_path: Path, statement: str, line: int, reason: str
+) -> None:
     path = tmp_path / "bad.ttl"
     original = f"@prefix ex: <http://example.org/> .\n{statement}\n"
     path.write_text(original, encoding="utf-8")
@@ -270,7 +294,10 @@ def test_relative_iri_and_conflicting_prefixes_are_refused() -> None:
         "(hint: write the full IRI, or declare @base at the top of the file)"
     )
     with pytest.raises(DataError, match="prefix 'ex:' is declared twice with different IRIs"):
-        format_turtle("@prefix ex: <http://a/> .\nex:s ex:p 1 .\n@prefix ex: <http://b/> .\nex:s ex:p 2 .\n", "p.ttl")
+        format_turtle(
+            "@prefix ex: <http://a/> .\nex:s ex:p 1 .\n@prefix ex: <http://b/> .\nex:s ex:p 2 .\n",
+            "p.ttl",
+        )
 
 
 # --------------------------------------------------------------------------------------------
@@ -297,7 +324,11 @@ def test_check_exit_codes_and_write(tmp_path: Path) -> None:
     assert messy.read_text(encoding="utf-8") == MESSY_FORMATTED
 
     again = run("fmt", "--check", str(messy), str(tidy))
-    assert (again.exit_code, again.stdout, again.stderr) == (0, "", "0 files would be reformatted, 2 files already formatted\n")
+    assert (again.exit_code, again.stdout, again.stderr) == (
+        0,
+        "",
+        "0 files would be reformatted, 2 files already formatted\n",
+    )
 
 
 def test_default_paths_are_the_projects_graph_and_ontology(tmp_path: Path) -> None:
@@ -312,7 +343,9 @@ def test_default_paths_are_the_projects_graph_and_ontology(tmp_path: Path) -> No
 
 def test_a_bad_file_stops_everything_before_writing(tmp_path: Path) -> None:
     (tmp_path / "a.ttl").write_text(MESSY, encoding="utf-8")
-    (tmp_path / "b.ttl").write_text("@prefix ex: <http://example.org/> .\nex:s ex:p .\n", encoding="utf-8")
+    (tmp_path / "b.ttl").write_text(
+        "@prefix ex: <http://example.org/> .\nex:s ex:p .\n", encoding="utf-8"
+    )
     result = run("fmt", str(tmp_path))
     assert result.exit_code == 2
     assert result.stderr.startswith(f"Error: {tmp_path / 'b.ttl'}:2:")
@@ -322,7 +355,10 @@ def test_a_bad_file_stops_everything_before_writing(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("name", "message"),
     [
-        ("data.nt", "Error: {path} is not a Turtle file (hint: fmt formats Turtle files, whose names end in .ttl)\n"),
+        (
+            "data.nt",
+            "Error: {path} is not a Turtle file (hint: fmt formats Turtle files, whose names end in .ttl)\n",
+        ),
         ("missing.ttl", "Error: no such file or folder: {path} (hint: check the path)\n"),
     ],
 )
@@ -334,7 +370,9 @@ def test_bad_paths(tmp_path: Path, name: str, message: str) -> None:
     assert (result.exit_code, result.stderr) == (2, message.format(path=path))
 
 
-def test_atomic_write_keeps_the_original_when_replacing_fails(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_atomic_write_keeps_the_original_when_replacing_fails(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     path = tmp_path / "messy.ttl"
     path.write_text(MESSY, encoding="utf-8")
 
@@ -349,7 +387,9 @@ def test_atomic_write_keeps_the_original_when_replacing_fails(tmp_path: Path, mo
     assert sorted(p.name for p in tmp_path.iterdir()) == ["messy.ttl"]  # no temporary file left
 
 
-def test_atomic_write_survives_an_interrupted_write(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_atomic_write_survives_an_interrupted_write(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     path = tmp_path / "data.ttl"
     path.write_text("original\n", encoding="utf-8")
     path.chmod(0o640)
@@ -373,7 +413,7 @@ def test_atomic_write_survives_an_interrupted_write(tmp_path: Path, monkeypatch:
 # --------------------------------------------------------------------------------------------
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def formatted(path: Path) -> str:
     return format_turtle(path.read_text(encoding="utf-8"), path)
 
@@ -383,28 +423,38 @@ def scramble(text: str, seed: int) -> str:
     section, predicates within a block; split some blocks in two. Comments stay attached."""
     rng = random.Random(seed)
     chunks = text.rstrip("\n").split("\n\n")
-    start = next(i for i, chunk in enumerate(chunks) if chunk.lstrip("#").startswith("@prefix") or "\n@prefix" in chunk)
+    start = next(
+        i
+        for i, chunk in enumerate(chunks)
+        if chunk.lstrip("#").startswith("@prefix") or "\n@prefix" in chunk
+    )
     out = chunks[:start]
     prefix_lines = chunks[start].splitlines()
     if not any(line.startswith("#") for line in prefix_lines):
         rng.shuffle(prefix_lines)
         prefix_lines = [
-            re.sub(r"^@prefix (\S+)\s+(<[^>]*>) \.$", r"PREFIX \1 \2", line) if rng.random() < 0.5 else line
+            re.sub(r"^@prefix (\S+)\s+(<[^>]*>) \.$", r"PREFIX \1 \2", line)
+            if rng.random() < 0.5
+            else line
             for line in prefix_lines
         ]
     out.append("\n".join(prefix_lines))
     sections: list[list[str]] = [[]]
-    for chunk in chunks[start + 1:]:
+    for chunk in chunks[start + 1 :]:
         if all(line.startswith("#") for line in chunk.splitlines()):
             sections.append([chunk])
         else:
             sections[-1].append(chunk)
     for section in sections:
-        comment = section[:1] if section and section[0].startswith("#") and all(
-            line.startswith("#") for line in section[0].splitlines()
-        ) else []
+        comment = (
+            section[:1]
+            if section
+            and section[0].startswith("#")
+            and all(line.startswith("#") for line in section[0].splitlines())
+            else []
+        )
         blocks: list[str] = []
-        for block in section[len(comment):]:
+        for block in section[len(comment) :]:
             blocks.extend(split_block(block, rng))
         rng.shuffle(blocks)
         out.extend(comment + blocks)
@@ -467,9 +517,13 @@ def test_shipped_file_round_trip(path: Path) -> None:
     assert canonical_quads(output) == canonical_quads(original)  # same statements
     assert format_turtle(output, path) == output  # idempotent
     kept = comment_lines(output)
-    assert [line for line in comment_lines(original) if line not in kept] == []  # every comment kept
+    assert [
+        line for line in comment_lines(original) if line not in kept
+    ] == []  # every comment kept
     for seed in (1, 2):
-        assert format_turtle(scramble(output, seed), path) == output  # scrambled → same canonical text
+        assert (
+            format_turtle(scramble(output, seed), path) == output
+        )  # scrambled → same canonical text
 
 
 def test_shipped_files_are_all_covered() -> None:

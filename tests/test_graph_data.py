@@ -8,7 +8,7 @@ from pathlib import Path
 import pyoxigraph
 import pyshacl
 import pytest
-from rdflib import XSD, Graph, Literal, Namespace, OWL, RDF, RDFS, URIRef
+from rdflib import OWL, RDF, RDFS, XSD, Graph, Literal, Namespace, URIRef
 
 ROOT = Path(__file__).resolve().parent.parent
 GRAPH_DIR = ROOT / "graph"
@@ -103,14 +103,19 @@ def test_there_are_claims_and_scenarios(claims: set[URIRef], data: Graph) -> Non
 
 def test_every_claim_has_a_passage(claims: set[URIRef], data: Graph) -> None:
     missing = [
-        c for c in claims
+        c
+        for c in claims
         if not any((p, RDF.type, KGO.Passage) in data for p in data.objects(c, PROV.wasDerivedFrom))
     ]
     assert missing == []
 
 
 def test_every_claim_states_its_main_subject_with_about(claims: set[URIRef], data: Graph) -> None:
-    bad = [c for c in claims if not all((c, KGO.about, m) in data for m in data.objects(c, KGO.mainSubject))]
+    bad = [
+        c
+        for c in claims
+        if not all((c, KGO.about, m) in data for m in data.objects(c, KGO.mainSubject))
+    ]
     assert bad == []
 
 
@@ -125,7 +130,9 @@ def test_every_quote_is_verbatim(data: Graph, article_text: str) -> None:
         p: data.value(data.value(p, OA.hasSelector), OA.exact)
         for p in data.subjects(RDF.type, KGO.Passage)
     }
-    not_found = {str(p): str(q) for p, q in quotes.items() if q is None or str(q) not in article_text}
+    not_found = {
+        str(p): str(q) for p, q in quotes.items() if q is None or str(q) not in article_text
+    }
     assert not_found == {}
 
 
@@ -182,7 +189,8 @@ def test_no_duplicate_english_labels(data: Graph) -> None:
 def test_every_referenced_resource_is_described(data: Graph) -> None:
     subjects = {s for s in data.subjects() if isinstance(s, URIRef)}
     dangling = {
-        str(o) for o in data.objects()
+        str(o)
+        for o in data.objects()
         if isinstance(o, URIRef) and str(o).startswith(str(KGR)) and o not in subjects
     }
     assert dangling == set()
@@ -193,7 +201,12 @@ def test_every_referenced_resource_is_described(data: Graph) -> None:
 
 def test_every_kgo_term_used_in_graph_is_declared(data: Graph, ontology: Graph) -> None:
     declared = {s for s in ontology.subjects(RDF.type, None) if str(s).startswith(str(KGO))}
-    used = {t for triple in data for t in triple if isinstance(t, URIRef) and str(t).startswith(str(KGO))}
+    used = {
+        t
+        for triple in data
+        for t in triple
+        if isinstance(t, URIRef) and str(t).startswith(str(KGO))
+    }
     assert used - declared == set()
 
 
@@ -228,7 +241,8 @@ def test_every_shortcut_edge_is_backed_by_a_claim(data: Graph, ontology: Graph) 
         about.setdefault(entity, set()).add(claim)
     unbacked = [
         (str(s), str(p), str(o))
-        for p in shortcuts for s, o in data.subject_objects(p)
+        for p in shortcuts
+        for s, o in data.subject_objects(p)
         if not (about.get(s, set()) & about.get(o, set()))
     ]
     assert unbacked == []

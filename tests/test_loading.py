@@ -14,7 +14,10 @@ REPO = Path(__file__).resolve().parent.parent
 
 
 def run_with_data(path: Path | str) -> tuple[int, str]:
-    result = CliRunner().invoke(cli, ["query", "training-costs", "--format", "tsv", "--root", str(REPO), "--data", str(path)])
+    result = CliRunner().invoke(
+        cli,
+        ["query", "training-costs", "--format", "tsv", "--root", str(REPO), "--data", str(path)],
+    )
     return result.exit_code, result.stderr
 
 
@@ -25,7 +28,9 @@ def test_json_ld_remote_context_is_never_fetched(tmp_path: Path) -> None:
         listener.settimeout(0.2)
         port = listener.getsockname()[1]
         data = tmp_path / "remote.jsonld"
-        data.write_text(f'{{"@context": "http://127.0.0.1:{port}/ctx.jsonld", "@id": "http://e/a", "name": "x"}}')
+        data.write_text(
+            f'{{"@context": "http://127.0.0.1:{port}/ctx.jsonld", "@id": "http://e/a", "name": "x"}}'
+        )
         code, error = run_with_data(data)
         with pytest.raises(socket.timeout):
             listener.accept()
@@ -62,4 +67,7 @@ def test_folder_without_rdf_files(tmp_path: Path) -> None:
 def test_unexpected_end_of_file_names_the_position(tmp_path: Path) -> None:
     data = tmp_path / "cut.ttl"
     data.write_text("@prefix ex: <http://e/> .\nex:a ex:b ex:c .\nex:a ex:b", encoding="utf-8")
-    assert run_with_data(data) == (2, f"Error: {data}:3:10: Unexpected end (hint: fix the statement at this position)\n")
+    assert run_with_data(data) == (
+        2,
+        f"Error: {data}:3:10: Unexpected end (hint: fix the statement at this position)\n",
+    )

@@ -132,14 +132,19 @@ def test_literal_triples_become_attributes_not_nodes(graph) -> None:  # noqa: AN
 
 
 def test_links_out_of_the_story_are_attributes(graph) -> None:  # noqa: ANN001
-    assert graph.nodes[MODEL]["attributes"] == {"owl:sameAs": ["<http://www.wikidata.org/entity/Q1>"]}
+    assert graph.nodes[MODEL]["attributes"] == {
+        "owl:sameAs": ["<http://www.wikidata.org/entity/Q1>"]
+    }
     assert "http://www.wikidata.org/entity/Q1" not in graph
 
 
 def test_labels_in_both_languages_with_fallback(graph) -> None:  # noqa: ANN001
     assert (graph.nodes[ACME]["label_en"], graph.nodes[ACME]["label_ja"]) == ("Acme", "アクメ")
     # Model-1 has no Japanese label: the English one stands in.
-    assert (graph.nodes[MODEL]["label_en"], graph.nodes[MODEL]["label_ja"]) == ("Model-1", "Model-1")
+    assert (graph.nodes[MODEL]["label_en"], graph.nodes[MODEL]["label_ja"]) == (
+        "Model-1",
+        "Model-1",
+    )
 
 
 def test_classes_kind_group_and_lineage(graph) -> None:  # noqa: ANN001
@@ -190,9 +195,18 @@ def test_claim_edges_can_be_turned_off(engine: OxigraphEngine) -> None:
 
 def test_show_claims_draws_claims_and_passages(engine: OxigraphEngine) -> None:
     graph = project_graph(engine, ProjectionOptions(show_claims=True))
-    assert {KGR + "claim-dev", KGR + "passage-dev", KGR + "modality-asserted", KGR + "article"} <= set(graph)
+    assert {
+        KGR + "claim-dev",
+        KGR + "passage-dev",
+        KGR + "modality-asserted",
+        KGR + "article",
+    } <= set(graph)
     assert (KGR + "claim-dev", ACME, KGO + "mainSubject") in graph.edges(keys=True)
-    assert (KGR + "claim-dev", KGR + "passage-dev", "http://www.w3.org/ns/prov#wasDerivedFrom") in graph.edges(keys=True)
+    assert (
+        KGR + "claim-dev",
+        KGR + "passage-dev",
+        "http://www.w3.org/ns/prov#wasDerivedFrom",
+    ) in graph.edges(keys=True)
     assert CLAIM_EDGE not in {k for _, _, k in graph.edges(keys=True)}
     assert graph.nodes[KGR + "claim-dev"]["quotes"] == ["アクメはモデル1を開発した。"]
     assert not any(node.startswith("_:") for node in graph)  # blank nodes stay attributes
@@ -218,7 +232,9 @@ def test_ego_graph_and_class_filter(graph) -> None:  # noqa: ANN001
         ego_graph(graph, KGR + "claim-dev", 1)
 
 
-@pytest.mark.parametrize("text", ["Company", "企業", "kgo:Company", "<https://w3id.org/kgtool/ontology#Company>"])
+@pytest.mark.parametrize(
+    "text", ["Company", "企業", "kgo:Company", "<https://w3id.org/kgtool/ontology#Company>"]
+)
 def test_resolve_class_by_label_curie_or_iri(engine: OxigraphEngine, text: str) -> None:
     assert resolve_class(engine, text) == KGO + "Company"
 
@@ -226,7 +242,10 @@ def test_resolve_class_by_label_curie_or_iri(engine: OxigraphEngine, text: str) 
 def test_resolve_class_refuses_an_entity(engine: OxigraphEngine) -> None:
     with pytest.raises(EntityNotFoundError) as error:
         resolve_class(engine, "Acme")
-    assert str(error.value) == "kgr:Acme is not a class (hint: give a class such as kgo:Company or 'Country')"
+    assert (
+        str(error.value)
+        == "kgr:Acme is not a class (hint: give a class such as kgo:Company or 'Country')"
+    )
 
 
 def test_project_result_of_a_construct(engine: OxigraphEngine) -> None:
@@ -245,8 +264,13 @@ def test_project_result_of_a_select_with_source_edge_target(engine: OxigraphEngi
         "SELECT ?source ?edge ?target WHERE { ?source ?edge ?target FILTER(?edge IN (kgo:developed, kgo:basedIn)) }"
     )
     graph = project_result(engine, result)
-    assert sorted(graph.edges(keys=True)) == [(ACME, FREEDONIA, KGO + "basedIn"), (ACME, MODEL, KGO + "developed")]
-    assert [c.iri for c in graph.edges[ACME, MODEL, KGO + "developed"]["claims"]] == [KGR + "claim-dev"]
+    assert sorted(graph.edges(keys=True)) == [
+        (ACME, FREEDONIA, KGO + "basedIn"),
+        (ACME, MODEL, KGO + "developed"),
+    ]
+    assert [c.iri for c in graph.edges[ACME, MODEL, KGO + "developed"]["claims"]] == [
+        KGR + "claim-dev"
+    ]
 
 
 def test_project_result_refuses_other_shapes(engine: OxigraphEngine) -> None:

@@ -46,7 +46,9 @@ def line_of(text: str, needle: str) -> int:
 
 def active(text: str) -> str:
     """The stub without its comments."""
-    return "\n".join(line.split(" # ")[0] for line in text.splitlines() if not line.lstrip().startswith("#"))
+    return "\n".join(
+        line.split(" # ")[0] for line in text.splitlines() if not line.lstrip().startswith("#")
+    )
 
 
 # --------------------------------------------------------------------------------------------
@@ -88,7 +90,9 @@ def test_entity_stub_from_the_shapes() -> None:
     assert format_turtle(result.stdout, "stub.ttl") == result.stdout  # already in fmt layout
 
 
-@pytest.mark.parametrize("name", ["Startup", "startup", "スタートアップ", "<https://w3id.org/kgtool/ontology#Startup>"])
+@pytest.mark.parametrize(
+    "name", ["Startup", "startup", "スタートアップ", "<https://w3id.org/kgtool/ontology#Startup>"]
+)
 def test_class_by_label_local_name_or_iri(name: str) -> None:
     result = run("new", name, "Minato AI", "--lang-label", "ja=ミナトAI")
     assert (result.exit_code, result.stdout) == (0, STARTUP)
@@ -97,13 +101,21 @@ def test_class_by_label_local_name_or_iri(name: str) -> None:
 def test_missing_japanese_label_is_a_placeholder() -> None:
     result = run("new", "kgo:Country", "Atlantis")
     assert result.exit_code == 0
-    assert '    rdfs:label "TODO: 日本語のラベル" , "Atlantis"@en ; # required (2..2): text @en @ja' in result.stdout
+    assert (
+        '    rdfs:label "TODO: 日本語のラベル" , "Atlantis"@en ; # required (2..2): text @en @ja'
+        in result.stdout
+    )
     assert result.stderr == "kgr:Atlantis: 1 TODO to fill in\n"
 
 
 def test_unfilled_stub_fails_validation_at_its_lines(tmp_path: Path) -> None:
     stub = tmp_path / "stub.ttl"
-    assert run("new", "kgo:Startup", "Minato AI", "--lang-label", "ja=ミナトAI", "-o", str(stub)).exit_code == 0
+    assert (
+        run(
+            "new", "kgo:Startup", "Minato AI", "--lang-label", "ja=ミナトAI", "-o", str(stub)
+        ).exit_code
+        == 0
+    )
     text = stub.read_text(encoding="utf-8")
     result = run("validate", "--data", str(stub))
     assert result.exit_code == 1
@@ -117,8 +129,15 @@ def test_unfilled_stub_fails_validation_at_its_lines(tmp_path: Path) -> None:
 
 def test_filled_stub_validates(tmp_path: Path) -> None:
     stub = tmp_path / "stub.ttl"
-    assert run("new", "kgo:Startup", "Minato AI", "--lang-label", "ja=ミナトAI", "-o", str(stub)).exit_code == 0
-    stub.write_text(stub.read_text(encoding="utf-8").replace("kgr:TODO-Country", "kgr:China"), encoding="utf-8")
+    assert (
+        run(
+            "new", "kgo:Startup", "Minato AI", "--lang-label", "ja=ミナトAI", "-o", str(stub)
+        ).exit_code
+        == 0
+    )
+    stub.write_text(
+        stub.read_text(encoding="utf-8").replace("kgr:TODO-Country", "kgr:China"), encoding="utf-8"
+    )
     result = run("validate", "--data", str(stub))
     assert result.exit_code == 0, result.stdout
 
@@ -178,7 +197,12 @@ def test_unfilled_claim_fails_and_filled_claim_validates(tmp_path: Path) -> None
     unfilled = run("validate", "--data", str(stub))
     assert unfilled.exit_code == 1
     found = findings(unfilled.stdout, stub)
-    for placeholder in ("kgr:TODO-about", "kgr:TODO-mainSubject", "kgr:TODO-Metric", "kgr:TODO-Agent"):
+    for placeholder in (
+        "kgr:TODO-about",
+        "kgr:TODO-mainSubject",
+        "kgr:TODO-Metric",
+        "kgr:TODO-Agent",
+    ):
         assert line_of(text, placeholder) in found, placeholder
     passage = text.splitlines().index("kgr:passage-test-training-cost") + 1
     assert any("oa:exact" in message for message in found[passage])
@@ -194,7 +218,12 @@ def test_unfilled_claim_fails_and_filled_claim_validates(tmp_path: Path) -> None
 
 @pytest.mark.parametrize(
     ("kind", "iri"),
-    [("cost", "kgo:CostClaim"), ("Price", "kgo:PriceClaim"), ("scenario", "kgo:Scenario"), ("kgo:AdoptionClaim", "kgo:AdoptionClaim")],
+    [
+        ("cost", "kgo:CostClaim"),
+        ("Price", "kgo:PriceClaim"),
+        ("scenario", "kgo:Scenario"),
+        ("kgo:AdoptionClaim", "kgo:AdoptionClaim"),
+    ],
 )
 def test_claim_kinds(kind: str, iri: str) -> None:
     result = run("new", "claim", kind)
@@ -226,7 +255,9 @@ def project(tmp_path: Path) -> Path:
     return root
 
 
-def test_existing_iri_is_refused_naming_where_it_is_defined(project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_existing_iri_is_refused_naming_where_it_is_defined(
+    project: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.chdir(project)
     result = run("new", "kgo:Company", "Acme")
     assert result.exit_code == 2
@@ -241,7 +272,10 @@ def test_existing_iri_is_refused_naming_where_it_is_defined(project: Path, monke
 def test_real_graph_iri_is_refused() -> None:
     result = run("new", "kgo:Company", "DeepSeek")
     assert result.exit_code == 2
-    assert re.fullmatch(r"Error: \S*graph/actors\.ttl:\d+: kgr:DeepSeek already exists \(hint: .*\)\n", result.stderr)
+    assert re.fullmatch(
+        r"Error: \S*graph/actors\.ttl:\d+: kgr:DeepSeek already exists \(hint: .*\)\n",
+        result.stderr,
+    )
 
 
 def test_output_file_appends_and_counts_as_existing(project: Path) -> None:
@@ -275,14 +309,35 @@ def test_output_file_with_a_conflicting_prefix_is_left_alone(project: Path) -> N
 @pytest.mark.parametrize(
     ("args", "message"),
     [
-        (["Widget", "X"], "Error: no class is named 'Widget' (hint: give a CURIE such as kgo:Company (kgtool new --list))\n"),
-        (["kgo:Widget", "X"], "Error: kgo:Widget is not a class of the ontology (hint: run: kgtool new --list)\n"),
-        (["kgo:CostClaim", "X"], "Error: kgo:CostClaim is a claim class (hint: use: kgtool new claim cost LABEL)\n"),
+        (
+            ["Widget", "X"],
+            "Error: no class is named 'Widget' (hint: give a CURIE such as kgo:Company (kgtool new --list))\n",
+        ),
+        (
+            ["kgo:Widget", "X"],
+            "Error: kgo:Widget is not a class of the ontology (hint: run: kgtool new --list)\n",
+        ),
+        (
+            ["kgo:CostClaim", "X"],
+            "Error: kgo:CostClaim is a claim class (hint: use: kgtool new claim cost LABEL)\n",
+        ),
         (["claim", "gossip"], "Error: 'gossip' is not a kind of claim (hint: use one of: "),
-        (["kgo:Company", "ミナト"], "Error: cannot make an IRI from the label 'ミナト' (hint: give an English LABEL or --iri)\n"),
-        (["kgo:Company", "X", "--lang-label", "ja"], "Error: --lang-label 'ja' is not LANG=TEXT (hint: write e.g. --lang-label ja=ミナトAI)\n"),
-        (["claim", "cost", "X", "--source", "kgr:Nowhere"], "Error: kgr:Nowhere does not occur in the graph (hint: check the spelling)\n"),
-        (["kgo:Company"], "Error: usage: kgtool new CLASS LABEL  (or: kgtool new claim KIND [LABEL])\n"),
+        (
+            ["kgo:Company", "ミナト"],
+            "Error: cannot make an IRI from the label 'ミナト' (hint: give an English LABEL or --iri)\n",
+        ),
+        (
+            ["kgo:Company", "X", "--lang-label", "ja"],
+            "Error: --lang-label 'ja' is not LANG=TEXT (hint: write e.g. --lang-label ja=ミナトAI)\n",
+        ),
+        (
+            ["claim", "cost", "X", "--source", "kgr:Nowhere"],
+            "Error: kgr:Nowhere does not occur in the graph (hint: check the spelling)\n",
+        ),
+        (
+            ["kgo:Company"],
+            "Error: usage: kgtool new CLASS LABEL  (or: kgtool new claim KIND [LABEL])\n",
+        ),
     ],
 )
 def test_bad_arguments_exit_2(args: list[str], message: str) -> None:

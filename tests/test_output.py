@@ -19,8 +19,8 @@ from kgtool.output import (
     check_format,
     default_format,
     fetch_labels,
-    iris_to_label,
     format_result,
+    iris_to_label,
 )
 
 KGR = "https://w3id.org/kgtool/resource/"
@@ -41,9 +41,27 @@ SELECT = QueryResult(
     QueryKind.SELECT,
     ("actor", "actorLabel", "cost", "note", "other"),
     (
-        (iri("DeepSeek"), lit("DeepSeek", language="en"), lit("5560000", "decimal"), lit('say "hi", ok'), pyoxigraph.BlankNode("zz9")),
-        (iri("OpenAI"), lit("オープンAI", language="ja"), lit("63000000", "integer"), lit("tab\there\nline"), None),
-        (pyoxigraph.NamedNode("http://example.org/x"), None, lit("1.5e3", "double"), lit("a|b<c>&"), pyoxigraph.BlankNode("zz9")),
+        (
+            iri("DeepSeek"),
+            lit("DeepSeek", language="en"),
+            lit("5560000", "decimal"),
+            lit('say "hi", ok'),
+            pyoxigraph.BlankNode("zz9"),
+        ),
+        (
+            iri("OpenAI"),
+            lit("オープンAI", language="ja"),
+            lit("63000000", "integer"),
+            lit("tab\there\nline"),
+            None,
+        ),
+        (
+            pyoxigraph.NamedNode("http://example.org/x"),
+            None,
+            lit("1.5e3", "double"),
+            lit("a|b<c>&"),
+            pyoxigraph.BlankNode("zz9"),
+        ),
     ),
 )
 ASK = QueryResult(QueryKind.ASK, boolean=True)
@@ -144,11 +162,7 @@ def test_table_aligns_wide_characters_and_uses_labels() -> None:
         ((iri("DeepSeek"), lit("1", "integer")), (iri("OpenAI"), lit("22", "integer"))),
     )
     assert format_result(result, OutputFormat.TABLE, labels) == (
-        "company         n\n"
-        "--------------  --\n"
-        "ディープシーク  1\n"
-        "kgr:OpenAI      22\n"
-        "(2 rows)\n"
+        "company         n\n--------------  --\nディープシーク  1\nkgr:OpenAI      22\n(2 rows)\n"
     )
 
 
@@ -157,7 +171,7 @@ def test_table_shows_curies_next_to_label_columns_and_escapes_control_characters
     assert format_result(SELECT, OutputFormat.TABLE, labels) == (
         "actor                   actorLabel  cost      note             other\n"
         "----------------------  ----------  --------  ---------------  -----\n"
-        "kgr:DeepSeek            DeepSeek    5560000   say \"hi\", ok     _:b0\n"
+        'kgr:DeepSeek            DeepSeek    5560000   say "hi", ok     _:b0\n'
         "kgr:OpenAI              オープンAI  63000000  tab\\there\\nline\n"
         "<http://example.org/x>              1.5e3     a|b<c>&          _:b0\n"
         "(3 rows)\n"
@@ -177,11 +191,29 @@ def test_markdown_escapes_pipes_and_html() -> None:
 GRAPH = QueryResult(
     QueryKind.GRAPH,
     triples=(
-        pyoxigraph.Triple(iri("OpenAI"), pyoxigraph.NamedNode("http://www.w3.org/2000/01/rdf-schema#label"), lit("OpenAI", language="en")),
-        pyoxigraph.Triple(iri("DeepSeek"), pyoxigraph.NamedNode("https://w3id.org/kgtool/ontology#competesWith"), iri("OpenAI")),
-        pyoxigraph.Triple(iri("DeepSeek"), pyoxigraph.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type"), pyoxigraph.NamedNode("https://w3id.org/kgtool/ontology#Startup")),
-        pyoxigraph.Triple(iri("DeepSeek"), pyoxigraph.NamedNode("https://schema.org/value"), lit("5", "decimal")),
-        pyoxigraph.Triple(iri("DeepSeek"), pyoxigraph.NamedNode("https://schema.org/amount"), pyoxigraph.BlankNode("q1")),
+        pyoxigraph.Triple(
+            iri("OpenAI"),
+            pyoxigraph.NamedNode("http://www.w3.org/2000/01/rdf-schema#label"),
+            lit("OpenAI", language="en"),
+        ),
+        pyoxigraph.Triple(
+            iri("DeepSeek"),
+            pyoxigraph.NamedNode("https://w3id.org/kgtool/ontology#competesWith"),
+            iri("OpenAI"),
+        ),
+        pyoxigraph.Triple(
+            iri("DeepSeek"),
+            pyoxigraph.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type"),
+            pyoxigraph.NamedNode("https://w3id.org/kgtool/ontology#Startup"),
+        ),
+        pyoxigraph.Triple(
+            iri("DeepSeek"), pyoxigraph.NamedNode("https://schema.org/value"), lit("5", "decimal")
+        ),
+        pyoxigraph.Triple(
+            iri("DeepSeek"),
+            pyoxigraph.NamedNode("https://schema.org/amount"),
+            pyoxigraph.BlankNode("q1"),
+        ),
     ),
 )
 
@@ -206,7 +238,10 @@ def test_turtle_uses_the_project_prefixes_in_order() -> None:
 def test_ntriples_are_sorted() -> None:
     lines = format_result(GRAPH, OutputFormat.NT).splitlines()
     assert lines == sorted(lines)
-    assert lines[0] == f"<{KGR}DeepSeek> <http://www.w3.org/1999/02/22-rdf-syntax-ns#type> <https://w3id.org/kgtool/ontology#Startup> ."
+    assert (
+        lines[0]
+        == f"<{KGR}DeepSeek> <http://www.w3.org/1999/02/22-rdf-syntax-ns#type> <https://w3id.org/kgtool/ontology#Startup> ."
+    )
     assert len(lines) == 5
 
 
@@ -216,9 +251,16 @@ def test_jsonld_has_a_prefix_context_and_round_trips(tmp_path: Path) -> None:
     assert document["@context"]["kgr"] == KGR
     assert document["@graph"][0]["@id"] == "kgr:DeepSeek"
     assert document["@graph"][0]["@type"] == ["kgo:Startup"]
-    parsed = {q.triple for q in pyoxigraph.parse(text.encode(), format=pyoxigraph.RdfFormat.JSON_LD)}
+    parsed = {
+        q.triple for q in pyoxigraph.parse(text.encode(), format=pyoxigraph.RdfFormat.JSON_LD)
+    }
     assert len(parsed) == 5
-    assert pyoxigraph.Triple(iri("DeepSeek"), pyoxigraph.NamedNode("https://schema.org/value"), lit("5", "decimal")) in parsed
+    assert (
+        pyoxigraph.Triple(
+            iri("DeepSeek"), pyoxigraph.NamedNode("https://schema.org/value"), lit("5", "decimal")
+        )
+        in parsed
+    )
 
 
 @pytest.mark.parametrize("output_format", RESULT_FORMATS)
@@ -249,7 +291,9 @@ def test_output_is_deterministic_across_blank_node_ids() -> None:
     other = QueryResult(
         GRAPH.kind,
         triples=tuple(
-            pyoxigraph.Triple(t.subject, t.predicate, pyoxigraph.BlankNode("other7")) if isinstance(t.object, pyoxigraph.BlankNode) else t
+            pyoxigraph.Triple(t.subject, t.predicate, pyoxigraph.BlankNode("other7"))
+            if isinstance(t.object, pyoxigraph.BlankNode)
+            else t
             for t in reversed(GRAPH.triples)
         ),
     )
@@ -269,8 +313,16 @@ def test_labels_prefer_the_chosen_language_then_the_other(tmp_path: Path) -> Non
     )
     engine = OxigraphEngine.from_files([data])
     iris = [KGR + x for x in "ABCD"]
-    assert fetch_labels(engine, iris, "en") == {KGR + "A": "A", KGR + "B": "ビー", KGR + "C": "C (no language)"}
-    assert fetch_labels(engine, iris, "ja") == {KGR + "A": "エー", KGR + "B": "ビー", KGR + "C": "C (no language)"}
+    assert fetch_labels(engine, iris, "en") == {
+        KGR + "A": "A",
+        KGR + "B": "ビー",
+        KGR + "C": "C (no language)",
+    }
+    assert fetch_labels(engine, iris, "ja") == {
+        KGR + "A": "エー",
+        KGR + "B": "ビー",
+        KGR + "C": "C (no language)",
+    }
     assert fetch_labels(engine, [], "en") == {}
 
 

@@ -121,7 +121,13 @@ def make_project(root: Path, queries: dict[str, str] | None = None) -> Path:
         (root / part).mkdir(parents=True, exist_ok=True)
     (root / "ontology" / "kgtool.ttl").write_text(ONTOLOGY, encoding="utf-8")
     (root / "graph" / "data.ttl").write_text(DATA, encoding="utf-8")
-    default = {"rivals": RIVALS, "costs": COSTS, "search": SEARCH, "has-company": HAS_COMPANY, "network": NETWORK}
+    default = {
+        "rivals": RIVALS,
+        "costs": COSTS,
+        "search": SEARCH,
+        "has-company": HAS_COMPANY,
+        "network": NETWORK,
+    }
     for name, text in (default if queries is None else queries).items():
         (root / "queries" / f"{name}.rq").write_text(text, encoding="utf-8")
     return root
@@ -167,7 +173,11 @@ def test_saved_query_record_is_normalised() -> None:
     assert query.view == "graph"
     actor = query.parameter("actor")
     assert actor is not None
-    assert (actor.class_iri, actor.default, actor.description) == (KGO + "Organization", "kgr:DeepSeek", "the organisation")
+    assert (actor.class_iri, actor.default, actor.description) == (
+        KGO + "Organization",
+        "kgr:DeepSeek",
+        "the organisation",
+    )
     with pytest.raises(AttributeError):
         query.name = "other"  # type: ignore[misc]  # frozen
 
@@ -182,7 +192,9 @@ def test_parse_assignments_errors() -> None:
 
 
 def test_bind_parameters_builds_typed_terms(project: Path) -> None:
-    engine = OxigraphEngine.from_files([project / "graph" / "data.ttl", project / "ontology" / "kgtool.ttl"])
+    engine = OxigraphEngine.from_files(
+        [project / "graph" / "data.ttl", project / "ontology" / "kgtool.ttl"]
+    )
     costs = parse_saved_query(COSTS, "costs")
     bound = bind_parameters(engine, costs, {"min": "10.5", "since": "2024-01-01"}, lang="ja")
     assert {k: str(v) for k, v in bound.items()} == {
@@ -191,19 +203,30 @@ def test_bind_parameters_builds_typed_terms(project: Path) -> None:
         "__lang_lang": '"ja"',
     }
     rivals = parse_saved_query(RIVALS, "rivals")
-    assert str(bind_parameters(engine, rivals, {"actor": "オープンAI"})["_actor_iri"]) == f"<{KGR}OpenAI>"
+    assert (
+        str(bind_parameters(engine, rivals, {"actor": "オープンAI"})["_actor_iri"])
+        == f"<{KGR}OpenAI>"
+    )
 
 
 @pytest.mark.parametrize(
     ("values", "message"),
     [
         ({"min": "ten"}, "parameter 'min': 'ten' is not a number (hint: write e.g. 42 or 0.5)"),
-        ({"since": "2024-02-30"}, "parameter 'since': '2024-02-30' is not a date (hint: write YYYY-MM-DD, e.g. 2025-01-20)"),
-        ({"since": "2024"}, "parameter 'since': '2024' is not a date (hint: write YYYY-MM-DD, e.g. 2025-01-20)"),
+        (
+            {"since": "2024-02-30"},
+            "parameter 'since': '2024-02-30' is not a date (hint: write YYYY-MM-DD, e.g. 2025-01-20)",
+        ),
+        (
+            {"since": "2024"},
+            "parameter 'since': '2024' is not a date (hint: write YYYY-MM-DD, e.g. 2025-01-20)",
+        ),
         ({"lang": "fr"}, "parameter 'lang': 'fr' is not an allowed value (hint: allowed: en, ja)"),
     ],
 )
-def test_bad_values_are_parameter_errors(project: Path, values: dict[str, str], message: str) -> None:
+def test_bad_values_are_parameter_errors(
+    project: Path, values: dict[str, str], message: str
+) -> None:
     engine = OxigraphEngine.from_files([project / "graph" / "data.ttl"])
     with pytest.raises(ParameterError) as caught:
         bind_parameters(engine, parse_saved_query(COSTS, "costs"), values)
@@ -260,8 +283,22 @@ def test_queries_json(project: Path) -> None:
     assert [q["name"] for q in catalogue] == ["costs", "has-company", "network", "rivals", "search"]
     assert all(list(q) == ["name", "summary", "description", "parameters"] for q in catalogue)
     assert catalogue[3]["parameters"] == [
-        {"name": "actor", "type": "iri", "required": True, "default": "kgr:DeepSeek", "allowed": [], "class": "kgo:Organization"},
-        {"name": "lang", "type": "language", "required": False, "default": None, "allowed": [], "class": None},
+        {
+            "name": "actor",
+            "type": "iri",
+            "required": True,
+            "default": "kgr:DeepSeek",
+            "allowed": [],
+            "class": "kgo:Organization",
+        },
+        {
+            "name": "lang",
+            "type": "language",
+            "required": False,
+            "default": None,
+            "allowed": [],
+            "class": None,
+        },
     ]
 
 
@@ -317,10 +354,22 @@ BODY = "SELECT ?x WHERE { ?x ?p ?_actor_iri } ORDER BY ?x\n"
             "1:13: 'summary' must be a non-empty text (hint: write '#+ summary: …')",
         ),
     ],
-    ids=["bad-yaml", "bad-yaml-colon", "missing-summary", "no-header", "unknown-key", "unknown-default", "bad-view", "unknown-param-key",
-         "enumerate-without-values", "empty-summary"],
+    ids=[
+        "bad-yaml",
+        "bad-yaml-colon",
+        "missing-summary",
+        "no-header",
+        "unknown-key",
+        "unknown-default",
+        "bad-view",
+        "unknown-param-key",
+        "enumerate-without-values",
+        "empty-summary",
+    ],
 )
-def test_bad_metadata_is_one_line_with_file_and_line(tmp_path: Path, header: str, message: str) -> None:
+def test_bad_metadata_is_one_line_with_file_and_line(
+    tmp_path: Path, header: str, message: str
+) -> None:
     root = make_project(tmp_path / "kg", {"bad": header + BODY})
     path = root / "queries" / "bad.rq"
     for args in (["queries", "--root", str(root)], ["query", "bad", "--root", str(root)]):
@@ -336,7 +385,10 @@ def test_bad_metadata_is_one_line_with_file_and_line(tmp_path: Path, header: str
 def test_query_default_parameters_tsv(project: Path) -> None:
     result = run("query", "rivals", "--root", str(project))
     assert result.exit_code == 0, result.stderr
-    assert result.stdout == f'?actor\t?rival\t?rivalLabel\n<{KGR}DeepSeek>\t<{KGR}OpenAI>\t"OpenAI"@en\n'
+    assert (
+        result.stdout
+        == f'?actor\t?rival\t?rivalLabel\n<{KGR}DeepSeek>\t<{KGR}OpenAI>\t"OpenAI"@en\n'
+    )
 
 
 def test_query_lang_drives_label_parameter_and_table(project: Path) -> None:
@@ -351,17 +403,29 @@ def test_query_lang_drives_label_parameter_and_table(project: Path) -> None:
 
 
 def test_query_iri_parameter_by_japanese_alias_and_json(project: Path) -> None:
-    result = run("query", "rivals", "-p", "actor=ディープシーク", "--root", str(project), "--format", "json")
+    result = run(
+        "query", "rivals", "-p", "actor=ディープシーク", "--root", str(project), "--format", "json"
+    )
     assert result.exit_code == 0, result.stderr
-    assert json.loads(result.stdout)["results"]["bindings"][0]["rival"] == {"type": "uri", "value": KGR + "OpenAI"}
-    result = run("query", "rivals", "-p", "actor=kgr:OpenAI", "--root", str(project), "--format", "csv")
+    assert json.loads(result.stdout)["results"]["bindings"][0]["rival"] == {
+        "type": "uri",
+        "value": KGR + "OpenAI",
+    }
+    result = run(
+        "query", "rivals", "-p", "actor=kgr:OpenAI", "--root", str(project), "--format", "csv"
+    )
     assert (result.exit_code, result.stdout_bytes.decode()) == (0, "actor,rival,rivalLabel\r\n")
 
 
 def test_query_typed_parameters_filter(project: Path) -> None:
     result = run("query", "costs", "-p", "min=6000000", "--root", str(project), "--format", "csv")
-    assert (result.exit_code, result.stdout_bytes.decode()) == (0, f"claim,amount,date\r\n{KGR}cost-gpt4,63000000,2023-03-14\r\n")
-    result = run("query", "costs", "-p", "since=2024-01-01", "--root", str(project), "--format", "md")
+    assert (result.exit_code, result.stdout_bytes.decode()) == (
+        0,
+        f"claim,amount,date\r\n{KGR}cost-gpt4,63000000,2023-03-14\r\n",
+    )
+    result = run(
+        "query", "costs", "-p", "since=2024-01-01", "--root", str(project), "--format", "md"
+    )
     assert (result.exit_code, result.stdout) == (
         0,
         "| claim | amount | date |\n| --- | --- | --- |\n| kgr:cost-v3 | 5560000 | 2025-01-20 |\n",
@@ -371,7 +435,10 @@ def test_query_typed_parameters_filter(project: Path) -> None:
 def test_query_ask_and_construct(project: Path) -> None:
     assert run("query", "has-company", "--root", str(project)).stdout == "true\n"
     result = run("query", "network", "--root", str(project), "--format", "nt")
-    assert (result.exit_code, result.stdout) == (0, f"<{KGR}DeepSeek> <{KGO}competesWith> <{KGR}OpenAI> .\n")
+    assert (result.exit_code, result.stdout) == (
+        0,
+        f"<{KGR}DeepSeek> <{KGO}competesWith> <{KGR}OpenAI> .\n",
+    )
     result = run("query", "network", "--root", str(project))
     assert result.stdout == (
         "@prefix kgo: <https://w3id.org/kgtool/ontology#> .\n"
@@ -397,7 +464,9 @@ def test_query_show(project: Path) -> None:
         "  lang: language, optional, default: the --lang value\n"
         "\n" + RIVALS
     )
-    shown = json.loads(run("query", "rivals", "--show", "--format", "json", "--root", str(project)).stdout)
+    shown = json.loads(
+        run("query", "rivals", "--show", "--format", "json", "--root", str(project)).stdout
+    )
     assert list(shown) == ["name", "summary", "description", "parameters", "file", "sparql"]
     assert shown["sparql"] == RIVALS
 
@@ -405,12 +474,27 @@ def test_query_show(project: Path) -> None:
 @pytest.mark.parametrize(
     ("args", "message"),
     [
-        (["query", "rival"], "no saved query named 'rival' (hint: did you mean 'rivals'? run 'kgtool queries' for the list)"),
+        (
+            ["query", "rival"],
+            "no saved query named 'rival' (hint: did you mean 'rivals'? run 'kgtool queries' for the list)",
+        ),
         (["query", "zzz"], "no saved query named 'zzz' (hint: run 'kgtool queries' for the list)"),
-        (["query", "rivals", "-p", "actr=OpenAI"], "query 'rivals' has no parameter 'actr' (hint: did you mean 'actor'? parameters: actor, lang)"),
-        (["query", "has-company", "-p", "x=1"], "query 'has-company' takes no parameters (got 'x') (hint: remove -p x=…)"),
-        (["query", "search"], "query 'search' needs parameter 'text' (string) (hint: add -p text=VALUE)"),
-        (["query", "rivals", "-p", "actor"], "-p 'actor' is not NAME=VALUE (hint: write e.g. -p actor=DeepSeek)"),
+        (
+            ["query", "rivals", "-p", "actr=OpenAI"],
+            "query 'rivals' has no parameter 'actr' (hint: did you mean 'actor'? parameters: actor, lang)",
+        ),
+        (
+            ["query", "has-company", "-p", "x=1"],
+            "query 'has-company' takes no parameters (got 'x') (hint: remove -p x=…)",
+        ),
+        (
+            ["query", "search"],
+            "query 'search' needs parameter 'text' (string) (hint: add -p text=VALUE)",
+        ),
+        (
+            ["query", "rivals", "-p", "actor"],
+            "-p 'actor' is not NAME=VALUE (hint: write e.g. -p actor=DeepSeek)",
+        ),
         (
             ["query", "rivals", "-p", "actor=Mercury"],
             "parameter 'actor': 'Mercury' is ambiguous among kgo:Organization entities: kgr:MercuryInc, kgr:MercuryLab "
@@ -421,15 +505,42 @@ def test_query_show(project: Path) -> None:
             "parameter 'actor': no entity is labelled 'United States' among kgo:Organization entities "
             "(hint: give an IRI, a CURIE (kgo:, kgr:) or an exact label)",
         ),
-        (["query", "rivals", "-p", "actor=kgr:Nobody"], "parameter 'actor': kgr:Nobody does not occur in the graph (hint: check the spelling)"),
-        (["query", "rivals", "-p", "actor=kgr:USA"], "parameter 'actor': kgr:USA is not a kgo:Organization"),
-        (["query", "rivals", "--format", "turtle"], "--format turtle cannot hold a SELECT result (hint: use one of: table, csv, tsv, json, xml, md)"),
-        (["query", "network", "--format", "json"], "--format json cannot hold a CONSTRUCT/DESCRIBE result (hint: use one of: turtle, nt, jsonld)"),
-        (["query", "has-company", "--format", "jsonld"], "--format jsonld cannot hold an ASK result (hint: use one of: table, csv, tsv, json, xml, md)"),
+        (
+            ["query", "rivals", "-p", "actor=kgr:Nobody"],
+            "parameter 'actor': kgr:Nobody does not occur in the graph (hint: check the spelling)",
+        ),
+        (
+            ["query", "rivals", "-p", "actor=kgr:USA"],
+            "parameter 'actor': kgr:USA is not a kgo:Organization",
+        ),
+        (
+            ["query", "rivals", "--format", "turtle"],
+            "--format turtle cannot hold a SELECT result (hint: use one of: table, csv, tsv, json, xml, md)",
+        ),
+        (
+            ["query", "network", "--format", "json"],
+            "--format json cannot hold a CONSTRUCT/DESCRIBE result (hint: use one of: turtle, nt, jsonld)",
+        ),
+        (
+            ["query", "has-company", "--format", "jsonld"],
+            "--format jsonld cannot hold an ASK result (hint: use one of: table, csv, tsv, json, xml, md)",
+        ),
     ],
-    ids=["misspelt-query", "unknown-query", "misspelt-param", "no-params", "missing-param", "not-assignment",
-         "ambiguous-label", "wrong-class-label", "unknown-curie", "wrong-class-curie", "select-as-turtle",
-         "construct-as-json", "ask-as-jsonld"],
+    ids=[
+        "misspelt-query",
+        "unknown-query",
+        "misspelt-param",
+        "no-params",
+        "missing-param",
+        "not-assignment",
+        "ambiguous-label",
+        "wrong-class-label",
+        "unknown-curie",
+        "wrong-class-curie",
+        "select-as-turtle",
+        "construct-as-json",
+        "ask-as-jsonld",
+    ],
 )
 def test_query_errors(project: Path, args: list[str], message: str) -> None:
     result = run(*args, "--root", str(project))
@@ -445,14 +556,7 @@ SIMPLE = "PREFIX kgo: <https://w3id.org/kgtool/ontology#>\nSELECT ?c WHERE { ?c 
 def test_sparql_text_table_with_labels(project: Path) -> None:
     result = run("sparql", SIMPLE, "--root", str(project), "--format", "table", "--lang", "ja")
     assert result.exit_code == 0, result.stderr
-    assert result.stdout == (
-        "c\n"
-        "--------------\n"
-        "DeepSeek\n"
-        "マーキュリー社\n"
-        "オープンAI\n"
-        "(3 rows)\n"
-    )
+    assert result.stdout == ("c\n--------------\nDeepSeek\nマーキュリー社\nオープンAI\n(3 rows)\n")
 
 
 def test_sparql_from_stdin_and_file(project: Path, tmp_path: Path) -> None:
@@ -461,20 +565,37 @@ def test_sparql_from_stdin_and_file(project: Path, tmp_path: Path) -> None:
     path = tmp_path / "q.rq"
     path.write_text(SIMPLE, encoding="utf-8")
     result = run("sparql", "-f", str(path), "--root", str(project), "--format", "csv")
-    assert (result.exit_code, result.stdout_bytes.decode()) == (0, f"c\r\n{KGR}DeepSeek\r\n{KGR}MercuryInc\r\n{KGR}OpenAI\r\n")
-    result = run("sparql", "-f", "-", "--root", str(project), "--format", "json", stdin="ASK { ?s a <urn:x:none> }")
+    assert (result.exit_code, result.stdout_bytes.decode()) == (
+        0,
+        f"c\r\n{KGR}DeepSeek\r\n{KGR}MercuryInc\r\n{KGR}OpenAI\r\n",
+    )
+    result = run(
+        "sparql",
+        "-f",
+        "-",
+        "--root",
+        str(project),
+        "--format",
+        "json",
+        stdin="ASK { ?s a <urn:x:none> }",
+    )
     assert (result.exit_code, result.stdout) == (0, '{\n  "head": {},\n  "boolean": false\n}\n')
 
 
 def test_sparql_parameters(project: Path) -> None:
-    query = "SELECT ?rival WHERE { ?_actor_iri <https://w3id.org/kgtool/ontology#competesWith> ?rival }"
+    query = (
+        "SELECT ?rival WHERE { ?_actor_iri <https://w3id.org/kgtool/ontology#competesWith> ?rival }"
+    )
     result = run("sparql", query, "-p", "actor=DeepSeek", "--root", str(project))
     assert (result.exit_code, result.stdout) == (0, f"?rival\n<{KGR}OpenAI>\n")
 
 
 def test_sparql_syntax_error_in_file_names_file_and_line(project: Path, tmp_path: Path) -> None:
     path = tmp_path / "broken.rq"
-    path.write_text("PREFIX kgo: <https://w3id.org/kgtool/ontology#>\nSELECT ?c WHERE {\n  ?c a kgo:Company\n", encoding="utf-8")
+    path.write_text(
+        "PREFIX kgo: <https://w3id.org/kgtool/ontology#>\nSELECT ?c WHERE {\n  ?c a kgo:Company\n",
+        encoding="utf-8",
+    )
     result = run("sparql", "-f", str(path), "--root", str(project))
     assert (result.exit_code, result.stdout) == (2, "")
     assert result.stderr.startswith(f"Error: {path}:4:1: SPARQL syntax error: ")
@@ -505,15 +626,41 @@ def test_sparql_syntax_error_in_text_and_stdin(project: Path) -> None:
 @pytest.mark.parametrize(
     ("args", "message"),
     [
-        ([], "give exactly one query: as text, with -f FILE, or '-' to read stdin (hint: e.g. kgtool sparql 'ASK { ?s ?p ?o }')"),
-        (["ASK {}", "-f", "x.rq"], "give exactly one query: as text, with -f FILE, or '-' to read stdin (hint: e.g. kgtool sparql 'ASK { ?s ?p ?o }')"),
-        (["-f", "no-such-file.rq"], "no-such-file.rq: cannot read the query file: No such file or directory"),
-        (["hello"], "query: not a SPARQL query: no SELECT, ASK, CONSTRUCT or DESCRIBE (hint: kgtool runs read-only queries; write e.g. SELECT ?s WHERE { ?s ?p ?o })"),
+        (
+            [],
+            "give exactly one query: as text, with -f FILE, or '-' to read stdin (hint: e.g. kgtool sparql 'ASK { ?s ?p ?o }')",
+        ),
+        (
+            ["ASK {}", "-f", "x.rq"],
+            "give exactly one query: as text, with -f FILE, or '-' to read stdin (hint: e.g. kgtool sparql 'ASK { ?s ?p ?o }')",
+        ),
+        (
+            ["-f", "no-such-file.rq"],
+            "no-such-file.rq: cannot read the query file: No such file or directory",
+        ),
+        (
+            ["hello"],
+            "query: not a SPARQL query: no SELECT, ASK, CONSTRUCT or DESCRIBE (hint: kgtool runs read-only queries; write e.g. SELECT ?s WHERE { ?s ?p ?o })",
+        ),
         (["   "], "the query is empty (hint: give a SPARQL query)"),
-        (["SELECT * WHERE { ?s ?p ?_o }"], "the query needs parameter 'o' (string) (hint: add -p o=VALUE)"),
-        (["CONSTRUCT WHERE { ?s ?p ?o }", "--format", "csv"], "--format csv cannot hold a CONSTRUCT/DESCRIBE result (hint: use one of: turtle, nt, jsonld)"),
+        (
+            ["SELECT * WHERE { ?s ?p ?_o }"],
+            "the query needs parameter 'o' (string) (hint: add -p o=VALUE)",
+        ),
+        (
+            ["CONSTRUCT WHERE { ?s ?p ?o }", "--format", "csv"],
+            "--format csv cannot hold a CONSTRUCT/DESCRIBE result (hint: use one of: turtle, nt, jsonld)",
+        ),
     ],
-    ids=["no-query", "two-queries", "missing-file", "not-a-query", "empty", "missing-param", "construct-as-csv"],
+    ids=[
+        "no-query",
+        "two-queries",
+        "missing-file",
+        "not-a-query",
+        "empty",
+        "missing-param",
+        "construct-as-csv",
+    ],
 )
 def test_sparql_errors(project: Path, args: list[str], message: str) -> None:
     result = run("sparql", *args, "--root", str(project))
@@ -522,7 +669,9 @@ def test_sparql_errors(project: Path, args: list[str], message: str) -> None:
 
 def test_engines_agree_on_a_saved_query(project: Path) -> None:
     outputs = {
-        engine: run("query", "costs", "--engine", engine, "--root", str(project), "--format", "json").stdout
+        engine: run(
+            "query", "costs", "--engine", engine, "--root", str(project), "--format", "json"
+        ).stdout
         for engine in ("oxigraph", "rdflib")
     }
     assert outputs["oxigraph"] == outputs["rdflib"]

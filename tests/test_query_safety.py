@@ -69,7 +69,9 @@ def run(*args: str, stdin: str | None = None):  # noqa: ANN201
 
 
 def snapshot(root: Path) -> dict[str, bytes]:
-    return {str(p.relative_to(root)): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}
+    return {
+        str(p.relative_to(root)): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()
+    }
 
 
 # --- UPDATE ----------------------------------------------------------------------------------------
@@ -94,14 +96,18 @@ UPDATES = {
 
 
 @pytest.mark.parametrize("engine", ["oxigraph", "rdflib"])
-def test_update_attempts_are_refused_and_leave_files_unchanged(project: Path, tmp_path: Path, engine: str) -> None:
+def test_update_attempts_are_refused_and_leave_files_unchanged(
+    project: Path, tmp_path: Path, engine: str
+) -> None:
     before = snapshot(project)
     for name, update in UPDATES.items():
         result = run("sparql", update, "--engine", engine, "--root", str(project))
         assert result.exit_code == 2, name
         assert result.stdout == ""
         message = "LOAD would read a document" if name == "load" else UPDATE
-        assert result.stderr.startswith("Error: query:") and result.stderr.endswith(f": {message} {HINT}\n"), (name, result.stderr)
+        assert result.stderr.startswith("Error: query:") and result.stderr.endswith(
+            f": {message} {HINT}\n"
+        ), (name, result.stderr)
         file = tmp_path / f"{name}.ru"
         file.write_text(update, encoding="utf-8")
         result = run("sparql", "-f", str(file), "--engine", engine, "--root", str(project))
@@ -160,7 +166,9 @@ def test_listener_sees_connections(listener: socket.socket) -> None:
 
 
 @pytest.mark.parametrize("engine", ["oxigraph", "rdflib"])
-def test_service_and_from_make_no_connection(project: Path, listener: socket.socket, engine: str) -> None:
+def test_service_and_from_make_no_connection(
+    project: Path, listener: socket.socket, engine: str
+) -> None:
     url = "http://127.0.0.1:%d/sparql" % listener.getsockname()[1]
     cases = {
         f"SELECT * WHERE {{ SERVICE <{url}> {{ ?s ?p ?o }} }}": "query:1:18: SERVICE would query a remote endpoint",
@@ -174,20 +182,31 @@ def test_service_and_from_make_no_connection(project: Path, listener: socket.soc
     }
     for sparql, message in cases.items():
         result = run("sparql", sparql, "--engine", engine, "--root", str(project))
-        assert (result.exit_code, result.stdout, result.stderr) == (2, "", f"Error: {message} {HINT}\n"), sparql
+        assert (result.exit_code, result.stdout, result.stderr) == (
+            2,
+            "",
+            f"Error: {message} {HINT}\n",
+        ), sparql
     assert accepted(listener) == 0
 
 
-def test_saved_query_with_service_is_refused_before_loading(project: Path, listener: socket.socket) -> None:
+def test_saved_query_with_service_is_refused_before_loading(
+    project: Path, listener: socket.socket
+) -> None:
     url = "http://127.0.0.1:%d/sparql" % listener.getsockname()[1]
     path = project / "queries" / "remote.rq"
     path.write_text(
         f"#+ summary: remote\n#+ description: refused\nSELECT * WHERE {{\n  SERVICE <{url}> {{ ?s ?p ?o }}\n}}\n",
         encoding="utf-8",
     )
-    (project / "graph" / "broken.ttl").write_text("this is not turtle", encoding="utf-8")  # never loaded
+    (project / "graph" / "broken.ttl").write_text(
+        "this is not turtle", encoding="utf-8"
+    )  # never loaded
     result = run("query", "remote", "--root", str(project))
-    assert (result.exit_code, result.stderr) == (2, f"Error: {path}:4:3: SERVICE would query a remote endpoint {HINT}\n")
+    assert (result.exit_code, result.stderr) == (
+        2,
+        f"Error: {path}:4:3: SERVICE would query a remote endpoint {HINT}\n",
+    )
     assert accepted(listener) == 0
 
 
@@ -197,9 +216,9 @@ HOSTILE = [
     "'",
     '"',
     '") || true || ("',
-    "\") } UNION { ?thing ?p ?note } #",
+    '") } UNION { ?thing ?p ?note } #',
     "} ; DROP ALL ; {",
-    "training\" . ?thing ?p ?note . \"",
+    'training" . ?thing ?p ?note . "',
     "line one\nline two",
     "nul\x00byte",
     "> <",
@@ -212,27 +231,53 @@ HOSTILE = [
 @pytest.mark.parametrize("engine", ["oxigraph", "rdflib"])
 @pytest.mark.parametrize("value", HOSTILE)
 def test_hostile_string_values_return_no_extra_rows(project: Path, engine: str, value: str) -> None:
-    result = run("query", "search", "-p", f"text={value}", "--engine", engine, "--root", str(project), "--format", "tsv")
+    result = run(
+        "query",
+        "search",
+        "-p",
+        f"text={value}",
+        "--engine",
+        engine,
+        "--root",
+        str(project),
+        "--format",
+        "tsv",
+    )
     assert (result.exit_code, result.stdout, result.stderr) == (0, "?thing\t?note\n", "")
 
 
 def test_string_parameter_still_matches_normally(project: Path) -> None:
     result = run("query", "search", "-p", "text=V3", "--root", str(project), "--format", "tsv")
-    assert result.stdout == '?thing\t?note\n<https://w3id.org/kgtool/resource/DeepSeek>\t"V3 training"\n'
+    assert (
+        result.stdout
+        == '?thing\t?note\n<https://w3id.org/kgtool/resource/DeepSeek>\t"V3 training"\n'
+    )
 
 
 @pytest.mark.parametrize("engine", ["oxigraph", "rdflib"])
 @pytest.mark.parametrize("value", [v for v in HOSTILE if not v.startswith("<https:")])
 def test_hostile_iri_values_are_refused_in_one_line(project: Path, engine: str, value: str) -> None:
-    result = run("query", "rivals", "-p", f"actor={value}", "--engine", engine, "--root", str(project))
+    result = run(
+        "query", "rivals", "-p", f"actor={value}", "--engine", engine, "--root", str(project)
+    )
     assert (result.exit_code, result.stdout) == (2, "")
     assert result.stderr.startswith("Error: parameter 'actor': ")
     assert result.stderr.count("\n") == 1 and "Traceback" not in result.stderr
 
 
 def test_a_bracketed_iri_value_is_an_iri(project: Path) -> None:
-    result = run("query", "rivals", "-p", "actor=<https://w3id.org/kgtool/resource/DeepSeek>", "--root", str(project))
-    assert (result.exit_code, result.stdout) == (0, "?rival\n<https://w3id.org/kgtool/resource/OpenAI>\n")
+    result = run(
+        "query",
+        "rivals",
+        "-p",
+        "actor=<https://w3id.org/kgtool/resource/DeepSeek>",
+        "--root",
+        str(project),
+    )
+    assert (result.exit_code, result.stdout) == (
+        0,
+        "?rival\n<https://w3id.org/kgtool/resource/OpenAI>\n",
+    )
 
 
 def test_hostile_iri_value_exact_messages(project: Path) -> None:

@@ -26,10 +26,23 @@ from kgtool.render import (
 )
 
 KGO = "https://w3id.org/kgtool/ontology#"
-HOSTILE = ["<img src=x onerror=alert(1)>", "</script><script>alert(1)</script>", "<!--", "a&b\u2028c\u2029d", "href"]
+HOSTILE = [
+    "<img src=x onerror=alert(1)>",
+    "</script><script>alert(1)</script>",
+    "<!--",
+    "a&b\u2028c\u2029d",
+    "href",
+]
 
 
-def node(graph: networkx.MultiDiGraph, iri: str, label: str, kind: str = "Actor", group: str = "Company", **extra: object) -> None:
+def node(
+    graph: networkx.MultiDiGraph,
+    iri: str,
+    label: str,
+    kind: str = "Actor",
+    group: str = "Company",
+    **extra: object,
+) -> None:
     graph.add_node(
         iri,
         label_en=label,
@@ -48,7 +61,14 @@ def node(graph: networkx.MultiDiGraph, iri: str, label: str, kind: str = "Actor"
     )
 
 
-def edge(graph: networkx.MultiDiGraph, source: str, target: str, predicate: str, label: str, claims: list[ClaimRecord] = ()) -> None:
+def edge(
+    graph: networkx.MultiDiGraph,
+    source: str,
+    target: str,
+    predicate: str,
+    label: str,
+    claims: list[ClaimRecord] = (),
+) -> None:
     graph.add_edge(
         source,
         target,
@@ -61,7 +81,15 @@ def edge(graph: networkx.MultiDiGraph, source: str, target: str, predicate: str,
     )
 
 
-CLAIM = ClaimRecord("urn:claim:1", "Development claim", "開発に関する主張", "Claim: Acme built M1", "主張", "一つ", ("アクメはM1を作った。",))
+CLAIM = ClaimRecord(
+    "urn:claim:1",
+    "Development claim",
+    "開発に関する主張",
+    "Claim: Acme built M1",
+    "主張",
+    "一つ",
+    ("アクメはM1を作った。",),
+)
 
 
 def small_graph() -> networkx.MultiDiGraph:
@@ -89,8 +117,17 @@ def hostile_graph() -> networkx.MultiDiGraph:
     graph = networkx.MultiDiGraph()
     graph.graph["classes"] = {KGO + "Evil": {"label_en": HOSTILE[0], "label_ja": HOSTILE[1]}}
     for index, text in enumerate(HOSTILE):
-        node(graph, f"urn:x:{text}", text, kind="Evil", group="Evil", label_ja=text, comment_en=text)
-    edge(graph, "urn:x:" + HOSTILE[0], "urn:x:" + HOSTILE[1], "p", HOSTILE[1], [ClaimRecord(HOSTILE[0], *HOSTILE[:4], "x", (HOSTILE[1],))])
+        node(
+            graph, f"urn:x:{text}", text, kind="Evil", group="Evil", label_ja=text, comment_en=text
+        )
+    edge(
+        graph,
+        "urn:x:" + HOSTILE[0],
+        "urn:x:" + HOSTILE[1],
+        "p",
+        HOSTILE[1],
+        [ClaimRecord(HOSTILE[0], *HOSTILE[:4], "x", (HOSTILE[1],))],
+    )
     return graph
 
 
@@ -107,9 +144,11 @@ def test_page_has_no_raw_hostile_text_anywhere() -> None:
         assert text not in html
     assert "<img" not in html
     # The JSON data, vis-network and the page's own script (vis-network's code holds the text too).
-    vendored = (Path(__file__).resolve().parent.parent / "kgtool/templates/vendor/vis-network.min.js").read_text(encoding="utf-8")
+    vendored = (
+        Path(__file__).resolve().parent.parent / "kgtool/templates/vendor/vis-network.min.js"
+    ).read_text(encoding="utf-8")
     assert html.count("<script") == 3 + vendored.count("<script")
-    assert "<h1 id=\"kgtool-title\">&lt;img src=x onerror=alert(1)&gt;&lt;/script&gt;" in html
+    assert '<h1 id="kgtool-title">&lt;img src=x onerror=alert(1)&gt;&lt;/script&gt;' in html
     assert "<title>&lt;img src=x onerror=alert(1)&gt;" in html
     # The legend is escaped by the template too.
     assert '<span class="label">&lt;img src=x onerror=alert(1)&gt;</span>' in html
@@ -170,11 +209,20 @@ def test_view_data_nodes_edges_legend_and_sizes() -> None:
 def test_tooltips_hold_both_labels_the_class_and_the_quotes() -> None:
     data = view_data(small_graph())
     acme = data["nodes"][0]["tip"]
-    assert acme[:4] == [["h", "Acme"], ["t", "Acme(日本語)"], ["m", "class: Company"], ["m", "urn:acme"]]
+    assert acme[:4] == [
+        ["h", "Acme"],
+        ["t", "Acme(日本語)"],
+        ["m", "class: Company"],
+        ["m", "urn:acme"],
+    ]
     assert ["q", "「アクメはM1を作った。」"] in acme
     developed = data["edges"][2]["tip"]
     assert developed[0] == ["h", "Acme → developed → M1"]
-    assert developed[-3:] == [["c", "Claim: Acme built M1"], ["m", "Development claim · 一つ"], ["q", "「アクメはM1を作った。」"]]
+    assert developed[-3:] == [
+        ["c", "Claim: Acme built M1"],
+        ["m", "Development claim · 一つ"],
+        ["q", "「アクメはM1を作った。」"],
+    ]
 
 
 def test_japanese_labels() -> None:
@@ -220,7 +268,9 @@ def test_kamada_kawai_is_refused_for_huge_graphs() -> None:
         positions(graph, Layout.KAMADA_KAWAI)
 
 
-def test_render_writes_utf8_atomically_and_no_lib_folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_render_writes_utf8_atomically_and_no_lib_folder(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.chdir(tmp_path)
     target = tmp_path / "out" / "graph.html"
     target.parent.mkdir()
@@ -228,10 +278,15 @@ def test_render_writes_utf8_atomically_and_no_lib_folder(tmp_path: Path, monkeyp
     render_html(small_graph(), target, RenderOptions(lang="ja"))
     text = target.read_bytes().decode("utf-8")
     assert text.startswith("<!DOCTYPE html>") and "アクメはM1を作った。" in text
-    assert sorted(p.name for p in tmp_path.rglob("*")) == ["graph.html", "out"]  # no temp file, no lib/
+    assert sorted(p.name for p in tmp_path.rglob("*")) == [
+        "graph.html",
+        "out",
+    ]  # no temp file, no lib/
 
 
-def test_a_failed_write_leaves_the_old_file_and_no_temp_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_failed_write_leaves_the_old_file_and_no_temp_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     target = tmp_path / "graph.html"
     target.write_text("old", encoding="utf-8")
 
@@ -263,7 +318,9 @@ def test_written_as_utf8_under_an_ascii_locale(tmp_path: Path) -> None:
         "render_html(small_graph(), sys.argv[1], RenderOptions(lang='ja'))"
     )
     env = {**os.environ, "LC_ALL": "C", "LANG": "C", "PYTHONUTF8": "0", "PYTHONIOENCODING": "ascii"}
-    subprocess.run([sys.executable, "-c", code, str(target), str(Path(__file__).parent)], check=True, env=env)
+    subprocess.run(
+        [sys.executable, "-c", code, str(target), str(Path(__file__).parent)], check=True, env=env
+    )
     assert "アクメ" in target.read_bytes().decode("utf-8")
 
 

@@ -50,7 +50,9 @@ def golden_text(name: str) -> str:
 def test_saved_query_matches_its_golden_result(name: str) -> None:
     path = golden_path(name)
     expected = path.read_text(encoding="utf-8")
-    assert golden_text(name) == expected, f"regenerate with: python tests/test_saved_queries.py, then review {path.name}"
+    assert golden_text(name) == expected, (
+        f"regenerate with: python tests/test_saved_queries.py, then review {path.name}"
+    )
 
 
 def test_every_golden_file_belongs_to_a_query() -> None:
@@ -89,17 +91,25 @@ def test_saved_query_style(path: Path) -> None:
     text = query.sparql
     tokens = tokenize(text)
     declared = set(DECLARED.findall(text))
-    used = {t.text.split(":", 1)[0] for t in tokens if t.kind == "name" and ":" in t.text and not t.text.startswith("_:")}
+    used = {
+        t.text.split(":", 1)[0]
+        for t in tokens
+        if t.kind == "name" and ":" in t.text and not t.text.startswith("_:")
+    }
     assert used <= declared, f"undeclared prefixes: {sorted(used - declared)}"
     words = [t.text.upper() for t in tokens if t.kind == "name"]
     if query.kind.value == "select":
         assert "ORDER" in words, "SELECT queries must ORDER BY"
-    assert not any("gyear" in t.text.lower() for t in tokens), "compare xsd:date values, not xsd:gYear"
+    assert not any("gyear" in t.text.lower() for t in tokens), (
+        "compare xsd:date values, not xsd:gYear"
+    )
     # flat: no sub-SELECT at all (rdflib mishandles sub-SELECT inside OPTIONAL)
     assert words.count("SELECT") <= 1
     for param in query.parameters:
         if param.type is ParamType.IRI and param.name not in ("entity", "target"):
-            assert param.class_iri, f"IRI parameter {param.name} should declare kgtool.params.{param.name}.class"
+            assert param.class_iri, (
+                f"IRI parameter {param.name} should declare kgtool.params.{param.name}.class"
+            )
 
 
 # --- parameters on the real data ------------------------------------------------------------------------
@@ -157,23 +167,44 @@ def test_lang_ja_gives_japanese_labels() -> None:
 
 def test_query_command_does_not_import_rdflib() -> None:
     completed = subprocess.run(
-        [sys.executable, "-X", "importtime", "-m", "kgtool", "query", "training-costs", "--format", "tsv"],
+        [
+            sys.executable,
+            "-X",
+            "importtime",
+            "-m",
+            "kgtool",
+            "query",
+            "training-costs",
+            "--format",
+            "tsv",
+        ],
         capture_output=True,
         text=True,
         check=True,
         cwd=REPO,
     )
-    imported = {line.rsplit("|", 1)[-1].strip().split(".")[0] for line in completed.stderr.splitlines() if "|" in line}
-    assert imported.isdisjoint({"rdflib", "pyvis", "networkx", "pyshacl", "jinja2"}), sorted(imported)
+    imported = {
+        line.rsplit("|", 1)[-1].strip().split(".")[0]
+        for line in completed.stderr.splitlines()
+        if "|" in line
+    }
+    assert imported.isdisjoint({"rdflib", "pyvis", "networkx", "pyshacl", "jinja2"}), sorted(
+        imported
+    )
     assert "pyoxigraph" in imported
     assert completed.stdout.startswith("?claim\t?model\t")
 
 
 def test_startup_benchmark_runs() -> None:
     completed = subprocess.run(
-        [sys.executable, str(REPO / "bench" / "startup.py"), "--runs", "1"], capture_output=True, text=True, check=True
+        [sys.executable, str(REPO / "bench" / "startup.py"), "--runs", "1"],
+        capture_output=True,
+        text=True,
+        check=True,
     )
-    assert re.search(r"^ratio \d+\.\d\d \(limit 3\)$", completed.stdout, re.MULTILINE), completed.stdout
+    assert re.search(r"^ratio \d+\.\d\d \(limit 3\)$", completed.stdout, re.MULTILINE), (
+        completed.stdout
+    )
 
 
 def regenerate() -> None:

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pyshacl
 import pytest
-from rdflib import Graph, Namespace, RDF, URIRef
+from rdflib import RDF, Graph, Namespace, URIRef
 
 ROOT = Path(__file__).resolve().parent.parent
 SHAPES_DIR = ROOT / "tests" / "shapes"
@@ -60,7 +60,9 @@ def test_invalid_fixture_fails_with_named_shape(path: Path, shapes: Graph, ontol
     shape_name, sep, reason = path.stem.partition("--")
     assert sep and reason, f"{path.name}: name must be <ShapeLocalName>--<reason>.ttl"
     shape = KGSH[shape_name]
-    assert (shape, RDF.type, SH.NodeShape) in shapes, f"{path.name}: no node shape kgsh:{shape_name}"
+    assert (shape, RDF.type, SH.NodeShape) in shapes, (
+        f"{path.name}: no node shape kgsh:{shape_name}"
+    )
 
     conforms, report = _validate(path, shapes, ontology)
     assert not conforms, f"{path.name} should not conform"
@@ -82,7 +84,15 @@ def test_every_node_shape_has_an_invalid_fixture(shapes: Graph) -> None:
 
 def test_every_property_shape_has_path_cardinality_and_type(shapes: Graph) -> None:
     cardinality = (SH.minCount, SH.maxCount, SH.qualifiedMinCount)
-    typing = (SH.datatype, SH["class"], SH.nodeKind, SH["in"], SH.hasValue, SH["or"], SH.qualifiedValueShape)
+    typing = (
+        SH.datatype,
+        SH["class"],
+        SH.nodeKind,
+        SH["in"],
+        SH.hasValue,
+        SH["or"],
+        SH.qualifiedValueShape,
+    )
     incomplete = []
     for node_shape in shapes.subjects(RDF.type, SH.NodeShape):
         for prop in shapes.objects(node_shape, SH.property):

@@ -23,7 +23,9 @@ def test_help_imports_no_heavy_module(args: list[str]) -> None:
         text=True,
         check=True,
     )
-    imported = {line.rsplit("|", 1)[-1].strip() for line in completed.stderr.splitlines() if "|" in line}
+    imported = {
+        line.rsplit("|", 1)[-1].strip() for line in completed.stderr.splitlines() if "|" in line
+    }
     top_level = {name.split(".")[0] for name in imported}
     assert completed.stdout.startswith(("Usage: kgtool", "kgtool, version"))
     assert top_level.isdisjoint(HEAVY), sorted(top_level & set(HEAVY))

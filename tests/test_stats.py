@@ -23,7 +23,9 @@ def run(*args: str) -> Result:
 def test_stats_text_on_the_fixture() -> None:
     result = run("--root", str(FIXTURE))
     assert (result.exit_code, result.stderr) == (0, "")
-    assert result.stdout == """\
+    assert (
+        result.stdout
+        == """\
 files:    3
   ontology/kgtool.ttl
   graph/claims.ttl
@@ -40,6 +42,7 @@ passages: 1
 sources:  1 (passages per source)
   1  kgr:article  The article
 """
+    )
 
 
 def test_stats_json_counts_a_triple_in_two_files_once(tmp_path: Path) -> None:
@@ -54,7 +57,12 @@ def test_stats_json_counts_a_triple_in_two_files_once(tmp_path: Path) -> None:
     result = run("--root", str(FIXTURE), "--data", str(extra), "--format", "json", "--lang", "ja")
     assert result.exit_code == 0
     data = json.loads(result.stdout)
-    assert data["files"] == ["ontology/kgtool.ttl", "graph/claims.ttl", "graph/entities.ttl", str(extra)]
+    assert data["files"] == [
+        "ontology/kgtool.ttl",
+        "graph/claims.ttl",
+        "graph/entities.ttl",
+        str(extra),
+    ]
     assert (data["triples"], data["entities"], data["claims"], data["passages"]) == (69, 5, 1, 1)
     assert [(c["curie"], c["label"], c["count"]) for c in data["entities_per_class"]] == [
         ("kgo:Company", "企業", 2),
@@ -63,7 +71,12 @@ def test_stats_json_counts_a_triple_in_two_files_once(tmp_path: Path) -> None:
         ("schema:Report", None, 1),
     ]
     assert data["sources"] == [
-        {"iri": "https://w3id.org/kgtool/resource/article", "curie": "kgr:article", "label": "記事", "count": 1}
+        {
+            "iri": "https://w3id.org/kgtool/resource/article",
+            "curie": "kgr:article",
+            "label": "記事",
+            "count": 1,
+        }
     ]
 
 
@@ -104,12 +117,22 @@ def test_shipped_stats_match_independent_counts(repo: Path) -> None:
     assert stats.triples == len(triples)
     assert stats.claims == len(claims) > 50
     assert stats.passages == len(passages) > 50
-    assert sum(c.count for c in stats.claims_per_class) == sum(1 for s, o in typed if o in claim_classes)
+    assert sum(c.count for c in stats.claims_per_class) == sum(
+        1 for s, o in typed if o in claim_classes
+    )
     sources = {o for s, p, o in triples if p == rdflib.URIRef("http://www.w3.org/ns/oa#hasSource")}
     assert {c.iri for c in stats.sources} >= {str(s) for s in sources}
     assert stats.files == ()
-    meta = {rdflib.OWL.Class, rdflib.RDFS.Class, rdflib.RDF.Property, rdflib.OWL.ObjectProperty,
-            rdflib.OWL.DatatypeProperty, rdflib.OWL.AnnotationProperty, rdflib.OWL.Ontology, rdflib.RDFS.Datatype}
+    meta = {
+        rdflib.OWL.Class,
+        rdflib.RDFS.Class,
+        rdflib.RDF.Property,
+        rdflib.OWL.ObjectProperty,
+        rdflib.OWL.DatatypeProperty,
+        rdflib.OWL.AnnotationProperty,
+        rdflib.OWL.Ontology,
+        rdflib.RDFS.Datatype,
+    }
     not_entities = claims | passages | {s for s, o in typed if o in meta}
     entities = {s for s, _ in typed if isinstance(s, rdflib.URIRef)} - not_entities
     assert stats.entities == len(entities) > 100

@@ -20,7 +20,9 @@ from kgtool.store import LOADING_NAME, MANIFEST_NAME, open_store, plan_sync, ver
 PREFIXES = "@prefix kgr: <https://w3id.org/kgtool/resource/> .\n@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .\n"
 A = PREFIXES + 'kgr:A rdfs:label "A"@en .\n'
 B = PREFIXES + 'kgr:B rdfs:label "B"@en ; rdfs:seeAlso [ rdfs:label "blank"@en ] .\n'
-LABELS = "SELECT ?label WHERE { ?s <http://www.w3.org/2000/01/rdf-schema#label> ?label } ORDER BY ?label"
+LABELS = (
+    "SELECT ?label WHERE { ?s <http://www.w3.org/2000/01/rdf-schema#label> ?label } ORDER BY ?label"
+)
 
 
 class Recorder:
@@ -64,7 +66,9 @@ def labels(engine) -> list[str]:  # type: ignore[no-untyped-def]
     return [row[0].value for row in engine.query(LABELS).rows]
 
 
-def test_first_open_loads_every_file_and_writes_the_manifest(tmp_path: Path, files: list[Path], loads: list[str]) -> None:
+def test_first_open_loads_every_file_and_writes_the_manifest(
+    tmp_path: Path, files: list[Path], loads: list[str]
+) -> None:
     recorder = Recorder()
     engine = open_store(tmp_path / "store", files, recorder)
     assert labels(engine) == ["A", "B", "blank"]
@@ -74,11 +78,16 @@ def test_first_open_loads_every_file_and_writes_the_manifest(tmp_path: Path, fil
     kgtool_version, oxigraph_version = versions()
     assert manifest["format"] == 1
     assert (manifest["kgtool"], manifest["pyoxigraph"]) == (kgtool_version, oxigraph_version)
-    assert manifest["files"][graph_name(files[0])] == {"sha256": store_module.file_sha256(files[0]), "size": len(A)}
+    assert manifest["files"][graph_name(files[0])] == {
+        "sha256": store_module.file_sha256(files[0]),
+        "size": len(A),
+    }
     assert not (tmp_path / "store" / LOADING_NAME).exists()
 
 
-def test_unchanged_files_reopen_without_parsing(tmp_path: Path, files: list[Path], loads: list[str]) -> None:
+def test_unchanged_files_reopen_without_parsing(
+    tmp_path: Path, files: list[Path], loads: list[str]
+) -> None:
     open_store(tmp_path / "store", files)
     loads.clear()
     recorder = Recorder()
@@ -87,7 +96,9 @@ def test_unchanged_files_reopen_without_parsing(tmp_path: Path, files: list[Path
     assert labels(engine) == ["A", "B", "blank"]
 
 
-def test_a_changed_file_is_reloaded_alone(tmp_path: Path, files: list[Path], loads: list[str]) -> None:
+def test_a_changed_file_is_reloaded_alone(
+    tmp_path: Path, files: list[Path], loads: list[str]
+) -> None:
     open_store(tmp_path / "store", files)
     loads.clear()
     files[1].write_text(B.replace('"B"@en', '"B2"@en'), encoding="utf-8")
@@ -99,7 +110,9 @@ def test_a_changed_file_is_reloaded_alone(tmp_path: Path, files: list[Path], loa
     assert labels(engine) == ["A", "B2", "blank"]
 
 
-def test_touching_a_file_without_changing_it_reloads_nothing(tmp_path: Path, files: list[Path], loads: list[str]) -> None:
+def test_touching_a_file_without_changing_it_reloads_nothing(
+    tmp_path: Path, files: list[Path], loads: list[str]
+) -> None:
     open_store(tmp_path / "store", files)
     loads.clear()
     files[0].write_text(A, encoding="utf-8")
@@ -114,7 +127,9 @@ def test_added_and_removed_files(tmp_path: Path, files: list[Path], loads: list[
     recorder = Recorder()
     engine = open_store(tmp_path / "store", files[1:], recorder)
     assert loads == ["b.ttl"]
-    assert recorder.notices == [f"store {tmp_path / 'store'}: loading b.ttl (new); dropping 1 removed file(s)"]
+    assert recorder.notices == [
+        f"store {tmp_path / 'store'}: loading b.ttl (new); dropping 1 removed file(s)"
+    ]
     assert labels(engine) == ["B", "blank"]
     manifest = json.loads((tmp_path / "store" / MANIFEST_NAME).read_text())
     assert list(manifest["files"]) == [graph_name(files[1])]
@@ -141,7 +156,9 @@ def test_a_store_from_another_version_is_rebuilt(
     engine = open_store(tmp_path / "store", files, recorder)
     kgtool_version, oxigraph_version = versions()
     expected = reason.format(kgtool=kgtool_version, oxigraph=oxigraph_version)
-    assert recorder.notices == [f"store {tmp_path / 'store'}: {expected}; rebuilding it from 2 file(s)"]
+    assert recorder.notices == [
+        f"store {tmp_path / 'store'}: {expected}; rebuilding it from 2 file(s)"
+    ]
     assert loads == ["a.ttl", "b.ttl"]
     assert labels(engine) == ["A", "B", "blank"]
     assert json.loads(manifest_path.read_text())["pyoxigraph"] == oxigraph_version
@@ -149,9 +166,13 @@ def test_a_store_from_another_version_is_rebuilt(
 
 def test_a_changed_nquads_file_rebuilds_the_store(tmp_path: Path, files: list[Path]) -> None:
     quads = tmp_path / "data" / "c.nq"
-    quads.write_text('<urn:c> <http://www.w3.org/2000/01/rdf-schema#label> "C"@en <urn:graph:c> .\n')
+    quads.write_text(
+        '<urn:c> <http://www.w3.org/2000/01/rdf-schema#label> "C"@en <urn:graph:c> .\n'
+    )
     open_store(tmp_path / "store", [*files, quads])
-    quads.write_text('<urn:c> <http://www.w3.org/2000/01/rdf-schema#label> "C2"@en <urn:graph:c> .\n')
+    quads.write_text(
+        '<urn:c> <http://www.w3.org/2000/01/rdf-schema#label> "C2"@en <urn:graph:c> .\n'
+    )
     recorder = Recorder()
     engine = open_store(tmp_path / "store", [*files, quads], recorder)
     assert recorder.notices == [
@@ -178,7 +199,9 @@ def test_an_interrupted_load_is_detected_and_rebuilt(
     monkeypatch.setattr(store_module, "_load_file", original)
     recorder = Recorder()
     engine = open_store(tmp_path / "store", files, recorder)
-    assert recorder.notices == [f"store {tmp_path / 'store'}: its last load was interrupted; rebuilding it from 2 file(s)"]
+    assert recorder.notices == [
+        f"store {tmp_path / 'store'}: its last load was interrupted; rebuilding it from 2 file(s)"
+    ]
     assert labels(engine) == ["A", "B", "blank"]
     assert not (tmp_path / "store" / LOADING_NAME).exists()
 
@@ -190,7 +213,9 @@ def test_a_bad_file_reports_its_position_and_leaves_the_store_consistent(
     if bulk:
         monkeypatch.setattr(store_module, "BULK_LOAD_BYTES", 0)
     open_store(tmp_path / "store", files)
-    files[1].write_text(PREFIXES + 'kgr:B rdfs:label "B2"@en .\nkgr:C rdfs:label "C"@en kgr:D .\n', encoding="utf-8")
+    files[1].write_text(
+        PREFIXES + 'kgr:B rdfs:label "B2"@en .\nkgr:C rdfs:label "C"@en kgr:D .\n', encoding="utf-8"
+    )
     with pytest.raises(DataError) as raised:
         open_store(tmp_path / "store", files)
     assert str(raised.value).startswith(f"{files[1]}:4:")
@@ -204,7 +229,9 @@ def test_a_bad_file_reports_its_position_and_leaves_the_store_consistent(
     assert recorder.notices == []
 
 
-def test_a_bad_file_in_a_new_store_keeps_the_good_ones(tmp_path: Path, files: list[Path], loads: list[str]) -> None:
+def test_a_bad_file_in_a_new_store_keeps_the_good_ones(
+    tmp_path: Path, files: list[Path], loads: list[str]
+) -> None:
     files[0].write_text(PREFIXES + "kgr:A rdfs:label .\n", encoding="utf-8")
     with pytest.raises(DataError):
         open_store(tmp_path / "store", files)
@@ -232,19 +259,27 @@ def test_a_folder_with_other_files_is_refused(tmp_path: Path, files: list[Path])
     assert (tmp_path / "mine" / "notes.txt").read_text() == "keep me"
 
 
-def test_a_busy_store_times_out(tmp_path: Path, files: list[Path], monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_busy_store_times_out(
+    tmp_path: Path, files: list[Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
     open_store(tmp_path / "store", files)
     files[0].write_text(A + 'kgr:A2 rdfs:label "A2"@en .\n', encoding="utf-8")
     monkeypatch.setattr(store_module, "LOCK_WAIT_SECONDS", 0.2)
     with open(tmp_path / "store" / "lock", "a+b") as other_process:
         fcntl.flock(other_process.fileno(), fcntl.LOCK_SH)  # a reader elsewhere holds the store
         recorder = Recorder()
-        with pytest.raises(EngineError, match="the store .* is busy: another kgtool process has held it for 0 s"):
+        with pytest.raises(
+            EngineError, match="the store .* is busy: another kgtool process has held it for 0 s"
+        ):
             open_store(tmp_path / "store", files, recorder)
-    assert recorder.notices == [f"store {tmp_path / 'store'}: waiting for another kgtool process to finish with it"]
+    assert recorder.notices == [
+        f"store {tmp_path / 'store'}: waiting for another kgtool process to finish with it"
+    ]
 
 
-def test_bulk_loads_report_byte_progress(tmp_path: Path, files: list[Path], monkeypatch: pytest.MonkeyPatch) -> None:
+def test_bulk_loads_report_byte_progress(
+    tmp_path: Path, files: list[Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setattr(store_module, "BULK_LOAD_BYTES", 0)
     recorder = Recorder()
     open_store(tmp_path / "store", files, recorder)
@@ -288,14 +323,25 @@ def project(tmp_path: Path) -> Path:
     root = tmp_path / "kg"
     for part in ("ontology", "graph", "queries"):
         (root / part).mkdir(parents=True)
-    (root / "ontology" / "kgtool.ttl").write_text(PREFIXES + 'kgr:Ontology rdfs:label "ontology"@en .\n')
+    (root / "ontology" / "kgtool.ttl").write_text(
+        PREFIXES + 'kgr:Ontology rdfs:label "ontology"@en .\n'
+    )
     (root / "graph" / "a.ttl").write_text(A)
     return root
 
 
 def test_cli_store_is_built_once_then_reused(project: Path, tmp_path: Path) -> None:
     runner = CliRunner()
-    args = ["sparql", LABELS, "--root", str(project), "--store", str(tmp_path / "st"), "--format", "tsv"]
+    args = [
+        "sparql",
+        LABELS,
+        "--root",
+        str(project),
+        "--store",
+        str(tmp_path / "st"),
+        "--format",
+        "tsv",
+    ]
     first = runner.invoke(cli, args)
     assert (first.exit_code, first.stdout) == (0, '?label\n"A"@en\n"ontology"@en\n')
     assert first.stderr == f"store {tmp_path / 'st'}: loading 2 file(s) into a new store\n"
@@ -308,7 +354,10 @@ def test_cli_store_status_and_rebuild(project: Path, tmp_path: Path) -> None:
     store_dir = tmp_path / "st"
     where = ["--store", str(store_dir), "--root", str(project)]
     missing = runner.invoke(cli, ["store", "status", *where])
-    assert (missing.exit_code, missing.stdout) == (1, f"store {store_dir}: no store yet; the next run with --store builds it\n")
+    assert (missing.exit_code, missing.stdout) == (
+        1,
+        f"store {store_dir}: no store yet; the next run with --store builds it\n",
+    )
     assert runner.invoke(cli, ["store", "rebuild", *where]).exit_code == 0
     fresh = runner.invoke(cli, ["store", "status", *where])
     kgtool_version, oxigraph_version = versions()
@@ -328,11 +377,26 @@ def test_cli_store_status_and_rebuild(project: Path, tmp_path: Path) -> None:
     ]
     rebuilt = runner.invoke(cli, ["store", "rebuild", *where])
     assert rebuilt.exit_code == 0
-    assert rebuilt.stderr == f"store {store_dir}: a rebuild was requested; rebuilding it from 3 file(s)\n"
+    assert (
+        rebuilt.stderr
+        == f"store {store_dir}: a rebuild was requested; rebuilding it from 3 file(s)\n"
+    )
 
 
 def test_cli_store_with_rdflib_is_refused(project: Path, tmp_path: Path) -> None:
-    result = CliRunner().invoke(cli, ["sparql", LABELS, "--root", str(project), "--store", str(tmp_path / "st"), "--engine", "rdflib"])
+    result = CliRunner().invoke(
+        cli,
+        [
+            "sparql",
+            LABELS,
+            "--root",
+            str(project),
+            "--store",
+            str(tmp_path / "st"),
+            "--engine",
+            "rdflib",
+        ],
+    )
     assert (result.exit_code, result.stderr) == (
         2,
         "Error: --store needs the oxigraph engine (hint: drop --engine rdflib, or drop --store)\n",
@@ -342,6 +406,8 @@ def test_cli_store_with_rdflib_is_refused(project: Path, tmp_path: Path) -> None
 def test_cli_bad_file_with_store_names_file_line_column(project: Path, tmp_path: Path) -> None:
     bad = project / "graph" / "bad.ttl"
     bad.write_text(PREFIXES + "kgr:X kgr:p .\n")
-    result = CliRunner().invoke(cli, ["sparql", LABELS, "--root", str(project), "--store", str(tmp_path / "st")])
+    result = CliRunner().invoke(
+        cli, ["sparql", LABELS, "--root", str(project), "--store", str(tmp_path / "st")]
+    )
     assert result.exit_code == 2
     assert result.stderr.splitlines()[-1].startswith(f"Error: {bad}:3:")

@@ -85,7 +85,9 @@ def test_shacl_warning_only_exits_0(make_project: Callable[..., Path]) -> None:
     assert result.stderr == "1 warning in 4 files\n"
 
 
-def test_blank_node_focus_is_placed_at_its_named_ancestor(make_project: Callable[..., Path]) -> None:
+def test_blank_node_focus_is_placed_at_its_named_ancestor(
+    make_project: Callable[..., Path],
+) -> None:
     quote = '"アクメは市場の4割を占める。"'
     result = run("--root", str(make_project({"graph/claims.ttl": replace(quote + "@ja", quote)})))
     assert result.exit_code == 1
@@ -102,7 +104,11 @@ def test_blank_node_focus_is_placed_at_its_named_ancestor(make_project: Callable
             "is not in the source text: it matches up to 'アクメは市場の', then has '5割を占める。'",
             "quote the article verbatim",
         ),
-        ("アクメは 市場の4割を占める。", "differs from the source text in white space", "copy the quote from the text file exactly"),
+        (
+            "アクメは 市場の4割を占める。",
+            "differs from the source text in white space",
+            "copy the quote from the text file exactly",
+        ),
         (
             "アクメは市場の４割を占める。",
             "differs from the source text in character forms (full-width/half-width or similar)",
@@ -111,7 +117,9 @@ def test_blank_node_focus_is_placed_at_its_named_ancestor(make_project: Callable
     ],
     ids=["mismatch", "white-space", "full-width"],
 )
-def test_quote_not_in_source_text(make_project: Callable[..., Path], quote: str, problem: str, hint: str) -> None:
+def test_quote_not_in_source_text(
+    make_project: Callable[..., Path], quote: str, problem: str, hint: str
+) -> None:
     root = make_project({"graph/claims.ttl": replace("アクメは市場の4割を占める。", quote)})
     result = run("--root", str(root))
     assert result.exit_code == 1
@@ -122,7 +130,9 @@ def test_quote_not_in_source_text(make_project: Callable[..., Path], quote: str,
 
 
 def test_missing_local_text_file(make_project: Callable[..., Path]) -> None:
-    root = make_project({"graph/entities.ttl": replace("sources/article.ja.txt", "sources/missing.txt")})
+    root = make_project(
+        {"graph/entities.ttl": replace("sources/article.ja.txt", "sources/missing.txt")}
+    )
     result = run("--root", str(root))
     assert result.exit_code == 1
     assert result.stdout == (
@@ -131,8 +141,16 @@ def test_missing_local_text_file(make_project: Callable[..., Path]) -> None:
     )
 
 
-def test_document_without_local_text_warns_that_quotes_are_unchecked(make_project: Callable[..., Path]) -> None:
-    root = make_project({"graph/entities.ttl": replace('kgo:localText "sources/article.ja.txt"', 'rdfs:comment "x"')})
+def test_document_without_local_text_warns_that_quotes_are_unchecked(
+    make_project: Callable[..., Path],
+) -> None:
+    root = make_project(
+        {
+            "graph/entities.ttl": replace(
+                'kgo:localText "sources/article.ja.txt"', 'rdfs:comment "x"'
+            )
+        }
+    )
     result = run("--root", str(root))
     assert result.exit_code == 0
     assert result.stdout == (
@@ -152,7 +170,9 @@ def test_undeclared_kgo_term(make_project: Callable[..., Path]) -> None:
 
 
 def test_missing_japanese_label(make_project: Callable[..., Path]) -> None:
-    result = run("--root", str(make_project({"graph/entities.ttl": replace(' , "グローベックス"@ja', "")})))
+    result = run(
+        "--root", str(make_project({"graph/entities.ttl": replace(' , "グローベックス"@ja', "")}))
+    )
     assert result.exit_code == 0
     assert result.stdout == (
         "graph/entities.ttl:18:1: warning: kgr:Globex has no rdfs:label in Japanese (@ja)"
@@ -162,7 +182,10 @@ def test_missing_japanese_label(make_project: Callable[..., Path]) -> None:
 
 
 def test_untyped_entity_without_any_label(make_project: Callable[..., Path]) -> None:
-    result = run("--root", str(make_project({"graph/entities.ttl": append("kgr:Initech kgo:basedIn kgr:Japan .\n")})))
+    result = run(
+        "--root",
+        str(make_project({"graph/entities.ttl": append("kgr:Initech kgo:basedIn kgr:Japan .\n")})),
+    )
     assert result.exit_code == 0
     assert result.stdout == (
         "graph/entities.ttl:21:1: warning: kgr:Initech has no rdfs:label in English or Japanese (@en, @ja)"
@@ -176,14 +199,24 @@ def test_duplicate_label_ignores_case(make_project: Callable[..., Path]) -> None
     assert result.exit_code == 0
     hint = " (hint: make the labels distinct (keep shared names as skos:altLabel))\n"
     assert result.stdout == (
-        "graph/entities.ttl:11:1: warning: kgr:Acme has the same rdfs:label @en as kgr:AcmeCorp: 'Acme'" + hint
-        + "graph/entities.ttl:22:1: warning: kgr:AcmeCorp has the same rdfs:label @en as kgr:Acme: 'ACME'" + hint
+        "graph/entities.ttl:11:1: warning: kgr:Acme has the same rdfs:label @en as kgr:AcmeCorp: 'Acme'"
+        + hint
+        + "graph/entities.ttl:22:1: warning: kgr:AcmeCorp has the same rdfs:label @en as kgr:Acme: 'ACME'"
+        + hint
     )
 
 
 @pytest.mark.parametrize("engine", ["oxigraph", "rdflib"])
-def test_dangling_iri_suggests_the_closest_described_one(make_project: Callable[..., Path], engine: str) -> None:
-    root = make_project({"graph/entities.ttl": replace("kgo:competesWith kgr:Globex", "kgo:competesWith kgr:Globexx")})
+def test_dangling_iri_suggests_the_closest_described_one(
+    make_project: Callable[..., Path], engine: str
+) -> None:
+    root = make_project(
+        {
+            "graph/entities.ttl": replace(
+                "kgo:competesWith kgr:Globex", "kgo:competesWith kgr:Globexx"
+            )
+        }
+    )
     result = run("--root", str(root), "--engine", engine)
     assert (result.exit_code, result.stdout) == (1, DANGLING)
 
@@ -234,7 +267,10 @@ def test_syntax_errors_in_several_files_exit_2(make_project: Callable[..., Path]
         "graph/entities.ttl:20:11: error: prefix 'b:' is not declared"
         " (hint: add '@prefix b: <...> .' at the top of the file)\n"
     )
-    assert result.stderr == "2 errors in 4 files (a file could not be read: shapes, quotes and lint were not checked)\n"
+    assert (
+        result.stderr
+        == "2 errors in 4 files (a file could not be read: shapes, quotes and lint were not checked)\n"
+    )
 
 
 def test_invalid_utf8(make_project: Callable[..., Path]) -> None:
@@ -252,12 +288,20 @@ def test_empty_file(make_project: Callable[..., Path]) -> None:
     (root / "graph" / "empty.ttl").write_text("\n", encoding="utf-8")
     result = run("--root", str(root))
     assert result.exit_code == 2
-    assert result.stdout == "graph/empty.ttl:1:1: error: the file is empty (hint: add statements or delete the file)\n"
-    assert result.stderr == "1 error in 5 files (a file could not be read: shapes, quotes and lint were not checked)\n"
+    assert (
+        result.stdout
+        == "graph/empty.ttl:1:1: error: the file is empty (hint: add statements or delete the file)\n"
+    )
+    assert (
+        result.stderr
+        == "1 error in 5 files (a file could not be read: shapes, quotes and lint were not checked)\n"
+    )
 
 
 def test_unknown_prefix_in_the_shapes_file(make_project: Callable[..., Path]) -> None:
-    root = make_project({"ontology/shapes.ttl": replace("sh:targetClass kgo:Company", "sh:targetClass kgx:Company")})
+    root = make_project(
+        {"ontology/shapes.ttl": replace("sh:targetClass kgo:Company", "sh:targetClass kgx:Company")}
+    )
     result = run("--root", str(root))
     assert result.exit_code == 2
     assert result.stdout == (
@@ -289,7 +333,13 @@ def test_missing_folder(tmp_path: Path) -> None:
 
 
 def test_json_format(make_project: Callable[..., Path]) -> None:
-    root = make_project({"graph/entities.ttl": replace("kgo:competesWith kgr:Globex", "kgo:competesWith kgr:Globexx")})
+    root = make_project(
+        {
+            "graph/entities.ttl": replace(
+                "kgo:competesWith kgr:Globex", "kgo:competesWith kgr:Globexx"
+            )
+        }
+    )
     result = run("--root", str(root), "--format", "json")
     assert result.exit_code == 1
     assert json.loads(result.stdout) == {
@@ -298,7 +348,12 @@ def test_json_format(make_project: Callable[..., Path]) -> None:
         "errors": 1,
         "warnings": 0,
         "infos": 0,
-        "files": ["ontology/kgtool.ttl", "ontology/shapes.ttl", "graph/claims.ttl", "graph/entities.ttl"],
+        "files": [
+            "ontology/kgtool.ttl",
+            "ontology/shapes.ttl",
+            "graph/claims.ttl",
+            "graph/entities.ttl",
+        ],
         "findings": [
             {
                 "file": "graph/entities.ttl",
@@ -334,7 +389,9 @@ def test_json_format_shacl_finding_names_its_shape(make_project: Callable[..., P
 def test_report_sorts_and_counts() -> None:
     late = Finding("b.ttl", 1, 1, Severity.WARNING, Check.MISSING_LABEL, "x")
     early = Finding("a.ttl", 9, 2, Severity.ERROR, Check.SHACL, "y")
-    report = ValidationReport(tuple(sorted([late, early], key=Finding.sort_key)), ("a.ttl", "b.ttl"))
+    report = ValidationReport(
+        tuple(sorted([late, early], key=Finding.sort_key)), ("a.ttl", "b.ttl")
+    )
     assert report.findings == (early, late)
     assert (report.conforms, report.exit_code) == (False, ExitCode.FINDINGS)
     assert report.summary() == "1 error, 1 warning in 2 files"

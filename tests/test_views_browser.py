@@ -127,9 +127,13 @@ class View:
 def browser() -> Iterator[Any]:
     from playwright.sync_api import sync_playwright
 
-    assert Path(CHROMIUM_PATH).is_file(), f"{CHROMIUM_PATH} is missing: apt-get install chromium (scripts/test does)"
+    assert Path(CHROMIUM_PATH).is_file(), (
+        f"{CHROMIUM_PATH} is missing: apt-get install chromium (scripts/test does)"
+    )
     with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(executable_path=CHROMIUM_PATH, args=list(CHROMIUM_ARGS))
+        launched = playwright.chromium.launch(
+            executable_path=CHROMIUM_PATH, args=list(CHROMIUM_ARGS)
+        )
         yield launched
         launched.close()
 
@@ -137,7 +141,10 @@ def browser() -> Iterator[Any]:
 def open_view(browser: Any, path: Path) -> View:
     page = browser.new_page(viewport={"width": 1400, "height": 900})
     view = View(page, path.resolve().as_uri())
-    page.on("console", lambda message: view.errors.append(message.text) if message.type == "error" else None)
+    page.on(
+        "console",
+        lambda message: view.errors.append(message.text) if message.type == "error" else None,
+    )
     page.on("pageerror", lambda error: view.errors.append(str(error)))
     page.on("request", lambda request: view.requests.append(request.url))
 
@@ -184,12 +191,17 @@ def kgtool(*args: str) -> None:
     assert result.exit_code == 0, result.stderr
 
 
-def test_whole_view_of_the_real_graph(browser: Any, repo: Path, hostile_file: Path, real_graph: networkx.MultiDiGraph, tmp_path: Path) -> None:
+def test_whole_view_of_the_real_graph(
+    browser: Any, repo: Path, hostile_file: Path, real_graph: networkx.MultiDiGraph, tmp_path: Path
+) -> None:
     out = tmp_path / "graph.html"
     kgtool("view", "-o", str(out), "--root", str(repo), "--data", str(hostile_file))
     view = open_view(browser, out)
     assert view.counts() == [real_graph.number_of_nodes(), real_graph.number_of_edges()]
-    assert view.page.evaluate("() => window.kgtoolNetwork.body.data.nodes.length") == real_graph.number_of_nodes()
+    assert (
+        view.page.evaluate("() => window.kgtoolNetwork.body.data.nodes.length")
+        == real_graph.number_of_nodes()
+    )
     tip = view.hover(KGR + "Evil")
     assert IMG in tip and CLASS_IMG in tip and SCRIPT in tip
     deepseek = view.hover(KGR + "DeepSeek")
@@ -199,9 +211,23 @@ def test_whole_view_of_the_real_graph(browser: Any, repo: Path, hostile_file: Pa
     view.page.close()
 
 
-def test_focus_view_of_the_real_graph(browser: Any, repo: Path, hostile_file: Path, real_graph: networkx.MultiDiGraph, tmp_path: Path) -> None:
+def test_focus_view_of_the_real_graph(
+    browser: Any, repo: Path, hostile_file: Path, real_graph: networkx.MultiDiGraph, tmp_path: Path
+) -> None:
     out = tmp_path / "focus.html"
-    kgtool("view", "-o", str(out), "--focus", "ディープシーク", "--depth", "1", "--root", str(repo), "--data", str(hostile_file))
+    kgtool(
+        "view",
+        "-o",
+        str(out),
+        "--focus",
+        "ディープシーク",
+        "--depth",
+        "1",
+        "--root",
+        str(repo),
+        "--data",
+        str(hostile_file),
+    )
     expected = ego_graph(real_graph, KGR + "DeepSeek", 1)
     view = open_view(browser, out)
     assert view.counts() == [expected.number_of_nodes(), expected.number_of_edges()]
@@ -212,9 +238,23 @@ def test_focus_view_of_the_real_graph(browser: Any, repo: Path, hostile_file: Pa
     view.page.close()
 
 
-def test_hostile_labels_on_the_real_graph_stay_text_in_heading_menu_legend_and_tooltips(browser: Any, repo: Path, hostile_file: Path, tmp_path: Path) -> None:
+def test_hostile_labels_on_the_real_graph_stay_text_in_heading_menu_legend_and_tooltips(
+    browser: Any, repo: Path, hostile_file: Path, tmp_path: Path
+) -> None:
     out = tmp_path / "evil.html"
-    kgtool("view", "-o", str(out), "--focus", "kgr:Evil", "--lang", "ja", "--root", str(repo), "--data", str(hostile_file))
+    kgtool(
+        "view",
+        "-o",
+        str(out),
+        "--focus",
+        "kgr:Evil",
+        "--lang",
+        "ja",
+        "--root",
+        str(repo),
+        "--data",
+        str(hostile_file),
+    )
     view = open_view(browser, out)
     page = view.page
     assert page.inner_text("#kgtool-title") == f"Around {SCRIPT} (1 hop)"
@@ -245,7 +285,9 @@ def test_query_view_of_a_construct(browser: Any, query_project: Path, tmp_path: 
     view.page.close()
 
 
-def test_query_command_view_of_a_source_edge_target_select(browser: Any, query_project: Path, tmp_path: Path) -> None:
+def test_query_command_view_of_a_source_edge_target_select(
+    browser: Any, query_project: Path, tmp_path: Path
+) -> None:
     out = tmp_path / "based-in.html"
     kgtool("query", "based-in", "--view", str(out), "--root", str(query_project))
     view = open_view(browser, out)
@@ -258,9 +300,18 @@ def test_query_command_view_of_a_source_edge_target_select(browser: Any, query_p
 def test_a_5000_node_graph_is_interactive_within_seconds(browser: Any, tmp_path: Path) -> None:
     graph = networkx.MultiDiGraph()
     for index in range(5000):
-        graph.add_node(f"urn:n:{index:05d}", label_en=f"Node {index}", label_ja=f"ノード{index}", kind="", group="", lineage=[])
+        graph.add_node(
+            f"urn:n:{index:05d}",
+            label_en=f"Node {index}",
+            label_ja=f"ノード{index}",
+            kind="",
+            group="",
+            lineage=[],
+        )
     for index in range(1, 5000):
-        graph.add_edge(f"urn:n:{index:05d}", f"urn:n:{index // 3:05d}", key="urn:p", label_en="p", label_ja="p")
+        graph.add_edge(
+            f"urn:n:{index:05d}", f"urn:n:{index // 3:05d}", key="urn:p", label_en="p", label_ja="p"
+        )
     out = tmp_path / "big.html"
     render_html(graph, out, RenderOptions(layout=Layout.CIRCULAR))
     start = time.perf_counter()

@@ -43,7 +43,11 @@ class KgtoolGroup(click.Group):
             ctx.exit(0)
 
 
-@click.group(cls=KgtoolGroup, epilog=EXIT_CODES_HELP, context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(
+    cls=KgtoolGroup,
+    epilog=EXIT_CODES_HELP,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
 @click.version_option(package_name="kgtool")
 def cli() -> None:
     """kgtool: query, check, draw and grow the knowledge graph of the US–China AI rivalry.
@@ -81,7 +85,9 @@ class StderrObserver:
         if total < PROGRESS_MIN_BYTES or not getattr(self.stream, "isatty", lambda: False)():
             return
         if self._bar is None:
-            self._bar = click.progressbar(length=total, label="loading", file=self.stream, show_pos=False, show_eta=False)
+            self._bar = click.progressbar(
+                length=total, label="loading", file=self.stream, show_pos=False, show_eta=False
+            )
             self._bar.__enter__()
         self._bar.update(done - self._shown)
         self._shown = done

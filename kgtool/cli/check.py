@@ -35,7 +35,6 @@ def _json(data: object) -> None:
     click.echo(json.dumps(data, ensure_ascii=False, indent=2))
 
 
-
 @cli.command(
     epilog="""\b
 Exit codes:
@@ -47,7 +46,7 @@ Exit codes:
 )
 @data_options
 @FORMAT
-def validate(project: "Project", engine_options: "EngineOptions", output_format: str) -> None:
+def validate(project: Project, engine_options: EngineOptions, output_format: str) -> None:
     """Check syntax, SHACL shapes, quotes and lint of every file.
 
     Reads ontology/ (with ontology/shapes.ttl), graph/ and --data files. Each finding is one
@@ -71,7 +70,9 @@ def validate(project: "Project", engine_options: "EngineOptions", output_format:
     from kgtool.validation import validate as run_validation
 
     if engine_options.endpoint is not None:
-        raise EngineError("validate checks the local files; --endpoint does not apply", hint="drop --endpoint")
+        raise EngineError(
+            "validate checks the local files; --endpoint does not apply", hint="drop --endpoint"
+        )
     report = run_validation(project, engine_options.engine)
     if output_format == "json":
         _json(report.to_dict())
@@ -87,7 +88,9 @@ def validate(project: "Project", engine_options: "EngineOptions", output_format:
 @data_options
 @FORMAT
 @LANG
-def describe(project: "Project", engine_options: "EngineOptions", entity: str, output_format: str, lang: str) -> None:
+def describe(
+    project: Project, engine_options: EngineOptions, entity: str, output_format: str, lang: str
+) -> None:
     """Show what the graph says about ENTITY.
 
     ENTITY is an IRI, a CURIE (kgr:DeepSeek) or a label or alias in any language (DeepSeek,
@@ -116,7 +119,9 @@ def describe(project: "Project", engine_options: "EngineOptions", entity: str, o
 @data_options
 @FORMAT
 @LANG
-def stats(project: "Project", engine_options: "EngineOptions", output_format: str, lang: str) -> None:
+def stats(
+    project: Project, engine_options: EngineOptions, output_format: str, lang: str
+) -> None:
     """Count files, triples, entities per class, claims per kind, passages and sources.
 
     \b
@@ -128,7 +133,11 @@ def stats(project: "Project", engine_options: "EngineOptions", output_format: st
     from kgtool.stats import compute_stats, format_stats
 
     # With --endpoint nothing is loaded locally: the endpoint's store is counted.
-    files = [] if engine_options.endpoint else [display_path(path, project.root) for path in project.data_files]
+    files = (
+        []
+        if engine_options.endpoint
+        else [display_path(path, project.root) for path in project.data_files]
+    )
     result = compute_stats(open_engine(project, engine_options), files, lang)
     if output_format == "json":
         _json(result.to_dict())

@@ -47,7 +47,9 @@ def _plural(count: int, word: str) -> str:
 )
 @click.option("--iri", help="The new IRI (CURIE or full IRI) instead of the one made from LABEL.")
 @click.option("--source", help="Claims: the document the passage quotes (IRI, CURIE or label).")
-@click.option("--list", "list_classes", is_flag=True, help="List the classes and claim kinds, then exit.")
+@click.option(
+    "--list", "list_classes", is_flag=True, help="List the classes and claim kinds, then exit."
+)
 @root_option
 @click.option(
     "--data",
@@ -99,13 +101,23 @@ def new_command(
         if not 2 <= len(args) <= 3:
             raise click.UsageError("usage: kgtool new claim KIND [LABEL]")
         stub = claim_stub(
-            project, args[1], args[2] if len(args) == 3 else None, labels, iri=iri, source=source, target=target
+            project,
+            args[1],
+            args[2] if len(args) == 3 else None,
+            labels,
+            iri=iri,
+            source=source,
+            target=target,
         )
     else:
         if len(args) != 2:
-            raise click.UsageError("usage: kgtool new CLASS LABEL  (or: kgtool new claim KIND [LABEL])")
+            raise click.UsageError(
+                "usage: kgtool new CLASS LABEL  (or: kgtool new claim KIND [LABEL])"
+            )
         if source is not None:
-            raise click.UsageError("--source is for claims: kgtool new claim KIND LABEL --source DOC")
+            raise click.UsageError(
+                "--source is for claims: kgtool new claim KIND LABEL --source DOC"
+            )
         stub = entity_stub(project, args[0], args[1], labels, iri=iri, target=target)
     from kgtool.namespaces import shorten
 
@@ -119,7 +131,7 @@ def new_command(
         click.echo(f"added {names} to {_shown(target)}: {todo} to fill in", err=True)
 
 
-def _class_list(project: "Project") -> str:
+def _class_list(project: Project) -> str:
     from kgtool.namespaces import shorten
     from kgtool.scaffold import CLAIM, _classes, _kind_name, claim_kinds, load_schema
 
@@ -136,7 +148,9 @@ def _class_list(project: "Project") -> str:
 
 @cli.command("fmt")
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
-@click.option("--check", is_flag=True, help="Write nothing; exit 1 naming each file that would change.")
+@click.option(
+    "--check", is_flag=True, help="Write nothing; exit 1 naming each file that would change."
+)
 @root_option
 def fmt_command(paths: tuple[Path, ...], check: bool, root: Path | None) -> None:
     """Format Turtle files: deterministic, diff-friendly, comments kept.
@@ -165,11 +179,16 @@ def fmt_command(paths: tuple[Path, ...], check: bool, root: Path | None) -> None
         click.echo(f"{'would reformat' if check else 'reformatted'} {_shown(result.path)}")
     unchanged = _plural(len(results) - len(changed), "file")
     if check:
-        click.echo(f"{_plural(len(changed), 'file')} would be reformatted, {unchanged} already formatted", err=True)
+        click.echo(
+            f"{_plural(len(changed), 'file')} would be reformatted, {unchanged} already formatted",
+            err=True,
+        )
         if changed:
             click.get_current_context().exit(int(ExitCode.FINDINGS))
     else:
-        click.echo(f"{_plural(len(changed), 'file')} reformatted, {unchanged} left unchanged", err=True)
+        click.echo(
+            f"{_plural(len(changed), 'file')} reformatted, {unchanged} left unchanged", err=True
+        )
 
 
 @cli.command("diff")
@@ -213,4 +232,3 @@ def diff_command(old: str, new: str, output_format: str, root: Path | None) -> N
     click.echo(summary(result), err=True)
     if not result.same:
         click.get_current_context().exit(int(ExitCode.FINDINGS))
-

@@ -38,7 +38,9 @@ EXPORT_FORMATS = ("ttl", "nt", "nq", "jsonld", "graphml")
     help="Write to this file (atomically: a temporary file, then a rename). Default: stdout.",
 )
 @data_options
-def export_command(export_format: str, output: Path | None, project: "Project", engine_options: "EngineOptions") -> None:
+def export_command(
+    export_format: str, output: Path | None, project: Project, engine_options: EngineOptions
+) -> None:
     """Export the knowledge graph for bulk-loading into another store or graph tool.
 
     Blank nodes are canonicalised and statements sorted: the same data gives the same bytes.

@@ -57,24 +57,33 @@ def result_options(function: F) -> F:
 
 
 def _run(
-    query: "SavedQuery",
+    query: SavedQuery,
     params: tuple[str, ...],
     output_format: str | None,
     lang: str,
-    project: "Project",
-    engine_options: "EngineOptions",
+    project: Project,
+    engine_options: EngineOptions,
 ) -> None:
     """Check everything that needs no data, load the data, run, write stdout."""
     from kgtool.engines import open_engine
-    from kgtool.output import LABELLED_FORMATS, OutputFormat, check_format, default_format, fetch_labels
-    from kgtool.output import iris_to_label, format_result
+    from kgtool.output import (
+        LABELLED_FORMATS,
+        OutputFormat,
+        check_format,
+        default_format,
+        fetch_labels,
+        format_result,
+        iris_to_label,
+    )
     from kgtool.queries import check_parameter_names, check_query, parse_assignments, run_query
 
     values = parse_assignments(params)
     check_query(query, getattr(engine_options, "allow_service", ()))
     check_parameter_names(query, values)
     kind = query.kind
-    chosen = OutputFormat(output_format) if output_format else default_format(kind, sys.stdout.isatty())
+    chosen = (
+        OutputFormat(output_format) if output_format else default_format(kind, sys.stdout.isatty())
+    )
     check_format(kind, chosen)
     engine = open_engine(project, engine_options)
     result = run_query(engine, query, values, lang)
@@ -113,7 +122,9 @@ def queries_command(output_format: str, root: Path | None) -> None:
 @cli.command("query")
 @click.argument("name")
 @result_options
-@click.option("--show", is_flag=True, help="Print the query's metadata and SPARQL instead of running it.")
+@click.option(
+    "--show", is_flag=True, help="Print the query's metadata and SPARQL instead of running it."
+)
 @click.option(
     "--view",
     "view_path",
@@ -129,8 +140,8 @@ def query_command(
     output_format: str | None,
     lang: str,
     show: bool,
-    project: "Project",
-    engine_options: "EngineOptions",
+    project: Project,
+    engine_options: EngineOptions,
     view_path: Path | None = None,
 ) -> None:
     """Run the saved query NAME (see `kgtool queries`).
@@ -161,7 +172,9 @@ def query_command(
 
 @cli.command("sparql")
 @click.argument("query_text", metavar="[QUERY | -]", required=False)
-@click.option("-f", "--file", "query_file", type=click.Path(path_type=Path), help="Read the query from FILE.")
+@click.option(
+    "-f", "--file", "query_file", type=click.Path(path_type=Path), help="Read the query from FILE."
+)
 @result_options
 @data_options
 def sparql_command(
@@ -170,8 +183,8 @@ def sparql_command(
     params: tuple[str, ...],
     output_format: str | None,
     lang: str,
-    project: "Project",
-    engine_options: "EngineOptions",
+    project: Project,
+    engine_options: EngineOptions,
 ) -> None:
     """Run an ad-hoc read-only SPARQL query: given as text, with -f FILE, or '-' for stdin.
 
@@ -194,11 +207,21 @@ def sparql_command(
     if query_file is not None:
         source = str(query_file) if str(query_file) != "-" else "stdin"
         try:
-            text = sys.stdin.read() if source == "stdin" else query_file.read_bytes().decode("utf-8-sig")
+            text = (
+                sys.stdin.read()
+                if source == "stdin"
+                else query_file.read_bytes().decode("utf-8-sig")
+            )
         except UnicodeDecodeError as error:
-            raise QueryError(f"the file is not valid UTF-8 (byte {error.start})", path=source, hint="save it as UTF-8") from None
+            raise QueryError(
+                f"the file is not valid UTF-8 (byte {error.start})",
+                path=source,
+                hint="save it as UTF-8",
+            ) from None
         except OSError as error:
-            raise QueryError(f"cannot read the query file: {error.strerror}", path=str(query_file)) from None
+            raise QueryError(
+                f"cannot read the query file: {error.strerror}", path=str(query_file)
+            ) from None
     elif query_text == "-":
         source, text = "stdin", sys.stdin.read()
     else:

@@ -59,7 +59,9 @@ def drawing_options(function: F) -> F:
                 show_default=True,
                 help="Seeded networkx layout computed in Python: the same data gives the same picture.",
             ),
-            click.option("--seed", type=int, default=42, show_default=True, help="Seed of the layout."),
+            click.option(
+                "--seed", type=int, default=42, show_default=True, help="Seed of the layout."
+            ),
             click.option(
                 "--physics/--no-physics",
                 default=None,
@@ -106,12 +108,20 @@ _CONTROL = re.compile(r"[\x00-\x1f\x7f\u2028\u2029]")
 def _cell(value: Any) -> str:
     """One line of text: control characters shown as escapes (no terminal tricks from labels)."""
     text = f"{value:.6f}".rstrip("0").rstrip(".") if isinstance(value, float) else str(value)
-    return _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}" if ord(m.group()) < 0x100 else f"\\u{ord(m.group()):04x}", text)
+    return _CONTROL.sub(
+        lambda m: (
+            f"\\x{ord(m.group()):02x}" if ord(m.group()) < 0x100 else f"\\u{ord(m.group()):04x}"
+        ),
+        text,
+    )
 
 
 def _width(text: str) -> int:
     """Terminal columns: East Asian wide and fullwidth characters take two."""
-    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 0 if unicodedata.combining(ch) else 1 for ch in text)
+    return sum(
+        2 if unicodedata.east_asian_width(ch) in "WF" else 0 if unicodedata.combining(ch) else 1
+        for ch in text
+    )
 
 
 def format_rows(columns: Sequence[str], rows: Sequence[Sequence[Any]], output_format: str) -> str:
@@ -136,10 +146,20 @@ def format_rows(columns: Sequence[str], rows: Sequence[Sequence[Any]], output_fo
     widths = [max([_width(c), *(_width(r[i]) for r in body)]) for i, c in enumerate(columns)]
 
     def line(cells: Sequence[str]) -> str:
-        return "  ".join(cell + " " * (widths[i] - _width(cell)) for i, cell in enumerate(cells)).rstrip() + "\n"
+        return (
+            "  ".join(
+                cell + " " * (widths[i] - _width(cell)) for i, cell in enumerate(cells)
+            ).rstrip()
+            + "\n"
+        )
 
     count = len(body)
-    return line(columns) + line(["-" * w for w in widths]) + "".join(line(r) for r in body) + f"({count} row{'' if count == 1 else 's'})\n"
+    return (
+        line(columns)
+        + line(["-" * w for w in widths])
+        + "".join(line(r) for r in body)
+        + f"({count} row{'' if count == 1 else 's'})\n"
+    )
 
 
 def _curie(iri: str) -> str:
@@ -152,26 +172,28 @@ def _curie(iri: str) -> str:
 
 
 def _network(
-    project: "Project",
-    engine_options: "EngineOptions",
+    project: Project,
+    engine_options: EngineOptions,
     show_claims: bool = False,
     show_ontology: bool = False,
-) -> tuple["Engine", "networkx.MultiDiGraph"]:
+) -> tuple[Engine, networkx.MultiDiGraph]:
     from kgtool.engines import open_engine
     from kgtool.network import ProjectionOptions, project_graph
 
     engine = open_engine(project, engine_options)
-    return engine, project_graph(engine, ProjectionOptions(show_claims=show_claims, show_ontology=show_ontology))
+    return engine, project_graph(
+        engine, ProjectionOptions(show_claims=show_claims, show_ontology=show_ontology)
+    )
 
 
-def _entity(engine: "Engine", text: str) -> str:
+def _entity(engine: Engine, text: str) -> str:
     from kgtool.entities import resolve_entity
 
     return resolve_entity(engine, text).value
 
 
 def _draw(
-    graph: "networkx.MultiDiGraph",
+    graph: networkx.MultiDiGraph,
     path: Path,
     title: str,
     lang: str = "en",
@@ -184,20 +206,25 @@ def _draw(
     """Write the page and say so on stderr (stdout stays for data)."""
     from kgtool.render import Layout, RenderOptions, open_in_browser, render_html
 
-    options = RenderOptions(lang=lang, layout=Layout(layout), seed=seed, title=title, physics=physics, **extra)
+    options = RenderOptions(
+        lang=lang, layout=Layout(layout), seed=seed, title=title, physics=physics, **extra
+    )
     render_html(graph, path, options)
     nodes, edges = graph.number_of_nodes(), graph.number_of_edges()
-    click.echo(f"wrote {path} ({nodes} node{'s' if nodes != 1 else ''}, {edges} edge{'s' if edges != 1 else ''})", err=True)
+    click.echo(
+        f"wrote {path} ({nodes} node{'s' if nodes != 1 else ''}, {edges} edge{'s' if edges != 1 else ''})",
+        err=True,
+    )
     if open_browser:
         open_in_browser(path)
 
 
 def draw_saved_query(
-    query: "SavedQuery",
+    query: SavedQuery,
     params: tuple[str, ...],
     lang: str,
-    project: "Project",
-    engine_options: "EngineOptions",
+    project: Project,
+    engine_options: EngineOptions,
     path: Path,
     **drawing: Any,
 ) -> None:
@@ -216,7 +243,8 @@ def draw_saved_query(
     check_query(query, getattr(engine_options, "allow_service", ()))
     check_parameter_names(query, values)
     drawable = query.kind is QueryKind.GRAPH or (
-        query.kind is QueryKind.SELECT and {"source", "edge", "target"} <= set(variables(query.sparql))
+        query.kind is QueryKind.SELECT
+        and {"source", "edge", "target"} <= set(variables(query.sparql))
     )
     if not drawable:
         why = f"its default view is {query.view}"
@@ -246,9 +274,25 @@ def draw_saved_query(
     metavar="FILE.html",
     help="Write the page here (UTF-8, replaced atomically).",
 )
-@click.option("--query", "query_name", metavar="NAME", help="Draw a saved query: a CONSTRUCT, or a SELECT projecting ?source ?edge ?target.")
-@click.option("-p", "--param", "params", multiple=True, metavar="NAME=VALUE", help="A parameter of --query (repeatable).")
-@click.option("--focus", metavar="ENTITY", help="Draw only what lies around ENTITY (IRI, CURIE or label in en/ja).")
+@click.option(
+    "--query",
+    "query_name",
+    metavar="NAME",
+    help="Draw a saved query: a CONSTRUCT, or a SELECT projecting ?source ?edge ?target.",
+)
+@click.option(
+    "-p",
+    "--param",
+    "params",
+    multiple=True,
+    metavar="NAME=VALUE",
+    help="A parameter of --query (repeatable).",
+)
+@click.option(
+    "--focus",
+    metavar="ENTITY",
+    help="Draw only what lies around ENTITY (IRI, CURIE or label in en/ja).",
+)
 @click.option("--depth", type=int, help="Hops around --focus (default 1).")
 @click.option(
     "--class",
@@ -257,8 +301,14 @@ def draw_saved_query(
     metavar="CLASS",
     help="Keep only instances of CLASS (CURIE or label; subclasses included). Repeatable.",
 )
-@click.option("--show-claims", is_flag=True, help="Draw claims and passages as nodes instead of folding them into edges.")
-@click.option("--show-ontology", is_flag=True, help="Also draw the ontology's classes and properties.")
+@click.option(
+    "--show-claims",
+    is_flag=True,
+    help="Draw claims and passages as nodes instead of folding them into edges.",
+)
+@click.option(
+    "--show-ontology", is_flag=True, help="Also draw the ontology's classes and properties."
+)
 @lang_option
 @drawing_options
 @data_options
@@ -277,8 +327,8 @@ def view_command(
     physics: bool | None,
     title: str | None,
     open_browser: bool,
-    project: "Project",
-    engine_options: "EngineOptions",
+    project: Project,
+    engine_options: EngineOptions,
 ) -> None:
     """Draw the knowledge graph as an interactive HTML page that works offline.
 
@@ -308,10 +358,14 @@ def view_command(
         from kgtool.queries import find_saved_query
 
         query = find_saved_query(project, query_name)
-        draw_saved_query(query, params, lang, project, engine_options, output, title=title, **drawing)
+        draw_saved_query(
+            query, params, lang, project, engine_options, output, title=title, **drawing
+        )
         return
     if params:
-        raise KgtoolError("-p/--param sets parameters of --query", hint="add --query NAME, or drop -p")
+        raise KgtoolError(
+            "-p/--param sets parameters of --query", hint="add --query NAME, or drop -p"
+        )
     from kgtool.network import ego_graph, filter_classes, resolve_class
 
     engine, graph = _network(project, engine_options, show_claims, show_ontology)
@@ -319,7 +373,9 @@ def view_command(
     if classes:
         iris = [resolve_class(engine, text) for text in classes]
         graph = filter_classes(graph, iris)
-        names = ", ".join(graph.graph["classes"].get(i, {}).get(f"label_{lang}", _curie(i)) for i in iris)
+        names = ", ".join(
+            graph.graph["classes"].get(i, {}).get(f"label_{lang}", _curie(i)) for i in iris
+        )
         heading = heading or f"{names} in the US–China AI knowledge graph"
     if focus is not None:
         node = _entity(engine, focus)
@@ -346,7 +402,13 @@ def analyze_group() -> None:
     show_default=True,
     help="degree: share of entities linked; betweenness: share of shortest paths through; pagerank.",
 )
-@click.option("--class", "classes", multiple=True, metavar="CLASS", help="Rank only instances of CLASS (repeatable).")
+@click.option(
+    "--class",
+    "classes",
+    multiple=True,
+    metavar="CLASS",
+    help="Rank only instances of CLASS (repeatable).",
+)
 @click.option("--top", type=int, default=10, show_default=True, help="How many entities to list.")
 @lang_option
 @analysis_output_options
@@ -359,8 +421,8 @@ def centrality_command(
     lang: str,
     output_format: str,
     view_path: Path | None,
-    project: "Project",
-    engine_options: "EngineOptions",
+    project: Project,
+    engine_options: EngineOptions,
     **drawing: Any,
 ) -> None:
     """Rank entities by centrality: which ones hold the network together.
@@ -382,18 +444,27 @@ def centrality_command(
         columns = ["rank", "entity", "label_en", "label_ja", "class", metric]
         rows = [[r.rank, r.node, r.label_en, r.label_ja, r.kind, r.score] for r in ranked]
     else:
-        rows = [[r.rank, _curie(r.node), r.label_en if lang == "en" else r.label_ja, r.kind, r.score] for r in ranked]
+        rows = [
+            [r.rank, _curie(r.node), r.label_en if lang == "en" else r.label_ja, r.kind, r.score]
+            for r in ranked
+        ]
     click.echo(format_rows(columns, rows, output_format), nl=False)
     if view_path is not None:
         title = drawing.pop("title", None) or f"Top {len(ranked)} entities by {metric}"
-        _draw(centrality_subgraph(graph, ranked), view_path, title, lang, size_by="score", **drawing)
+        _draw(
+            centrality_subgraph(graph, ranked), view_path, title, lang, size_by="score", **drawing
+        )
 
 
 @cli.command("path")
 @click.argument("source", metavar="A")
 @click.argument("target", metavar="B")
-@click.option("--max-hops", type=int, default=4, show_default=True, help="Longest connection to look for.")
-@click.option("--limit", type=int, default=5, show_default=True, help="At most this many shortest paths.")
+@click.option(
+    "--max-hops", type=int, default=4, show_default=True, help="Longest connection to look for."
+)
+@click.option(
+    "--limit", type=int, default=5, show_default=True, help="At most this many shortest paths."
+)
 @lang_option
 @analysis_output_options
 @drawing_options
@@ -406,8 +477,8 @@ def path_command(
     lang: str,
     output_format: str,
     view_path: Path | None,
-    project: "Project",
-    engine_options: "EngineOptions",
+    project: Project,
+    engine_options: EngineOptions,
     **drawing: Any,
 ) -> None:
     """Show the shortest connections between entities A and B, hop by hop, with the triples
@@ -438,7 +509,11 @@ def path_command(
                 "length": len(path.hops),
                 "nodes": list(path.nodes),
                 "hops": [
-                    {"from": hop.source, "to": hop.target, "statements": [statement_record(s) for s in hop.statements]}
+                    {
+                        "from": hop.source,
+                        "to": hop.target,
+                        "statements": [statement_record(s) for s in hop.statements],
+                    }
                     for hop in path.hops
                 ],
             }
@@ -446,7 +521,19 @@ def path_command(
         ]
         click.echo(json.dumps(records, ensure_ascii=False, indent=2))
     elif output_format == "csv":
-        columns = ["path", "hop", "via", "subject", "predicate", "object", "subject_label", "predicate_label", "object_label", "claims", "quotes"]
+        columns = [
+            "path",
+            "hop",
+            "via",
+            "subject",
+            "predicate",
+            "object",
+            "subject_label",
+            "predicate_label",
+            "object_label",
+            "claims",
+            "quotes",
+        ]
         rows = [
             [
                 index,
@@ -469,7 +556,10 @@ def path_command(
     else:
         click.echo(_paths_text(paths, lang), nl=False)
     if view_path is not None:
-        title = drawing.pop("title", None) or f"{graph.nodes[a][f'label_{lang}']} ↔ {graph.nodes[b][f'label_{lang}']}"
+        title = (
+            drawing.pop("title", None)
+            or f"{graph.nodes[a][f'label_{lang}']} ↔ {graph.nodes[b][f'label_{lang}']}"
+        )
         _draw(paths_subgraph(graph, paths), view_path, title, lang, **drawing)
 
 
@@ -485,7 +575,9 @@ def _paths_text(paths: Sequence[Any], lang: str) -> str:
                 arrow = f"{_cell(statement.subject_label)} —{_cell(statement.predicate_label)}→ {_cell(statement.object_label)}"
                 lines.append(f"  {number}. {arrow}")
                 if statement.via == "triple":
-                    lines.append(f"      {_curie(statement.subject)} {_curie(statement.predicate)} {_curie(statement.object)}")
+                    lines.append(
+                        f"      {_curie(statement.subject)} {_curie(statement.predicate)} {_curie(statement.object)}"
+                    )
                 for claim in statement.claims:
                     kind = claim.kind_en if lang == "en" else claim.kind_ja
                     lines.append(f"      {kind} {_curie(claim.iri)}")
@@ -508,8 +600,8 @@ def neighbors_command(
     lang: str,
     output_format: str,
     view_path: Path | None,
-    project: "Project",
-    engine_options: "EngineOptions",
+    project: Project,
+    engine_options: EngineOptions,
     **drawing: Any,
 ) -> None:
     """List the entities around ENTITY and the statements that link them, ring by ring.
@@ -541,13 +633,28 @@ def neighbors_command(
     ]
     click.echo(format_rows(columns, body, output_format), nl=False)
     if view_path is not None:
-        title = drawing.pop("title", None) or f"Neighbours of {graph.nodes[node][f'label_{lang}']} ({depth} hop{'s' if depth != 1 else ''})"
+        title = (
+            drawing.pop("title", None)
+            or f"Neighbours of {graph.nodes[node][f'label_{lang}']} ({depth} hop{'s' if depth != 1 else ''})"
+        )
         _draw(neighbors_subgraph(graph, node, rows), view_path, title, lang, **drawing)
 
 
 @cli.command("communities")
-@click.option("--resolution", type=float, default=1.0, show_default=True, help="Louvain resolution: above 1 gives smaller communities.")
-@click.option("--community-seed", type=int, default=42, show_default=True, help="Seed of the Louvain method (deterministic).")
+@click.option(
+    "--resolution",
+    type=float,
+    default=1.0,
+    show_default=True,
+    help="Louvain resolution: above 1 gives smaller communities.",
+)
+@click.option(
+    "--community-seed",
+    type=int,
+    default=42,
+    show_default=True,
+    help="Seed of the Louvain method (deterministic).",
+)
 @lang_option
 @analysis_output_options
 @drawing_options
@@ -558,8 +665,8 @@ def communities_command(
     lang: str,
     output_format: str,
     view_path: Path | None,
-    project: "Project",
-    engine_options: "EngineOptions",
+    project: Project,
+    engine_options: EngineOptions,
     **drawing: Any,
 ) -> None:
     """Find communities (Louvain modularity, seeded): groups of entities more linked to each
@@ -583,6 +690,17 @@ def communities_command(
     ]
     click.echo(format_rows(columns, rows, output_format), nl=False)
     if view_path is not None:
-        title = drawing.pop("title", None) or f"{len(found)} communities (Louvain, resolution {resolution:g})"
+        title = (
+            drawing.pop("title", None)
+            or f"{len(found)} communities (Louvain, resolution {resolution:g})"
+        )
         legend = "Communities" if lang == "en" else "コミュニティ"
-        _draw(communities_graph(graph, found), view_path, title, lang, color_by="community", legend_title=legend, **drawing)
+        _draw(
+            communities_graph(graph, found),
+            view_path,
+            title,
+            lang,
+            color_by="community",
+            legend_title=legend,
+            **drawing,
+        )
