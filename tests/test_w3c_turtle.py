@@ -160,3 +160,18 @@ def test_bad_turtle_is_refused(
     if copy.read_bytes() != test.action.read_bytes():
         problems.append("the file was changed")
     check_known(f"turtle.reject-{command}", name, problems)
+
+
+def test_expected_failures_name_real_tests() -> None:
+    """A misspelt or stale name in the table would silently expect nothing."""
+    names = {
+        "turtle.fmt": set(POSITIVE),
+        "turtle.validate": set(POSITIVE),
+        "turtle.reject-fmt": set(NEGATIVE),
+        "turtle.reject-validate": set(NEGATIVE),
+    }
+    listed = {section: ids for section, ids in EXPECTED.items() if section.startswith("turtle.")}
+    assert set(listed) <= set(names)
+    for section, ids in listed.items():
+        assert set(ids) <= names[section], (section, sorted(set(ids) - names[section]))
+        assert all(reason.strip() for reason in ids.values()), section
