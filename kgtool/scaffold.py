@@ -125,7 +125,7 @@ def load_schema(project: Project) -> rdflib.Graph:
 
     :raises ProjectError: when ``ontology/shapes.ttl`` is missing. :raises DataError: on a bad file.
     """
-    from kgtool.turtle_format import RdfSource, read_graph
+    from kgtool.rdf.turtle import RdfSource, read_graph
 
     if not project.shapes_file.is_file():
         raise ProjectError(
@@ -151,7 +151,7 @@ def _u(iri: str) -> rdflib.URIRef:
     return rdflib.URIRef(iri)
 
 
-def _classes(schema: rdflib.Graph) -> set[str]:
+def schema_classes(schema: rdflib.Graph) -> set[str]:
     """Every class: declared ``owl:Class``/``rdfs:Class`` (named), or targeted by a shape."""
     import rdflib
 
@@ -188,7 +188,7 @@ def resolve_class(schema: rdflib.Graph, text: str) -> str:
     """
     from kgtool.namespaces import expand_curie, shorten
 
-    classes = _classes(schema)
+    classes = schema_classes(schema)
     text = text.strip()
     iri = text[1:-1] if text.startswith("<") and text.endswith(">") else expand_curie(text)
     if iri is None and text.startswith(("http://", "https://")):
@@ -233,7 +233,9 @@ def superclasses(schema: rdflib.Graph, iri: str) -> list[str]:
 
 def claim_kinds(schema: rdflib.Graph) -> list[str]:
     """Every subclass of ``kgo:Claim`` (the claim kinds ``kgtool new claim`` accepts), sorted."""
-    return sorted(c for c in _classes(schema) if c != CLAIM and CLAIM in superclasses(schema, c))
+    return sorted(
+        c for c in schema_classes(schema) if c != CLAIM and CLAIM in superclasses(schema, c)
+    )
 
 
 def resolve_claim_kind(schema: rdflib.Graph, text: str) -> str:
@@ -256,7 +258,7 @@ def resolve_claim_kind(schema: rdflib.Graph, text: str) -> str:
         found = None
     if found in kinds:
         return found
-    names = ", ".join(_kind_name(k) for k in kinds)
+    names = ", ".join(kind_name(k) for k in kinds)
     raise EntityNotFoundError(
         f"{text!r} is not a kind of claim"
         + (f" ({shorten(found)} is not a kgo:Claim)" if found else ""),
@@ -264,7 +266,12 @@ def resolve_claim_kind(schema: rdflib.Graph, text: str) -> str:
     )
 
 
-def _kind_name(iri: str) -> str:
+def kind_name(iri: str) -> str:
+    """The short name of a claim kind, as ``kgtool new claim KIND`` takes it.
+
+    >>> kind_name("https://example.org/kg/ontology#CostClaim")
+    'cost'
+    """
     local = _local(iri)
     return (local.removesuffix("Claim") or local).lower()
 
@@ -460,25 +467,18 @@ class _Data:
 
 
 def _definition_line(path: Path, iri: str) -> int | None:
-    from kgtool.diff import _PREFIX_DECLARATION
+    from kgtool.rdf.turtle import index_text
 
     try:
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError):
         return None
-    names = [re.escape(f"<{iri}>")]
-    for prefix, namespace in _PREFIX_DECLARATION.findall(text):
-        if iri.startswith(namespace) and iri != namespace:
-            names.append(re.escape(f"{prefix}:{iri[len(namespace) :]}"))
-    pattern = re.compile(rf"^\s*(?:{'|'.join(names)})(?=[\s;,.]|$)")
-    for number, line in enumerate(text.splitlines(), start=1):
-        if pattern.match(line):
-            return number
-    return None
+    where = index_text(text, path.resolve().as_uri()).starts.get(iri)
+    return where[0] if where else None
 
 
 def _load_data(project: Project, target: Path | None) -> _Data:
-    from kgtool.graph import graph_name, load_store
+    from kgtool.rdf.load import graph_name, load_store
 
     files = list(
         dict.fromkeys([*project.data_files, *([target] if target and target.exists() else [])])
@@ -530,9 +530,9 @@ class _Builder:
         return f"<{iri}>"
 
     def literal_text(self, value: Any) -> str:
-        from kgtool.turtle_format import _Layout, _Writer
+        from kgtool.rdf.turtle import Layout, Writer
 
-        return _Writer(self.rdflib.Graph(), PREFIXES, _Layout()).literal(value)
+        return Writer(self.rdflib.Graph(), PREFIXES, Layout()).literal(value)
 
     def type_text(self, spec: PropertySpec) -> str:
         parts = []
@@ -646,7 +646,9 @@ class _Builder:
         fixed_notes = dict(fixed_notes or {})
         optional: list[tuple[str, str]] = []
         leading = [headline] + [f"# note: {note}" for note in shape.notes]
-        for spec in sorted(shape.properties, key=lambda s: _natural_key(self.curie(s.path))):
+        from kgtool.rdf.turtle import natural_key
+
+        for spec in sorted(shape.properties, key=lambda s: natural_key(self.curie(s.path))):
             kind = (
                 "required"
                 if spec.min_count >= 1
@@ -725,7 +727,7 @@ class _Builder:
         return self.curie(str(value))
 
     def render(self) -> str:
-        from kgtool.turtle_format import _Layout, _Writer
+        from kgtool.rdf.turtle import Layout, Writer
 
         graph = self.draft.graph
         used = set(self.draft.used)
@@ -738,7 +740,7 @@ class _Builder:
                 elif isinstance(term, self.rdflib.Literal) and term.datatype is not None:
                     self.curie(str(term.datatype))
         used |= self.draft.used
-        layout = _Layout()
+        layout = Layout()
         layout.prefixes = {
             prefix: namespace for prefix, namespace in PREFIXES.items() if namespace in used
         }
@@ -748,14 +750,8 @@ class _Builder:
             layout.predicate_trailing[key] = lines
         for key, lines in self.draft.end.items():
             layout.subject_end[key] = lines
-        writer = _Writer(graph, layout.prefixes, layout)
+        writer = Writer(graph, layout.prefixes, layout)
         return writer.render()
-
-
-def _natural_key(text: str) -> tuple[Any, ...]:
-    from kgtool.turtle_format import _natural
-
-    return _natural(text)
 
 
 def _headline(cls: str, label: str | None) -> str:
@@ -770,7 +766,7 @@ def _exact(function: F) -> F:
 
     @functools.wraps(function)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
-        from kgtool.turtle_format import exact_literals
+        from kgtool.rdf.turtle import exact_literals
 
         with exact_literals():
             return function(*args, **kwargs)
@@ -802,7 +798,7 @@ def entity_stub(
     if CLAIM in superclasses(schema, cls):
         from kgtool.namespaces import shorten
 
-        kind = _kind_name(cls) if cls != CLAIM else "KIND"
+        kind = kind_name(cls) if cls != CLAIM else "KIND"
         raise KgtoolError(
             f"{shorten(cls)} is a claim class", hint=f"use: kgtool new claim {kind} LABEL"
         )
@@ -857,11 +853,11 @@ def claim_stub(
         claim = f"{KGR}claim-{slug}"
     else:
         number = 1
-        while data.defined_at(f"{KGR}claim-{_kind_name(cls)}-{number}") or data.defined_at(
-            f"{KGR}passage-{_kind_name(cls)}-{number}"
+        while data.defined_at(f"{KGR}claim-{kind_name(cls)}-{number}") or data.defined_at(
+            f"{KGR}passage-{kind_name(cls)}-{number}"
         ):
             number += 1
-        slug = f"{_kind_name(cls)}-{number}"
+        slug = f"{kind_name(cls)}-{number}"
         claim = f"{KGR}claim-{slug}"
     passage = f"{KGR}passage-{slug}"
     _refuse_existing(data, [claim, passage])
@@ -934,7 +930,8 @@ def append_stub(stub: Stub, target: Path) -> None:
     :raises DataError: when ``target`` does not parse, declares a prefix of the stub with another
         IRI, or cannot be written.
     """
-    from kgtool.turtle_format import RdfSource, _LayoutReader, read_graph, write_atomic
+    from kgtool.fileio import write_atomic
+    from kgtool.rdf.turtle import LayoutReader, RdfSource, read_graph
 
     target = Path(target)
     if target.suffix.lower() != ".ttl":
@@ -949,7 +946,7 @@ def append_stub(stub: Stub, target: Path) -> None:
     if existing.strip():
         base = target.resolve().as_uri()
         read_graph([RdfSource(existing.encode("utf-8"), str(target), base)])
-        declared = _LayoutReader(existing, str(target), base).read().prefixes
+        declared = LayoutReader(existing, str(target), base).read().prefixes
         kept = []
         for line in text.splitlines(keepends=True):
             match = re.match(r"@prefix (\S*):\s+<([^>]*)> \.$", line.rstrip("\n"))
@@ -978,10 +975,12 @@ __all__ = [
     "claim_slug",
     "claim_stub",
     "class_shape",
+    "kind_name",
     "entity_slug",
     "entity_stub",
     "load_schema",
     "parse_lang_labels",
     "resolve_claim_kind",
     "resolve_class",
+    "schema_classes",
 ]
