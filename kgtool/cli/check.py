@@ -35,6 +35,15 @@ def _json(data: object) -> None:
     click.echo(json.dumps(data, ensure_ascii=False, indent=2))
 
 
+def _list_rules(context: click.Context) -> None:
+    from kgtool.validation import RULES
+
+    width = max(len(r.id.value) for r in RULES)
+    for rule in RULES:
+        click.echo(f"{rule.id.value:<{width}}  {rule.severity.value:<7}  {rule.summary}")
+    context.exit(0)
+
+
 @cli.command(
     epilog="""\b
 Exit codes:
@@ -43,6 +52,14 @@ Exit codes:
      kgo: terms, dangling kgr: IRIs, ill-typed literals
   2  the input could not be read: a missing folder, or a file that does not
      parse (every such file is listed, nothing else is checked)"""
+)
+@click.option(
+    "--list-rules",
+    is_flag=True,
+    expose_value=False,
+    is_eager=True,
+    callback=lambda context, _, value: _list_rules(context) if value else None,
+    help="List the checks (id, severity, what each looks for), then exit.",
 )
 @data_options
 @FORMAT
@@ -119,9 +136,7 @@ def describe(
 @data_options
 @FORMAT
 @LANG
-def stats(
-    project: Project, engine_options: EngineOptions, output_format: str, lang: str
-) -> None:
+def stats(project: Project, engine_options: EngineOptions, output_format: str, lang: str) -> None:
     """Count files, triples, entities per class, claims per kind, passages and sources.
 
     \b
