@@ -11,6 +11,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from kgtool.labels import LANGUAGES as LANGUAGES  # re-export: describe.LANGUAGES was public
+from kgtool.labels import choose_label, language_order
 from kgtool.namespaces import (
     KGO,
     PREFIXES,
@@ -24,7 +26,6 @@ from kgtool.namespaces import (
 if TYPE_CHECKING:
     from kgtool.engines import Engine, Term
 
-LANGUAGES = ("en", "ja")
 _HIDDEN = {RDF_TYPE, RDFS_LABEL, SKOS_PREF_LABEL, SKOS_ALT_LABEL}
 _ABOUT = KGO + "about"
 _DERIVED_FROM = PREFIXES["prov"] + "wasDerivedFrom"
@@ -200,14 +201,13 @@ class Description:
 
 
 class Labeller:
-    """Labels IRIs in one language, falling back to the other, then to any label (cached).
-
-    ``rdfs:label`` wins over ``skos:prefLabel`` in the same language; ties go to the smallest text.
-    """
+    """Labels IRIs by :func:`kgtool.labels.choose_label` (cached): ``lang``, then the other
+    language, then any label; ``rdfs:label`` before ``skos:prefLabel``; then the smallest text."""
 
     def __init__(self, engine: Engine, lang: str) -> None:
         self.engine = engine
-        self.order = [lang] + [other for other in LANGUAGES if other != lang]
+        self.lang = lang
+        self.order = list(language_order(lang))
         self.cache: dict[str, str | None] = {}
 
     def fetch(self, terms: Iterable[Term | None]) -> None:
@@ -220,13 +220,11 @@ class Labeller:
         if not iris:
             return
         nodes = " ".join(str(pyoxigraph.NamedNode(iri)) for iri in iris)
-        found: dict[str, list[tuple[int, int, str]]] = {iri: [] for iri in iris}
+        found: dict[str, list[tuple[str, str | None, str]]] = {iri: [] for iri in iris}
         for node, prop, label in self.engine.query(_LABELS.replace("%NODES%", nodes)).rows:
-            language = (label.language or "").lower()
-            rank = self.order.index(language) if language in self.order else len(self.order)
-            found[node.value].append((rank, 0 if prop.value == RDFS_LABEL else 1, label.value))
+            found[node.value].append((prop.value, label.language, label.value))
         for iri, candidates in found.items():
-            self.cache[iri] = min(candidates)[2] if candidates else None
+            self.cache[iri] = choose_label(candidates, self.lang)
 
     def node(self, term: Term) -> Node:
         """The :class:`Node` for a term, labelled."""

@@ -36,6 +36,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from kgtool.errors import DataError, KgtoolError, ProjectError
+from kgtool.labels import LABEL_PREDICATES, choose_label
 from kgtool.namespaces import PREFIXES
 from kgtool.project import RDF_SUFFIXES, rdf_files
 
@@ -45,11 +46,6 @@ if TYPE_CHECKING:
 WORKTREE = "WORKTREE"
 #: The project folders a bare ``REV`` or ``WORKTREE`` stands for.
 PROJECT_DATA = ("ontology", "graph")
-
-_LABELS = (
-    "http://www.w3.org/2000/01/rdf-schema#label",
-    "http://www.w3.org/2004/02/skos/core#prefLabel",
-)
 
 
 @dataclass(frozen=True)
@@ -221,19 +217,15 @@ def load_side(spec: str, root: Path) -> Side:
 
 
 def _label_in(graph: rdflib.Graph, node: Any) -> str | None:
-    """The English label of ``node`` in ``graph`` (else any label), or None."""
+    """The label of ``node`` in ``graph`` by :func:`kgtool.labels.choose_label` (English first)."""
     import rdflib
 
-    found = [
-        o
-        for predicate in _LABELS
+    return choose_label(
+        (predicate, o.language, str(o))
+        for predicate in LABEL_PREDICATES
         for o in graph.objects(node, rdflib.URIRef(predicate))
         if isinstance(o, rdflib.Literal)
-    ]
-    if not found:
-        return None
-    english = sorted(str(o) for o in found if (o.language or "").lower().startswith("en"))
-    return english[0] if english else sorted(str(o) for o in found)[0]
+    )
 
 
 class _Labels:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from kgtool.errors import EntityNotFoundError
-from kgtool.namespaces import PREFIXES, expand_curie, shorten
+from kgtool.namespaces import PREFIXES, iri_from_text, shorten
 
 if TYPE_CHECKING:
     import pyoxigraph
@@ -34,9 +34,7 @@ ASK { ?_entity a/rdfs:subClassOf* ?_class }
 """
 
 
-def resolve_entity(
-    engine: Engine, text: str, class_iri: str | None = None
-) -> pyoxigraph.NamedNode:
+def resolve_entity(engine: Engine, text: str, class_iri: str | None = None) -> pyoxigraph.NamedNode:
     """Find the one entity ``text`` names.
 
     ``text`` may be a full IRI (``https://…`` or ``<https://…>``), a CURIE with a known prefix
@@ -50,9 +48,7 @@ def resolve_entity(
     import pyoxigraph
 
     text = text.strip()
-    iri = text[1:-1] if text.startswith("<") and text.endswith(">") else expand_curie(text)
-    if iri is None and text.startswith(("http://", "https://", "urn:")):
-        iri = text
+    iri = iri_from_text(text)
     class_node = pyoxigraph.NamedNode(class_iri) if class_iri else None
     if iri is not None:
         try:

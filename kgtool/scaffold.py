@@ -186,13 +186,11 @@ def resolve_class(schema: rdflib.Graph, text: str) -> str:
 
     :raises EntityNotFoundError: when no class or several classes match.
     """
-    from kgtool.namespaces import expand_curie, shorten
+    from kgtool.namespaces import iri_from_text, shorten
 
     classes = schema_classes(schema)
     text = text.strip()
-    iri = text[1:-1] if text.startswith("<") and text.endswith(">") else expand_curie(text)
-    if iri is None and text.startswith(("http://", "https://")):
-        iri = text
+    iri = iri_from_text(text)
     if iri is not None:
         if iri not in classes:
             raise EntityNotFoundError(
@@ -282,26 +280,6 @@ def _rdf_list(schema: rdflib.Graph, node: Any) -> list[Any]:
     return list(rdflib.collection.Collection(schema, node))
 
 
-def _path_text(schema: rdflib.Graph, path: Any, curie: Any) -> str:
-    import rdflib
-
-    if isinstance(path, rdflib.URIRef):
-        return curie(str(path))
-    inverse = schema.value(path, _u(SH + "inversePath"))
-    if inverse is not None:
-        return "^" + _path_text(schema, inverse, curie)
-    alternative = schema.value(path, _u(SH + "alternativePath"))
-    if alternative is not None:
-        return (
-            "("
-            + " | ".join(_path_text(schema, p, curie) for p in _rdf_list(schema, alternative))
-            + ")"
-        )
-    if schema.value(path, _u(RDF + "first")) is not None:
-        return "/".join(_path_text(schema, p, curie) for p in _rdf_list(schema, path))
-    return "(a complex path)"
-
-
 def class_shape(schema: rdflib.Graph, iri: str, curie: Any = None) -> ClassShape:
     """Merge the property shapes of every node shape targeting ``iri`` or a superclass.
 
@@ -312,6 +290,7 @@ def class_shape(schema: rdflib.Graph, iri: str, curie: Any = None) -> ClassShape
     import rdflib
 
     from kgtool.namespaces import shorten
+    from kgtool.rdf.shacl import path_text
 
     curie = curie or shorten
     targets = superclasses(schema, iri)
@@ -344,7 +323,7 @@ def class_shape(schema: rdflib.Graph, iri: str, curie: Any = None) -> ClassShape
                 if min_count >= 1:
                     kind = ", ".join(curie(str(c)) for c in schema.objects(prop, _u(SH + "class")))
                     message = schema.value(prop, _u(SH + "message"))
-                    note = f"{'required' if severity != SH + 'Warning' else 'recommended'}: {_path_text(schema, path, curie)}"
+                    note = f"{'required' if severity != SH + 'Warning' else 'recommended'}: {path_text(schema, path, curie)}"
                     note += f" ({kind})" if kind else ""
                     note += f": {message}" if message else ""
                     notes.append(note)
@@ -893,7 +872,7 @@ def claim_stub(
 
 
 def _iri(given: str | None, default: str, label: str) -> str:
-    from kgtool.namespaces import expand_curie
+    from kgtool.namespaces import iri_from_text
 
     if given is None:
         if default == KGR:
@@ -902,14 +881,9 @@ def _iri(given: str | None, default: str, label: str) -> str:
                 hint="give an English LABEL or --iri",
             )
         return default
-    text = given.strip()
-    if text.startswith("<") and text.endswith(">"):
-        return text[1:-1]
-    expanded = expand_curie(text)
-    if expanded is not None:
-        return expanded
-    if text.startswith(("http://", "https://", "urn:")):
-        return text
+    iri = iri_from_text(given)
+    if iri is not None:
+        return iri
     raise KgtoolError(
         f"--iri {given!r} is not an IRI or a CURIE with a known prefix",
         hint="e.g. --iri kgr:MinatoAI",

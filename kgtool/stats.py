@@ -168,13 +168,11 @@ def compute_stats(engine: Engine, files: Sequence[str] = (), lang: str = "en") -
 def format_stats(stats: Stats) -> str:
     """The text form printed by ``kgtool stats`` (ends with a newline)."""
 
-    def table(counts: tuple[Count, ...], unit: str = "") -> list[str]:
-        width = max((len(c.curie) for c in counts), default=0)
-        digits = max((len(str(c.count)) for c in counts), default=0)
-        return [
-            f"  {c.count:>{digits}}{unit}  {c.curie:<{width}}  {c.label or ''}".rstrip()
-            for c in counts
-        ]
+    from kgtool.tables import align
+
+    def table(counts: tuple[Count, ...]) -> list[str]:
+        rows = [[str(c.count), c.curie, c.label or ""] for c in counts]
+        return ["  " + line for line in align(rows, right={0})]
 
     lines = [
         f"files:    {len(stats.files)}",

@@ -48,6 +48,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from kgtool.errors import DataError, ExitCode
+from kgtool.labels import LANGUAGE_NAMES
 from kgtool.namespaces import KGO, KGR, OA, RDF_TYPE, RDFS_LABEL, SH, shorten
 from kgtool.project import display_path, rdf_files
 
@@ -60,7 +61,8 @@ if TYPE_CHECKING:
     from kgtool.engines import Engine
     from kgtool.project import Project
 
-LANGUAGES = {"en": "English", "ja": "Japanese"}
+#: Kept for one release; the constant is :data:`kgtool.labels.LANGUAGE_NAMES`.
+LANGUAGES = LANGUAGE_NAMES
 
 
 class Severity(str, Enum):
@@ -560,31 +562,6 @@ def _quiet_rdflib() -> contextlib.AbstractContextManager[None]:
     return quiet()
 
 
-def _path_text(graph: rdflib.Graph, path: Any) -> str:
-    """A SHACL path as SPARQL-like text (``kgo:amount/schema:value``, ``^kgo:about``)."""
-    import rdflib
-
-    if isinstance(path, rdflib.URIRef):
-        return shorten(str(path))
-    sh = rdflib.Namespace(SH)
-    if (inverse := graph.value(path, sh.inversePath)) is not None:
-        return "^" + _path_text(graph, inverse)
-    for key, mark in ((sh.zeroOrMorePath, "*"), (sh.oneOrMorePath, "+"), (sh.zeroOrOnePath, "?")):
-        if (inner := graph.value(path, key)) is not None:
-            return f"({_path_text(graph, inner)}){mark}"
-    if (alternatives := graph.value(path, sh.alternativePath)) is not None:
-        return (
-            "("
-            + "|".join(
-                _path_text(graph, p) for p in rdflib.collection.Collection(graph, alternatives)
-            )
-            + ")"
-        )
-    if graph.value(path, rdflib.RDF.first) is not None:
-        return "/".join(_path_text(graph, p) for p in rdflib.collection.Collection(graph, path))
-    return str(path)
-
-
 _SEVERITIES = {
     SH + "Violation": Severity.ERROR,
     SH + "Warning": Severity.WARNING,
@@ -597,6 +574,8 @@ def _check_shapes(check: Rule, context: RuleContext) -> list[Finding]:
     import pyoxigraph
     import pyshacl
     import rdflib
+
+    from kgtool.rdf.shacl import path_text as shacl_path_text
 
     loaded, locator = context.loaded, context.locator
     if loaded.shapes is None:
@@ -624,7 +603,7 @@ def _check_shapes(check: Rule, context: RuleContext) -> list[Finding]:
         severity = _SEVERITIES.get(str(results.value(result, sh.resultSeverity)), Severity.ERROR)
         messages = sorted(str(m) for m in results.objects(result, sh.resultMessage))
         shape = results.value(result, sh.sourceShape)
-        path_text = _path_text(results, path) if path is not None else None
+        path_text = shacl_path_text(results, path) if path is not None else None
         node: Any = (
             pyoxigraph.BlankNode(str(focus))
             if isinstance(focus, rdflib.BNode)
@@ -915,10 +894,10 @@ def _lint_missing_labels(check: Rule, context: RuleContext) -> list[Finding]:
     languages, _ = _labels_by_subject(context.engine)
     findings = []
     for subject, found in sorted(languages.items()):
-        missing = [name for code, name in LANGUAGES.items() if code not in found]
+        missing = [name for code, name in LANGUAGE_NAMES.items() if code not in found]
         if not missing:
             continue
-        codes = [f"@{code}" for code in LANGUAGES if code not in found]
+        codes = [f"@{code}" for code in LANGUAGE_NAMES if code not in found]
         findings.append(
             check.finding(
                 context.locator.subject(_named(subject)),
