@@ -22,6 +22,7 @@ from kgtool.namespaces import (
     SKOS_PREF_LABEL,
     shorten,
 )
+from kgtool.rdf.terms import bound, literal
 
 if TYPE_CHECKING:
     from kgtool.engines import Engine, Term
@@ -222,7 +223,8 @@ class Labeller:
         nodes = " ".join(str(pyoxigraph.NamedNode(iri)) for iri in iris)
         found: dict[str, list[tuple[str, str | None, str]]] = {iri: [] for iri in iris}
         for node, prop, label in self.engine.query(_LABELS.replace("%NODES%", nodes)).rows:
-            found[node.value].append((prop.value, label.language, label.value))
+            text = literal(label)
+            found[bound(node).value].append((bound(prop).value, text.language, text.value))
         for iri, candidates in found.items():
             self.cache[iri] = choose_label(candidates, self.lang)
 
@@ -270,7 +272,7 @@ def _quotes(engine: Engine, labeller: Labeller, node: Term) -> tuple[Quote, ...]
     """The verbatim quotes of the passages ``node`` is derived from, by passage."""
     rows = engine.query(_QUOTES, {"_node": node}).rows
     labeller.fetch(row[0] for row in rows)
-    quotes = {Quote(labeller.node(passage), exact.value) for passage, exact in rows}
+    quotes = {Quote(labeller.node(bound(passage)), bound(exact).value) for passage, exact in rows}
     return tuple(sorted(quotes, key=lambda q: (q.passage.value, q.text)))
 
 
@@ -295,7 +297,7 @@ def describe(engine: Engine, entity: str, lang: str = "en") -> Description:
     own = engine.query(_OUTGOING, bindings).rows
     labeller.fetch([node] + [term for row in own for term in row])
     types = sorted(
-        {labeller.node(row[1]) for row in own if row[0].value == RDF_TYPE},
+        {labeller.node(bound(row[1])) for row in own if bound(row[0]).value == RDF_TYPE},
         key=lambda n: str(n.curie),
     )
 
@@ -303,7 +305,7 @@ def describe(engine: Engine, entity: str, lang: str = "en") -> Description:
         found = {
             labeller.node(o)
             for p, o, *_ in own
-            if p.value == predicate and isinstance(o, pyoxigraph.Literal)
+            if bound(p).value == predicate and isinstance(o, pyoxigraph.Literal)
         }
         order = {language: index for index, language in enumerate(labeller.order)}
         return tuple(
@@ -313,9 +315,10 @@ def describe(engine: Engine, entity: str, lang: str = "en") -> Description:
         )
 
     claims = []
-    for (claim,) in engine.query(_CLAIMS, bindings).rows:
+    for (row_claim,) in engine.query(_CLAIMS, bindings).rows:
+        claim = bound(row_claim)
         claim_bindings = {"_node": claim}
-        kinds = [row[0] for row in engine.query(_CLAIM_KINDS, claim_bindings).rows]
+        kinds = [bound(row[0]) for row in engine.query(_CLAIM_KINDS, claim_bindings).rows]
         labeller.fetch(kinds)
         values = _relations(
             labeller,

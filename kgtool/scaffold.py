@@ -317,7 +317,7 @@ def class_shape(schema: rdflib.Graph, iri: str, curie: Any = None) -> ClassShape
             if path is None:
                 continue
             severity = str(schema.value(prop, _u(SH + "severity")) or SH + "Violation")
-            min_count = int(schema.value(prop, _u(SH + "minCount")) or 0)
+            min_count = int(str(schema.value(prop, _u(SH + "minCount")) or 0))
             max_value = schema.value(prop, _u(SH + "maxCount"))
             if not isinstance(path, rdflib.URIRef):
                 if min_count >= 1:
@@ -334,7 +334,7 @@ def class_shape(schema: rdflib.Graph, iri: str, curie: Any = None) -> ClassShape
             else:
                 entry["min"] = max(entry.get("min", 0), min_count)
             if max_value is not None:
-                entry["max"] = min(entry.get("max", int(max_value)), int(max_value))
+                entry["max"] = min(entry.get("max", int(str(max_value))), int(str(max_value)))
             for key, predicate in (
                 ("datatype", "datatype"),
                 ("node_kind", "nodeKind"),
@@ -436,6 +436,7 @@ class _Data:
         found = sorted(
             quad.graph_name.value
             for quad in self.store.quads_for_pattern(pyoxigraph.NamedNode(iri), None, None, None)
+            if isinstance(quad.graph_name, pyoxigraph.NamedNode)  # every file is a named graph
         )
         if not found:
             return None
@@ -725,8 +726,8 @@ class _Builder:
         }
         for key, lines in self.draft.leading.items():
             layout.subject_leading[key] = lines
-        for key, lines in self.draft.trailing.items():
-            layout.predicate_trailing[key] = lines
+        for pair, lines in self.draft.trailing.items():
+            layout.predicate_trailing[pair] = lines
         for key, lines in self.draft.end.items():
             layout.subject_end[key] = lines
         writer = Writer(graph, layout.prefixes, layout)

@@ -127,7 +127,11 @@ def _number(engine: Engine, sparql: str) -> int:
 def _counts(engine: Engine, sparql: str, lang: str) -> tuple[Count, ...]:
     from kgtool.describe import Labeller
 
-    rows = [(node, int(n.value)) for node, n in engine.query(sparql).rows if node is not None]
+    rows = [
+        (node, int(n.value))
+        for node, n in engine.query(sparql).rows
+        if node is not None and n is not None
+    ]
     labeller = Labeller(engine, lang)
     labeller.fetch(node for node, _ in rows)
     counts = [

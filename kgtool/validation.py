@@ -51,6 +51,7 @@ from kgtool.errors import DataError, ExitCode
 from kgtool.labels import LANGUAGE_NAMES
 from kgtool.namespaces import KGO, KGR, OA, RDF_TYPE, RDFS_LABEL, SH, shorten
 from kgtool.project import display_path, rdf_files
+from kgtool.rdf.terms import bound, literal, resource
 
 if TYPE_CHECKING:
     import contextlib
@@ -445,11 +446,12 @@ class _Locator:
             parents = []
             for child in frontier:
                 for quad in self.loaded.store.quads_for_pattern(None, None, child):
-                    if isinstance(quad.subject, pyoxigraph.NamedNode):
-                        return quad.subject
-                    if quad.subject not in seen:
-                        seen.add(quad.subject)
-                        parents.append(quad.subject)
+                    parent = resource(quad.subject)  # no RDF-star: IRIs or blank nodes
+                    if isinstance(parent, pyoxigraph.NamedNode):
+                        return parent
+                    if parent not in seen:
+                        seen.add(parent)
+                        parents.append(parent)
             frontier = sorted(parents, key=str)
         return None
 
@@ -637,9 +639,11 @@ def _shapes_error(loaded: _Loaded, error: Exception) -> DataError:
     line = column = None
     for blank in re.findall(r"'([0-9a-fA-F]{16,})'", message):
         node: Any = pyoxigraph.BlankNode(blank)
-        parents = [q.subject for q in loaded.shapes.quads_for_pattern(None, None, node)]
+        parents = [resource(q.subject) for q in loaded.shapes.quads_for_pattern(None, None, node)]
         while parents and not isinstance(parents[0], pyoxigraph.NamedNode):
-            parents = [q.subject for q in loaded.shapes.quads_for_pattern(None, None, parents[0])]
+            parents = [
+                resource(q.subject) for q in loaded.shapes.quads_for_pattern(None, None, parents[0])
+            ]
         if parents:
             message = message.replace(f"'{blank}'", f"a blank node in {shorten(parents[0].value)}")
             line, column = source.locate(parents[0].value)
@@ -655,12 +659,14 @@ def _shapes_error(loaded: _Loaded, error: Exception) -> DataError:
 def _check_ill_typed(check: Rule, context: RuleContext) -> list[Finding]:
     findings = []
     for quad in context.ill_typed:
-        datatype = shorten(quad.object.datatype.value)
-        subject = context.locator.name(quad.subject)
+        value = literal(quad.object)  # only literals are ill-typed
+        node = resource(quad.subject)  # no RDF-star: subjects are IRIs or blank nodes
+        datatype = shorten(value.datatype.value)
+        subject = context.locator.name(node)
         findings.append(
             check.finding(
-                context.locator.subject(quad.subject, quad.predicate),
-                f"{subject} {shorten(quad.predicate.value)}: {quad.object.value!r} is not a valid {datatype}",
+                context.locator.subject(node, quad.predicate),
+                f"{subject} {shorten(quad.predicate.value)}: {value.value!r} is not a valid {datatype}",
                 focus=subject,
                 path=shorten(quad.predicate.value),
                 hint=f"write a value in the lexical form of {datatype}",
@@ -721,7 +727,10 @@ def _check_quotes(check: Rule, context: RuleContext) -> list[Finding]:
     findings: list[Finding] = []
     texts: dict[str, str | None] = {}
     unchecked: dict[str, int] = defaultdict(int)
-    for graph, passage, document, _selector, exact, local_text in engine.query(_QUOTES).rows:
+    for row in engine.query(_QUOTES).rows:
+        graph, passage, document = bound(row[0]), resource(row[1]), resource(row[2])
+        exact = literal(row[4])
+        local_text = literal(row[5]) if row[5] is not None else None  # OPTIONAL
         if local_text is None:
             unchecked[document.value] += 1
             continue
@@ -768,13 +777,13 @@ def _check_quotes(check: Rule, context: RuleContext) -> list[Finding]:
                 hint=hint,
             )
         )
-    for document, number in sorted(unchecked.items()):
+    for document_iri, number in sorted(unchecked.items()):
         findings.append(
             check.finding(
-                locator.subject(_named(document)),
-                f"{shorten(document)} has no kgo:localText: {number} quote{'s' if number > 1 else ''} not checked",
+                locator.subject(_named(document_iri)),
+                f"{shorten(document_iri)} has no kgo:localText: {number} quote{'s' if number > 1 else ''} not checked",
                 severity=Severity.WARNING,
-                focus=shorten(document),
+                focus=shorten(document_iri),
                 path="kgo:localText",
                 hint="register the document's local text with kgo:localText (a path relative to graph/)",
             )
@@ -846,23 +855,25 @@ def _lint_undeclared(check: Rule, context: RuleContext) -> list[Finding]:
     loaded, engine, locator = context.loaded, context.engine, context.locator
     ontology_graphs = {graph_name(p) for p in loaded.ontology_files}
     declared = {
-        term.value for g, term in engine.query(_DECLARED_TERMS).rows if g.value in ontology_graphs
+        bound(term).value
+        for g, term in engine.query(_DECLARED_TERMS).rows
+        if bound(g).value in ontology_graphs
     }
-    used = list(engine.query(_USED_TERMS).rows)
+    rows = list(engine.query(_USED_TERMS).rows)
     if loaded.shapes is not None:
-        used += OxigraphEngine(loaded.shapes).query(_USED_TERMS).rows
+        rows += OxigraphEngine(loaded.shapes).query(_USED_TERMS).rows
     findings = []
-    for graph, term in used:
-        if term.value in declared:
+    for graph, term in ((bound(g).value, bound(t).value) for g, t in rows):
+        if term in declared:
             continue
-        if graph.value not in loaded.displays:  # the shapes store has its own graph name
+        if graph not in loaded.displays:  # the shapes store has its own graph name
             continue
-        close = _close_match(term.value, declared, KGO)
+        close = _close_match(term, declared, KGO)
         findings.append(
             check.finding(
-                locator.mention(graph.value, term.value),
-                f"{shorten(term.value)} is not declared in the ontology",
-                focus=shorten(term.value),
+                locator.mention(graph, term),
+                f"{shorten(term)} is not declared in the ontology",
+                focus=shorten(term),
                 hint=f"did you mean {shorten(close[0])}?"
                 if close
                 else "declare it in ontology/ or fix the spelling",
@@ -877,16 +888,16 @@ def _labels_by_subject(
     """Each subject's label languages, and each (normalised label, language)'s ``kgr:`` subjects."""
     languages: dict[str, set[str]] = {}
     by_label: dict[tuple[str, str], dict[str, str]] = defaultdict(dict)
-    for subject, label in engine.query(_LABELS).rows:
-        found = languages.setdefault(subject.value, set())
-        if label is None:
+    for subject_term, label_term in engine.query(_LABELS).rows:
+        subject = bound(subject_term).value
+        found = languages.setdefault(subject, set())
+        if label_term is None:
             continue
+        label = literal(label_term)
         language = (label.language or "").lower()
         found.add(language.split("-")[0])
-        if language and subject.value.startswith(KGR):
-            by_label[(" ".join(label.value.split()).casefold(), language)][subject.value] = (
-                label.value
-            )
+        if language and subject.startswith(KGR):
+            by_label[(" ".join(label.value.split()).casefold(), language)][subject] = label.value
     return languages, by_label
 
 
@@ -935,15 +946,15 @@ def _lint_dangling(check: Rule, context: RuleContext) -> list[Finding]:
     rows = engine.query(_DANGLING).rows
     if not rows:
         return []
-    described = sorted(row[0].value for row in engine.query(_DESCRIBED).rows)
+    described = sorted(bound(row[0]).value for row in engine.query(_DESCRIBED).rows)
     findings = []
-    for graph, obj in rows:
-        close = _close_match(obj.value, described, KGR)
+    for graph, obj in ((bound(g).value, bound(o).value) for g, o in rows):
+        close = _close_match(obj, described, KGR)
         findings.append(
             check.finding(
-                locator.mention(graph.value, obj.value),
-                f"{shorten(obj.value)} is used but never described (it is the subject of no triple)",
-                focus=shorten(obj.value),
+                locator.mention(graph, obj),
+                f"{shorten(obj)} is used but never described (it is the subject of no triple)",
+                focus=shorten(obj),
                 hint=f"did you mean {shorten(close[0])}?"
                 if close
                 else "describe it in graph/ or fix the spelling",
