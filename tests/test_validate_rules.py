@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 from click.testing import CliRunner
 
 from kgtool.cli import cli
 from kgtool.validation import RULES, Check, Severity, rule
+
+REPO = Path(__file__).resolve().parent.parent
 
 
 def test_every_check_has_exactly_one_rule() -> None:
@@ -22,12 +25,32 @@ def test_list_rules_prints_the_registry() -> None:
     assert rows == [[r.id.value, r.severity.value, r.summary] for r in RULES]
 
 
-def test_the_help_names_every_rule_and_the_list_option() -> None:
+def test_the_help_points_to_the_list() -> None:
     result = CliRunner().invoke(cli, ["validate", "--help"])
-    text = " ".join(result.output.split())
+    assert "--list-rules" in result.output
+
+
+def _documented_checks() -> dict[str, str]:
+    """check id → severity cell of the docs' check table (README.md or a docs/ page)."""
+    pages = [REPO / "README.md", *sorted((REPO / "docs").rglob("*.md"))]
+    rows: dict[str, str] = {}
+    for page in pages:
+        in_table = False
+        for line in page.read_text(encoding="utf-8").splitlines():
+            if line.startswith("| check |"):
+                in_table = True
+            elif in_table and (match := re.match(r"\| `([a-z-]+)` \|.*\| ([^|]+) \|$", line)):
+                rows[match.group(1)] = match.group(2)
+            elif in_table and not line.startswith("|"):
+                in_table = False
+    return rows
+
+
+def test_the_docs_table_lists_every_rule_with_its_severity() -> None:
+    documented = _documented_checks()
+    assert sorted(documented) == sorted(r.id.value for r in RULES)
     for registered in RULES:
-        assert registered.id.value in text
-    assert "--list-rules" in text
+        assert registered.severity.value in documented[registered.id.value], registered.id
 
 
 def test_a_rule_builds_its_findings_with_its_severity() -> None:

@@ -48,8 +48,7 @@ def _list_rules(context: click.Context) -> None:
     epilog="""\b
 Exit codes:
   0  the data conforms (warnings and infos allowed)
-  1  errors: SHACL violations, quotes not in the source text, undeclared
-     kgo: terms, dangling kgr: IRIs, ill-typed literals
+  1  errors: findings of severity error (see --list-rules)
   2  the input could not be read: a missing folder, or a file that does not
      parse (every such file is listed, nothing else is checked)"""
 )
@@ -68,9 +67,8 @@ def validate(project: Project, engine_options: EngineOptions, output_format: str
 
     Reads ontology/ (with ontology/shapes.ttl), graph/ and --data files. Each finding is one
     line, FILE:LINE:COLUMN: SEVERITY: MESSAGE, sorted by file and position (paths relative to
-    the project folder); a summary goes to stderr. Checks: syntax, shacl, quote (every
-    oa:exact is verbatim in the text registered with kgo:localText), undeclared-term,
-    missing-label (@en and @ja), duplicate-label, dangling-iri, ill-typed-literal.
+    the project folder); a summary goes to stderr. --list-rules lists the checks, each with
+    its id (the "check" of a finding), severity and what it looks for.
 
     --format json prints {conforms, readable, errors, warnings, infos, files, findings}; each
     finding has file, line, column, severity, check, message, focus, path, shape, hint.
