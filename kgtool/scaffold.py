@@ -180,7 +180,7 @@ def _labels(schema: rdflib.Graph, iri: str) -> list[str]:
     ]
 
 
-def resolve_class(schema: rdflib.Graph, text: str) -> str:
+def resolve_schema_class(schema: rdflib.Graph, text: str) -> str:
     """The class IRI ``text`` names: an IRI, a CURIE, a label or alias (any language) or a
     local name, compared case-insensitively.
 
@@ -214,6 +214,11 @@ def resolve_class(schema: rdflib.Graph, text: str) -> str:
             hint="use one of these CURIEs",
         )
     return matches[0]
+
+
+#: The old name, kept for one release: :func:`kgtool.network.resolve_class` resolves a class
+#: among the data's (through an engine); this one among the ontology's (an rdflib graph).
+resolve_class = resolve_schema_class
 
 
 def superclasses(schema: rdflib.Graph, iri: str) -> list[str]:
@@ -251,7 +256,7 @@ def resolve_claim_kind(schema: rdflib.Graph, text: str) -> str:
         if wanted in (local, local.removesuffix("claim")) or wanted == f"{local}claim":
             return kind
     try:
-        found = resolve_class(schema, text)
+        found = resolve_schema_class(schema, text)
     except EntityNotFoundError:
         found = None
     if found in kinds:
@@ -774,7 +779,7 @@ def entity_stub(
         described in the project's data (the message names the file and line).
     """
     schema = load_schema(project)
-    cls = resolve_class(schema, class_text)
+    cls = resolve_schema_class(schema, class_text)
     if CLAIM in superclasses(schema, cls):
         from kgtool.namespaces import shorten
 
@@ -957,5 +962,6 @@ __all__ = [
     "parse_lang_labels",
     "resolve_claim_kind",
     "resolve_class",
+    "resolve_schema_class",
     "schema_classes",
 ]

@@ -132,3 +132,29 @@ def test_new_output_file_gets_the_usual_mode(tmp_path: Path) -> None:
     )
     assert result.exit_code == 0, result.output
     assert stub.stat().st_mode & 0o777 == 0o666 & ~current_umask()
+
+
+# --------------------------------------------------------------------------------------------
+# Turtle with the project's prefixes
+# --------------------------------------------------------------------------------------------
+
+
+def test_turtle_with_prefixes_declares_what_it_uses_in_prefixes_order() -> None:
+    import pyoxigraph
+
+    from kgtool.rdf.serialize import turtle_with_prefixes
+
+    a = pyoxigraph.NamedNode(KGR + "A")
+    label = pyoxigraph.NamedNode(RDFS_LABEL)
+    kind = pyoxigraph.NamedNode(KGO + "Company")
+    triples = [
+        pyoxigraph.Triple(a, label, pyoxigraph.Literal("A", language="en")),
+        pyoxigraph.Triple(a, label, kind),
+    ]
+    assert turtle_with_prefixes(triples).splitlines()[:4] == [
+        "@prefix kgo: <https://w3id.org/kgtool/ontology#> .",
+        "@prefix kgr: <https://w3id.org/kgtool/resource/> .",
+        "@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .",
+        "",
+    ]  # no rdf: for the language-tagged literal's rdf:langString
+    assert turtle_with_prefixes([]) == ""
