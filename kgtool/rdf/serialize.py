@@ -46,9 +46,9 @@ def turtle_with_prefixes(triples: list[pyoxigraph.Triple]) -> str:
     if not triples:
         return ""
     prefixes = used_prefixes(triples)
-    text = pyoxigraph.serialize(
-        triples, format=pyoxigraph.RdfFormat.TURTLE, prefixes=prefixes
-    ).decode("utf-8")
+    data = pyoxigraph.serialize(triples, format=pyoxigraph.RdfFormat.TURTLE, prefixes=prefixes)
+    assert data is not None  # serialize returns bytes when given no output file
+    text = data.decode("utf-8")
     statements = "\n".join(line for line in text.split("\n") if not line.startswith("@prefix "))
     header = "".join(f"@prefix {prefix}: <{ns}> .\n" for prefix, ns in prefixes.items())
     return header + "\n" + statements.lstrip("\n")
