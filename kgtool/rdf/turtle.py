@@ -312,12 +312,12 @@ class LayoutReader:
 
     # -- helpers --------------------------------------------------------------------------
 
-    def refuse(self, token: Token, where: str) -> DataError:
+    def _refuse(self, token: Token, where: str) -> DataError:
         return DataError(
             f"cannot keep this comment: {where}", path=self.path, line=token.line, hint=_HINT_MOVE
         )
 
-    def resolve(self, token: Token) -> str | None:
+    def _resolve(self, token: Token) -> str | None:
         """The IRI an IRI reference or prefixed name stands for (None for anything else)."""
         if token.kind == "iri":
             iri = unescape_iri(token.text[1:-1])
@@ -330,12 +330,12 @@ class LayoutReader:
             return _RDF_TYPE
         return None
 
-    def next(self) -> Token | None:
+    def _next(self) -> Token | None:
         while self.index < len(self.tokens):
             token = self.tokens[self.index]
             self.index += 1
             if token.kind == "comment":
-                self.comment(token)
+                self._comment(token)
                 continue
             if (
                 token.kind == "iri"
@@ -354,20 +354,22 @@ class LayoutReader:
 
     # -- comments ---------------------------------------------------------------------------
 
-    def comment(self, token: Token) -> None:
+    def _comment(self, token: Token) -> None:
         text = token.text.rstrip()
         frame = self.stack[-1] if self.stack else None
         if self.in_directive:
-            raise self.refuse(token, "it is inside a @prefix or @base directive")
+            raise self._refuse(token, "it is inside a @prefix or @base directive")
         if token.own_line:
             if frame is None:
                 self.pending.append(token)
             elif len(self.stack) == 1 and frame.kind == "stmt" and frame.state == "pred":
                 if frame.subject is None:
-                    raise self.refuse(token, "it is inside the description of a blank-node subject")
+                    raise self._refuse(
+                        token, "it is inside the description of a blank-node subject"
+                    )
                 self.pending_predicate.append(token)
             else:
-                raise self.refuse(token, self.inside(frame))
+                raise self._refuse(token, self._inside(frame))
             return
         previous = self.previous
         if frame is None and self.ended is not None:
@@ -378,7 +380,7 @@ class LayoutReader:
             if kind == "stmt" and key is not None:
                 self.layout.predicate_trailing[(key, self.last_predicate)].append(text)
                 return
-            raise self.refuse(token, "it follows a blank-node subject")
+            raise self._refuse(token, "it follows a blank-node subject")
         if (
             frame is not None
             and len(self.stack) == 1
@@ -396,10 +398,10 @@ class LayoutReader:
             if frame.subject is not None and frame.predicate is None:
                 self.layout.subject_trailing[frame.subject].append(text)
                 return
-        raise self.refuse(token, self.inside(frame) if frame else "it is inside a directive")
+        raise self._refuse(token, self._inside(frame) if frame else "it is inside a directive")
 
     @staticmethod
-    def inside(frame: _Frame | None) -> str:
+    def _inside(frame: _Frame | None) -> str:
         if frame is None:
             return "it is inside a directive"
         if frame.kind == "bnode":
@@ -410,7 +412,7 @@ class LayoutReader:
             return "it is inside the description of a blank-node subject"
         return "it is inside a statement, between a predicate and its objects"
 
-    def flush_pending(self, token: Token | None, kind: str, key: str | None) -> None:
+    def _flush_pending(self, token: Token | None, kind: str, key: str | None) -> None:
         """Place the comments seen between statements, now that ``token`` follows them."""
         blocks: list[list[Token]] = []
         for comment in self.pending:
@@ -444,24 +446,24 @@ class LayoutReader:
             elif kind == "prefix":
                 self.layout.header.append(lines)
             elif key is None:
-                raise self.refuse(attached[0], "it is attached to a blank-node subject")
+                raise self._refuse(attached[0], "it is attached to a blank-node subject")
             else:
                 self.layout.subject_leading[key].extend(lines)
 
     # -- statements -------------------------------------------------------------------------
 
     def read(self) -> Layout:
-        while (token := self.next()) is not None:
+        while (token := self._next()) is not None:
             if not self.stack:
-                self.statement_start(token)
+                self._statement_start(token)
             else:
-                self.inside_statement(token)
+                self._inside_statement(token)
             self.previous = token
-        self.flush_pending(None, "eof", None)
+        self._flush_pending(None, "eof", None)
         return self.layout
 
-    def expect(self, kinds: tuple[str, ...], what: str) -> Token:
-        token = self.next()
+    def _expect(self, kinds: tuple[str, ...], what: str) -> Token:
+        token = self._next()
         if token is None or token.kind not in kinds:
             where = token or self.previous
             raise DataError(
@@ -473,15 +475,15 @@ class LayoutReader:
         self.previous = token
         return token
 
-    def directive(self, token: Token) -> None:
+    def _directive(self, token: Token) -> None:
         keyword = token.text.lstrip("@").lower()
         self.in_directive = True
         if keyword == "prefix":
-            name = self.expect(("word",), "a prefix name").text
-            iri_token = self.expect(("iri",), "an IRI")
-            iri = self.resolve(iri_token) or ""
+            name = self._expect(("word",), "a prefix name").text
+            iri_token = self._expect(("iri",), "an IRI")
+            iri = self._resolve(iri_token) or ""
             prefix = name[:-1]
-            self.flush_pending(token, "prefix", prefix)
+            self._flush_pending(token, "prefix", prefix)
             old = self.layout.prefixes.get(prefix)
             if old is not None and old != iri:
                 raise DataError(
@@ -493,9 +495,9 @@ class LayoutReader:
             self.layout.prefixes[prefix] = iri
             self.ended = ("prefix", prefix)
         else:
-            iri_token = self.expect(("iri",), "an IRI")
-            iri = self.resolve(iri_token) or ""
-            self.flush_pending(token, "prefix", None)
+            iri_token = self._expect(("iri",), "an IRI")
+            iri = self._resolve(iri_token) or ""
+            self._flush_pending(token, "prefix", None)
             if self.layout.base is not None and self.layout.base != iri:
                 raise DataError(
                     "@base is declared twice; fmt cannot keep both",
@@ -506,18 +508,18 @@ class LayoutReader:
             self.layout.base = iri
             self.ended = ("prefix", None)
         if token.kind == "at":
-            self.expect(("punct",), "'.'")
+            self._expect(("punct",), "'.'")
         self.in_directive = False
         self.seen_directive = True
 
-    def statement_start(self, token: Token) -> None:
+    def _statement_start(self, token: Token) -> None:
         if token.kind == "at" or (
             token.kind == "word" and token.text.lower() in ("prefix", "base")
         ):
-            self.directive(token)
+            self._directive(token)
             return
-        subject = self.resolve(token)
-        self.flush_pending(token, "stmt", subject)
+        subject = self._resolve(token)
+        self._flush_pending(token, "stmt", subject)
         self.seen_statement = True
         if subject is not None and subject not in self.layout.subject_section:
             self.layout.subject_section[subject] = len(self.layout.sections) - 1
@@ -529,7 +531,7 @@ class LayoutReader:
         elif token.text == "(":
             self.stack.append(_Frame("list", "obj"))
 
-    def inside_statement(self, token: Token) -> None:
+    def _inside_statement(self, token: Token) -> None:
         frame = self.stack[-1]
         text = token.text
         if self.after_string:
@@ -537,41 +539,41 @@ class LayoutReader:
             if token.kind == "at":
                 return
             if token.kind == "caret":
-                self.expect(("iri", "word"), "a datatype IRI")
+                self._expect(("iri", "word"), "a datatype IRI")
                 return
         if frame.kind == "list":
             if text == ")":
-                self.close()
+                self._close()
             else:
-                self.object(token)
+                self._object(token)
             return
         if frame.state == "pred":
             if text == ";":
                 return
             if text == "." and frame.kind == "stmt":
-                self.end_statement(token)
+                self._end_statement(token)
                 return
             if text == "]" and frame.kind == "bnode":
-                self.close()
+                self._close()
                 return
             if self.pending_predicate and len(self.stack) == 1:
                 if frame.subject is None:
-                    raise self.refuse(
+                    raise self._refuse(
                         self.pending_predicate[0],
                         "it is inside the description of a blank-node subject",
                     )
-                predicate = self.resolve(token) or text
+                predicate = self._resolve(token) or text
                 self.layout.predicate_leading[(frame.subject, predicate)].extend(
                     c.text.rstrip() for c in self.pending_predicate
                 )
                 self.pending_predicate = []
-            frame.predicate = self.resolve(token) or text
+            frame.predicate = self._resolve(token) or text
             if len(self.stack) == 1:
                 self.last_predicate = frame.predicate
             frame.state = "obj"
             return
         if frame.state == "obj":
-            self.object(token)
+            self._object(token)
             return
         # after an object
         if text == ",":
@@ -579,11 +581,11 @@ class LayoutReader:
         elif text == ";":
             frame.state = "pred"
         elif text == "." and frame.kind == "stmt":
-            self.end_statement(token)
+            self._end_statement(token)
         elif text == "]" and frame.kind == "bnode":
-            self.close()
+            self._close()
 
-    def object(self, token: Token) -> None:
+    def _object(self, token: Token) -> None:
         frame = self.stack[-1]
         if frame.kind != "list":
             frame.state = "after"
@@ -594,7 +596,7 @@ class LayoutReader:
         elif token.kind == "string":
             self.after_string = True
 
-    def close(self) -> None:
+    def _close(self) -> None:
         self.stack.pop()
         parent = self.stack[-1]
         if parent.kind == "stmt" and parent.predicate is None:
@@ -602,11 +604,11 @@ class LayoutReader:
         elif parent.kind != "list":
             parent.state = "after"
 
-    def end_statement(self, token: Token) -> None:
+    def _end_statement(self, token: Token) -> None:
         frame = self.stack.pop()
         if self.pending_predicate:
             if frame.subject is None or frame.predicate is None:
-                raise self.refuse(
+                raise self._refuse(
                     self.pending_predicate[0],
                     "it is inside the description of a blank-node subject",
                 )
@@ -690,10 +692,10 @@ class Writer:
         self.refs: Counter[Any] = Counter(o for o in graph.objects() if isinstance(o, rdflib.BNode))
         self.lists: dict[Any, list[Any]] = {}
         for node in {s for s in graph.subjects() if isinstance(s, rdflib.BNode)}:
-            items = self.list_items(node)
+            items = self._list_items(node)
             if items is not None:
                 self.lists[node] = items
-        self.list_nodes = {n for head in self.lists for n in self.list_chain(head)}
+        self.list_nodes = {n for head in self.lists for n in self._list_chain(head)}
         self.labelled: set[Any] = set()
         self.roots: set[Any] = set()
 
@@ -742,13 +744,13 @@ class Writer:
         if not self.nestable(node):
             return self.label(node)
         if node in self.lists:
-            return self.collection(self.lists[node], indent)
-        entries = self.entries(node, indent + INDENT)
+            return self._collection(self.lists[node], indent)
+        entries = self._entries(node, indent + INDENT)
         if not entries:
             return "[]"
-        return "[\n" + self.join_entries(entries, last="") + "\n" + " " * indent + "]"
+        return "[\n" + self._join_entries(entries, last="") + "\n" + " " * indent + "]"
 
-    def collection(self, items: list[Any], indent: int) -> str:
+    def _collection(self, items: list[Any], indent: int) -> str:
         rendered = [self.term(item, indent + INDENT) for item in items]
         inline = "( " + " ".join(rendered) + " )"
         if not any("\n" in r for r in rendered) and len(inline) + indent <= LINE_WIDTH:
@@ -758,14 +760,14 @@ class Writer:
 
     # -- lists ------------------------------------------------------------------------------
 
-    def list_chain(self, head: Any) -> list[Any]:
+    def _list_chain(self, head: Any) -> list[Any]:
         chain, node = [], head
         while node is not None and str(node) != _RDF_NIL:
             chain.append(node)
             node = self.graph.value(node, self.rdflib.URIRef(_RDF_REST))
         return chain
 
-    def list_items(self, head: Any) -> list[Any] | None:
+    def _list_items(self, head: Any) -> list[Any] | None:
         """The items of a well-formed list starting at ``head``, else None."""
         rdflib = self.rdflib
         first, rest = rdflib.URIRef(_RDF_FIRST), rdflib.URIRef(_RDF_REST)
@@ -798,7 +800,7 @@ class Writer:
             return (1, node.language or "", datatype, str(node), rendered)
         return (2, rendered)
 
-    def entries(self, subject: Any, indent: int) -> list[tuple[list[str], str, list[str]]]:
+    def _entries(self, subject: Any, indent: int) -> list[tuple[list[str], str, list[str]]]:
         """(leading comments, text, trailing comments) for each predicate of ``subject``."""
         by_predicate: dict[Any, list[Any]] = defaultdict(list)
         for predicate, obj in self.graph.predicate_objects(subject):
@@ -807,13 +809,13 @@ class Writer:
         result = []
         for predicate in sorted(by_predicate, key=self.predicate_key):
             name = "a" if str(predicate) == _RDF_TYPE else self.iri(str(predicate))
-            text = self.objects(name, by_predicate[predicate], indent)
+            text = self._objects(name, by_predicate[predicate], indent)
             leading = self.layout.predicate_leading.get((key, str(predicate)), []) if key else []
             trailing = self.layout.predicate_trailing.get((key, str(predicate)), []) if key else []
             result.append((leading, text, trailing))
         return result
 
-    def objects(self, name: str, objects: list[Any], indent: int) -> str:
+    def _objects(self, name: str, objects: list[Any], indent: int) -> str:
         pad = " " * indent
         structured = [self.nestable(o) for o in objects]
         flat = {o: self.term(o, indent) for o in objects}
@@ -834,7 +836,7 @@ class Writer:
             previous_multiline = nested and "\n" in flat[obj]
         return text
 
-    def join_entries(
+    def _join_entries(
         self, entries: list[tuple[list[str], str, list[str]]], *, last: str = " ."
     ) -> str:
         """Predicate lines with their comments; ``last`` ends the final one (" .", "" or " ;")."""
@@ -847,9 +849,9 @@ class Writer:
             lines.append(text + end + comment)
         return "\n".join(lines)
 
-    def block(self, subject: Any) -> str:
+    def _block(self, subject: Any) -> str:
         rdflib = self.rdflib
-        entries = self.entries(subject, INDENT)
+        entries = self._entries(subject, INDENT)
         if isinstance(subject, rdflib.URIRef):
             key = str(subject)
             head = [c.lstrip() for c in self.layout.subject_leading.get(key, [])]
@@ -859,13 +861,13 @@ class Writer:
             )
             end = self.layout.subject_end.get(key, [])
             if not end:
-                return "\n".join([*head, name, self.join_entries(entries)])
-            body = self.join_entries(entries, last=" ;")
+                return "\n".join([*head, name, self._join_entries(entries)])
+            body = self._join_entries(entries, last=" ;")
             tail = [" " * INDENT + c.lstrip() for c in end] + [" " * INDENT + "."]
             return "\n".join([*head, name, body, *tail])
         if self.refs[subject] == 0:
-            return "[\n" + self.join_entries(entries, last="") + "\n] ."
-        return self.label(subject) + "\n" + self.join_entries(entries)
+            return "[\n" + self._join_entries(entries, last="") + "\n] ."
+        return self.label(subject) + "\n" + self._join_entries(entries)
 
     # -- whole file -------------------------------------------------------------------------
 
@@ -906,8 +908,8 @@ class Writer:
             if section.comment:
                 chunks.append("\n".join(section.comment))
             for subject in sorted(members, key=lambda s: natural_key(self.iri(str(s)))):
-                chunks.append(self.block(subject))
-        orphans = sorted(self.block(b) for b in self.roots if b in subjects)
+                chunks.append(self._block(subject))
+        orphans = sorted(self._block(b) for b in self.roots if b in subjects)
         chunks.extend(orphans)
         text = "\n\n".join(chunks) + "\n"
         return self.number_labels(text)
@@ -921,13 +923,13 @@ class Writer:
         blank = sorted((s for s in subjects if isinstance(s, rdflib.BNode)), key=str)
         self.roots = {b for b in blank if self.refs[b] != 1}
         while True:
-            reached = self.reachable(named | self.roots)
+            reached = self._reachable(named | self.roots)
             missing = [b for b in blank if b not in reached]
             if not missing:
                 break
             self.roots.add(missing[0])
 
-    def reachable(self, roots: Iterable[Any]) -> set[Any]:
+    def _reachable(self, roots: Iterable[Any]) -> set[Any]:
         seen: set[Any] = set()
         todo = list(roots)
         while todo:
