@@ -11,6 +11,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from kgtool.labels import LANGUAGES as LANGUAGES  # re-export: describe.LANGUAGES was public
+from kgtool.labels import choose_label, language_order
 from kgtool.namespaces import (
     KGO,
     PREFIXES,
@@ -20,11 +22,11 @@ from kgtool.namespaces import (
     SKOS_PREF_LABEL,
     shorten,
 )
+from kgtool.rdf.terms import bound, literal
 
 if TYPE_CHECKING:
     from kgtool.engines import Engine, Term
 
-LANGUAGES = ("en", "ja")
 _HIDDEN = {RDF_TYPE, RDFS_LABEL, SKOS_PREF_LABEL, SKOS_ALT_LABEL}
 _ABOUT = KGO + "about"
 _DERIVED_FROM = PREFIXES["prov"] + "wasDerivedFrom"
@@ -200,14 +202,13 @@ class Description:
 
 
 class Labeller:
-    """Labels IRIs in one language, falling back to the other, then to any label (cached).
-
-    ``rdfs:label`` wins over ``skos:prefLabel`` in the same language; ties go to the smallest text.
-    """
+    """Labels IRIs by :func:`kgtool.labels.choose_label` (cached): ``lang``, then the other
+    language, then any label; ``rdfs:label`` before ``skos:prefLabel``; then the smallest text."""
 
     def __init__(self, engine: Engine, lang: str) -> None:
         self.engine = engine
-        self.order = [lang] + [other for other in LANGUAGES if other != lang]
+        self.lang = lang
+        self.order = list(language_order(lang))
         self.cache: dict[str, str | None] = {}
 
     def fetch(self, terms: Iterable[Term | None]) -> None:
@@ -220,13 +221,12 @@ class Labeller:
         if not iris:
             return
         nodes = " ".join(str(pyoxigraph.NamedNode(iri)) for iri in iris)
-        found: dict[str, list[tuple[int, int, str]]] = {iri: [] for iri in iris}
+        found: dict[str, list[tuple[str, str | None, str]]] = {iri: [] for iri in iris}
         for node, prop, label in self.engine.query(_LABELS.replace("%NODES%", nodes)).rows:
-            language = (label.language or "").lower()
-            rank = self.order.index(language) if language in self.order else len(self.order)
-            found[node.value].append((rank, 0 if prop.value == RDFS_LABEL else 1, label.value))
+            text = literal(label)
+            found[bound(node).value].append((bound(prop).value, text.language, text.value))
         for iri, candidates in found.items():
-            self.cache[iri] = min(candidates)[2] if candidates else None
+            self.cache[iri] = choose_label(candidates, self.lang)
 
     def node(self, term: Term) -> Node:
         """The :class:`Node` for a term, labelled."""
@@ -272,7 +272,7 @@ def _quotes(engine: Engine, labeller: Labeller, node: Term) -> tuple[Quote, ...]
     """The verbatim quotes of the passages ``node`` is derived from, by passage."""
     rows = engine.query(_QUOTES, {"_node": node}).rows
     labeller.fetch(row[0] for row in rows)
-    quotes = {Quote(labeller.node(passage), exact.value) for passage, exact in rows}
+    quotes = {Quote(labeller.node(bound(passage)), bound(exact).value) for passage, exact in rows}
     return tuple(sorted(quotes, key=lambda q: (q.passage.value, q.text)))
 
 
@@ -297,7 +297,7 @@ def describe(engine: Engine, entity: str, lang: str = "en") -> Description:
     own = engine.query(_OUTGOING, bindings).rows
     labeller.fetch([node] + [term for row in own for term in row])
     types = sorted(
-        {labeller.node(row[1]) for row in own if row[0].value == RDF_TYPE},
+        {labeller.node(bound(row[1])) for row in own if bound(row[0]).value == RDF_TYPE},
         key=lambda n: str(n.curie),
     )
 
@@ -305,7 +305,7 @@ def describe(engine: Engine, entity: str, lang: str = "en") -> Description:
         found = {
             labeller.node(o)
             for p, o, *_ in own
-            if p.value == predicate and isinstance(o, pyoxigraph.Literal)
+            if bound(p).value == predicate and isinstance(o, pyoxigraph.Literal)
         }
         order = {language: index for index, language in enumerate(labeller.order)}
         return tuple(
@@ -315,9 +315,10 @@ def describe(engine: Engine, entity: str, lang: str = "en") -> Description:
         )
 
     claims = []
-    for (claim,) in engine.query(_CLAIMS, bindings).rows:
+    for (row_claim,) in engine.query(_CLAIMS, bindings).rows:
+        claim = bound(row_claim)
         claim_bindings = {"_node": claim}
-        kinds = [row[0] for row in engine.query(_CLAIM_KINDS, claim_bindings).rows]
+        kinds = [bound(row[0]) for row in engine.query(_CLAIM_KINDS, claim_bindings).rows]
         labeller.fetch(kinds)
         values = _relations(
             labeller,

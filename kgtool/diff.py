@@ -28,7 +28,6 @@ language tag differ (``"AI"@en`` is not ``"AI"@ja``).
 from __future__ import annotations
 
 import json
-import re
 import subprocess
 from collections import defaultdict
 from collections.abc import Iterable
@@ -37,6 +36,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from kgtool.errors import DataError, KgtoolError, ProjectError
+from kgtool.labels import LABEL_PREDICATES, choose_label
 from kgtool.namespaces import PREFIXES
 from kgtool.project import RDF_SUFFIXES, rdf_files
 
@@ -46,12 +46,6 @@ if TYPE_CHECKING:
 WORKTREE = "WORKTREE"
 #: The project folders a bare ``REV`` or ``WORKTREE`` stands for.
 PROJECT_DATA = ("ontology", "graph")
-
-_PREFIX_DECLARATION = re.compile(r"(?im)^\s*@?prefix\s+([A-Za-z][\w.-]*|):\s*<([^>]*)>")
-_LABELS = (
-    "http://www.w3.org/2000/01/rdf-schema#label",
-    "http://www.w3.org/2004/02/skos/core#prefLabel",
-)
 
 
 @dataclass(frozen=True)
@@ -197,7 +191,7 @@ def load_side(spec: str, root: Path) -> Side:
     :raises DataError: when a file does not parse; the message names it as the spec does
         (``HEAD~1:graph/actors.ttl:12:5``).
     """
-    from kgtool.turtle_format import RdfSource, read_graph
+    from kgtool.rdf.turtle import RdfSource, index_text, read_graph
 
     files = side_files(spec, root)
     prefixes: dict[str, str] = {}
@@ -212,7 +206,7 @@ def load_side(spec: str, root: Path) -> Side:
         )
         if Path(name).suffix.lower() in (".ttl", ".trig"):
             text = content.decode("utf-8", errors="replace")
-            for prefix, namespace in _PREFIX_DECLARATION.findall(text):
+            for prefix, namespace in index_text(text, place.resolve().as_uri()).prefixes.items():
                 prefixes.setdefault(prefix, namespace)
     return Side(spec, read_graph(sources), prefixes)
 
@@ -223,19 +217,15 @@ def load_side(spec: str, root: Path) -> Side:
 
 
 def _label_in(graph: rdflib.Graph, node: Any) -> str | None:
-    """The English label of ``node`` in ``graph`` (else any label), or None."""
+    """The label of ``node`` in ``graph`` by :func:`kgtool.labels.choose_label` (English first)."""
     import rdflib
 
-    found = [
-        o
-        for predicate in _LABELS
+    return choose_label(
+        (predicate, o.language, str(o))
+        for predicate in LABEL_PREDICATES
         for o in graph.objects(node, rdflib.URIRef(predicate))
         if isinstance(o, rdflib.Literal)
-    ]
-    if not found:
-        return None
-    english = sorted(str(o) for o in found if (o.language or "").lower().startswith("en"))
-    return english[0] if english else sorted(str(o) for o in found)[0]
+    )
 
 
 class _Labels:
@@ -274,9 +264,9 @@ def _statements(
     """
     import rdflib
 
-    from kgtool.turtle_format import _Layout, _Writer
+    from kgtool.rdf.turtle import Layout, Writer
 
-    writer = _Writer(graph, prefixes, _Layout())
+    writer = Writer(graph, prefixes, Layout())
     writer.find_roots()
     canonical = graph  # blank-node ids are canonical already (see read_graph)
     statements: dict[tuple[str, str, str], tuple[Any, ...]] = {}
@@ -324,7 +314,7 @@ def diff_graphs(old: Side, new: Side, context: Any = None) -> GraphDiff:
     """
     import rdflib
 
-    from kgtool.turtle_format import _natural
+    from kgtool.rdf.turtle import natural_key
 
     prefixes = {**PREFIXES, **old.prefixes, **new.prefixes}
     label = _Labels((new.graph, old.graph), context)
@@ -341,11 +331,11 @@ def diff_graphs(old: Side, new: Side, context: Any = None) -> GraphDiff:
             change = Change(sign, key[1], key[2], label(obj))
             grouped[key[0]].append(((order[0], sign == "+", order[1]), change))
     subjects = []
-    for key in sorted(grouped, key=lambda k: (k.startswith("_:"), _natural(k))):
-        subject = subjects_by_key[key]
-        changes = tuple(change for _, change in sorted(grouped[key], key=lambda item: item[0]))
+    for name in sorted(grouped, key=lambda k: (k.startswith("_:"), natural_key(k))):
+        subject = subjects_by_key[name]
+        changes = tuple(change for _, change in sorted(grouped[name], key=lambda item: item[0]))
         iri = str(subject) if isinstance(subject, rdflib.URIRef) else None
-        subjects.append(SubjectChanges(key, iri, label(subject), changes))
+        subjects.append(SubjectChanges(name, iri, label(subject), changes))
     return GraphDiff(
         old.spec, new.spec, counts["-"], counts["+"], tuple(_number_blank_nodes(subjects))
     )
@@ -353,14 +343,9 @@ def diff_graphs(old: Side, new: Side, context: Any = None) -> GraphDiff:
 
 def _number_blank_nodes(subjects: list[SubjectChanges]) -> list[SubjectChanges]:
     """Replace canonical blank-node ids by ``b1``, ``b2``… in order of appearance."""
-    from kgtool.turtle_format import _LABEL_MARK
+    from kgtool.rdf.turtle import BlankNodeNumbers
 
-    numbers: dict[str, str] = {}
-    pattern = re.compile(f"{_LABEL_MARK}([^{_LABEL_MARK}]+){_LABEL_MARK}")
-
-    def number(text: str) -> str:
-        return pattern.sub(lambda m: numbers.setdefault(m.group(1), f"b{len(numbers) + 1}"), text)
-
+    number = BlankNodeNumbers()
     return [
         SubjectChanges(
             number(s.subject),

@@ -5,12 +5,12 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from kgtool.errors import EntityNotFoundError
-from kgtool.namespaces import PREFIXES, expand_curie, shorten
+from kgtool.namespaces import PREFIXES, iri_from_text, shorten
 
 if TYPE_CHECKING:
     import pyoxigraph
 
-    from kgtool.engines import Engine
+    from kgtool.engines import Engine, Term
 
 # Exact (case-insensitive) label matches, optionally among instances of a class and its subclasses.
 # The label is bound as an RDF term (?_text), never pasted into the query.
@@ -34,9 +34,7 @@ ASK { ?_entity a/rdfs:subClassOf* ?_class }
 """
 
 
-def resolve_entity(
-    engine: Engine, text: str, class_iri: str | None = None
-) -> pyoxigraph.NamedNode:
+def resolve_entity(engine: Engine, text: str, class_iri: str | None = None) -> pyoxigraph.NamedNode:
     """Find the one entity ``text`` names.
 
     ``text`` may be a full IRI (``https://…`` or ``<https://…>``), a CURIE with a known prefix
@@ -50,9 +48,7 @@ def resolve_entity(
     import pyoxigraph
 
     text = text.strip()
-    iri = text[1:-1] if text.startswith("<") and text.endswith(">") else expand_curie(text)
-    if iri is None and text.startswith(("http://", "https://", "urn:")):
-        iri = text
+    iri = iri_from_text(text)
     class_node = pyoxigraph.NamedNode(class_iri) if class_iri else None
     if iri is not None:
         try:
@@ -69,15 +65,18 @@ def resolve_entity(
             class_node
             and not engine.query(_HAS_CLASS, {"_entity": node, "_class": class_node}).boolean
         ):
-            raise EntityNotFoundError(f"{shorten(iri)} is not a {shorten(class_iri)}")
+            raise EntityNotFoundError(f"{shorten(iri)} is not a {shorten(class_node.value)}")
         return node
 
-    bindings = {"_text": pyoxigraph.Literal(text)}
+    bindings: dict[str, Term] = {"_text": pyoxigraph.Literal(text)}
     sparql = _BY_LABEL.replace("%CLASS%", _CLASS_FILTER if class_node else "")
     if class_node:
         bindings["_class"] = class_node
     rows = engine.query(sparql, bindings).rows
-    matches = list(dict.fromkeys(row[0] for row in rows))
+    # A labelled blank node is not an entity one can name again: only IRIs count.
+    matches = list(
+        dict.fromkeys(row[0] for row in rows if isinstance(row[0], pyoxigraph.NamedNode))
+    )
     where = f" among {shorten(class_iri)} entities" if class_iri else ""
     if not matches:
         raise EntityNotFoundError(

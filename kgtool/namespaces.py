@@ -56,6 +56,28 @@ def expand_curie(text: str) -> str | None:
     return None
 
 
+#: How a bare IRI starts where kgtool takes "an IRI, a CURIE or a label".
+IRI_SCHEMES = ("http://", "https://", "urn:")
+
+
+def iri_from_text(text: str) -> str | None:
+    """The IRI that user ``text`` writes, or ``None`` when it is not one (then it is a label).
+
+    An IRI is ``<…>``, a CURIE with a known prefix, or a bare IRI starting with one of
+    :data:`IRI_SCHEMES`; surrounding white space is ignored.
+
+    >>> iri_from_text(" kgr:DeepSeek "), iri_from_text("<urn:x>"), iri_from_text("DeepSeek")
+    ('https://w3id.org/kgtool/resource/DeepSeek', 'urn:x', None)
+    """
+    text = text.strip()
+    if text.startswith("<") and text.endswith(">"):
+        return text[1:-1]
+    iri = expand_curie(text)
+    if iri is None and text.startswith(IRI_SCHEMES):
+        iri = text
+    return iri
+
+
 def shorten(iri: str) -> str:
     """A CURIE for ``iri`` when a known prefix covers it, else ``<iri>``.
 

@@ -125,7 +125,7 @@ def load_schema(project: Project) -> rdflib.Graph:
 
     :raises ProjectError: when ``ontology/shapes.ttl`` is missing. :raises DataError: on a bad file.
     """
-    from kgtool.turtle_format import RdfSource, read_graph
+    from kgtool.rdf.turtle import RdfSource, read_graph
 
     if not project.shapes_file.is_file():
         raise ProjectError(
@@ -151,7 +151,7 @@ def _u(iri: str) -> rdflib.URIRef:
     return rdflib.URIRef(iri)
 
 
-def _classes(schema: rdflib.Graph) -> set[str]:
+def schema_classes(schema: rdflib.Graph) -> set[str]:
     """Every class: declared ``owl:Class``/``rdfs:Class`` (named), or targeted by a shape."""
     import rdflib
 
@@ -180,19 +180,17 @@ def _labels(schema: rdflib.Graph, iri: str) -> list[str]:
     ]
 
 
-def resolve_class(schema: rdflib.Graph, text: str) -> str:
+def resolve_schema_class(schema: rdflib.Graph, text: str) -> str:
     """The class IRI ``text`` names: an IRI, a CURIE, a label or alias (any language) or a
     local name, compared case-insensitively.
 
     :raises EntityNotFoundError: when no class or several classes match.
     """
-    from kgtool.namespaces import expand_curie, shorten
+    from kgtool.namespaces import iri_from_text, shorten
 
-    classes = _classes(schema)
+    classes = schema_classes(schema)
     text = text.strip()
-    iri = text[1:-1] if text.startswith("<") and text.endswith(">") else expand_curie(text)
-    if iri is None and text.startswith(("http://", "https://")):
-        iri = text
+    iri = iri_from_text(text)
     if iri is not None:
         if iri not in classes:
             raise EntityNotFoundError(
@@ -218,6 +216,11 @@ def resolve_class(schema: rdflib.Graph, text: str) -> str:
     return matches[0]
 
 
+#: The old name, kept for one release: :func:`kgtool.network.resolve_class` resolves a class
+#: among the data's (through an engine); this one among the ontology's (an rdflib graph).
+resolve_class = resolve_schema_class
+
+
 def superclasses(schema: rdflib.Graph, iri: str) -> list[str]:
     """``iri`` and all its superclasses (``rdfs:subClassOf*``), nearest first."""
     import rdflib
@@ -233,7 +236,9 @@ def superclasses(schema: rdflib.Graph, iri: str) -> list[str]:
 
 def claim_kinds(schema: rdflib.Graph) -> list[str]:
     """Every subclass of ``kgo:Claim`` (the claim kinds ``kgtool new claim`` accepts), sorted."""
-    return sorted(c for c in _classes(schema) if c != CLAIM and CLAIM in superclasses(schema, c))
+    return sorted(
+        c for c in schema_classes(schema) if c != CLAIM and CLAIM in superclasses(schema, c)
+    )
 
 
 def resolve_claim_kind(schema: rdflib.Graph, text: str) -> str:
@@ -251,12 +256,12 @@ def resolve_claim_kind(schema: rdflib.Graph, text: str) -> str:
         if wanted in (local, local.removesuffix("claim")) or wanted == f"{local}claim":
             return kind
     try:
-        found = resolve_class(schema, text)
+        found = resolve_schema_class(schema, text)
     except EntityNotFoundError:
         found = None
     if found in kinds:
         return found
-    names = ", ".join(_kind_name(k) for k in kinds)
+    names = ", ".join(kind_name(k) for k in kinds)
     raise EntityNotFoundError(
         f"{text!r} is not a kind of claim"
         + (f" ({shorten(found)} is not a kgo:Claim)" if found else ""),
@@ -264,7 +269,12 @@ def resolve_claim_kind(schema: rdflib.Graph, text: str) -> str:
     )
 
 
-def _kind_name(iri: str) -> str:
+def kind_name(iri: str) -> str:
+    """The short name of a claim kind, as ``kgtool new claim KIND`` takes it.
+
+    >>> kind_name("https://example.org/kg/ontology#CostClaim")
+    'cost'
+    """
     local = _local(iri)
     return (local.removesuffix("Claim") or local).lower()
 
@@ -273,26 +283,6 @@ def _rdf_list(schema: rdflib.Graph, node: Any) -> list[Any]:
     import rdflib.collection
 
     return list(rdflib.collection.Collection(schema, node))
-
-
-def _path_text(schema: rdflib.Graph, path: Any, curie: Any) -> str:
-    import rdflib
-
-    if isinstance(path, rdflib.URIRef):
-        return curie(str(path))
-    inverse = schema.value(path, _u(SH + "inversePath"))
-    if inverse is not None:
-        return "^" + _path_text(schema, inverse, curie)
-    alternative = schema.value(path, _u(SH + "alternativePath"))
-    if alternative is not None:
-        return (
-            "("
-            + " | ".join(_path_text(schema, p, curie) for p in _rdf_list(schema, alternative))
-            + ")"
-        )
-    if schema.value(path, _u(RDF + "first")) is not None:
-        return "/".join(_path_text(schema, p, curie) for p in _rdf_list(schema, path))
-    return "(a complex path)"
 
 
 def class_shape(schema: rdflib.Graph, iri: str, curie: Any = None) -> ClassShape:
@@ -305,6 +295,7 @@ def class_shape(schema: rdflib.Graph, iri: str, curie: Any = None) -> ClassShape
     import rdflib
 
     from kgtool.namespaces import shorten
+    from kgtool.rdf.shacl import path_text
 
     curie = curie or shorten
     targets = superclasses(schema, iri)
@@ -331,13 +322,13 @@ def class_shape(schema: rdflib.Graph, iri: str, curie: Any = None) -> ClassShape
             if path is None:
                 continue
             severity = str(schema.value(prop, _u(SH + "severity")) or SH + "Violation")
-            min_count = int(schema.value(prop, _u(SH + "minCount")) or 0)
+            min_count = int(str(schema.value(prop, _u(SH + "minCount")) or 0))
             max_value = schema.value(prop, _u(SH + "maxCount"))
             if not isinstance(path, rdflib.URIRef):
                 if min_count >= 1:
                     kind = ", ".join(curie(str(c)) for c in schema.objects(prop, _u(SH + "class")))
                     message = schema.value(prop, _u(SH + "message"))
-                    note = f"{'required' if severity != SH + 'Warning' else 'recommended'}: {_path_text(schema, path, curie)}"
+                    note = f"{'required' if severity != SH + 'Warning' else 'recommended'}: {path_text(schema, path, curie)}"
                     note += f" ({kind})" if kind else ""
                     note += f": {message}" if message else ""
                     notes.append(note)
@@ -348,7 +339,7 @@ def class_shape(schema: rdflib.Graph, iri: str, curie: Any = None) -> ClassShape
             else:
                 entry["min"] = max(entry.get("min", 0), min_count)
             if max_value is not None:
-                entry["max"] = min(entry.get("max", int(max_value)), int(max_value))
+                entry["max"] = min(entry.get("max", int(str(max_value))), int(str(max_value)))
             for key, predicate in (
                 ("datatype", "datatype"),
                 ("node_kind", "nodeKind"),
@@ -450,6 +441,7 @@ class _Data:
         found = sorted(
             quad.graph_name.value
             for quad in self.store.quads_for_pattern(pyoxigraph.NamedNode(iri), None, None, None)
+            if isinstance(quad.graph_name, pyoxigraph.NamedNode)  # every file is a named graph
         )
         if not found:
             return None
@@ -460,25 +452,18 @@ class _Data:
 
 
 def _definition_line(path: Path, iri: str) -> int | None:
-    from kgtool.diff import _PREFIX_DECLARATION
+    from kgtool.rdf.turtle import index_text
 
     try:
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError):
         return None
-    names = [re.escape(f"<{iri}>")]
-    for prefix, namespace in _PREFIX_DECLARATION.findall(text):
-        if iri.startswith(namespace) and iri != namespace:
-            names.append(re.escape(f"{prefix}:{iri[len(namespace) :]}"))
-    pattern = re.compile(rf"^\s*(?:{'|'.join(names)})(?=[\s;,.]|$)")
-    for number, line in enumerate(text.splitlines(), start=1):
-        if pattern.match(line):
-            return number
-    return None
+    where = index_text(text, path.resolve().as_uri()).starts.get(iri)
+    return where[0] if where else None
 
 
 def _load_data(project: Project, target: Path | None) -> _Data:
-    from kgtool.graph import graph_name, load_store
+    from kgtool.rdf.load import graph_name, load_store
 
     files = list(
         dict.fromkeys([*project.data_files, *([target] if target and target.exists() else [])])
@@ -530,9 +515,9 @@ class _Builder:
         return f"<{iri}>"
 
     def literal_text(self, value: Any) -> str:
-        from kgtool.turtle_format import _Layout, _Writer
+        from kgtool.rdf.turtle import Layout, Writer
 
-        return _Writer(self.rdflib.Graph(), PREFIXES, _Layout()).literal(value)
+        return Writer(self.rdflib.Graph(), PREFIXES, Layout()).literal(value)
 
     def type_text(self, spec: PropertySpec) -> str:
         parts = []
@@ -646,7 +631,9 @@ class _Builder:
         fixed_notes = dict(fixed_notes or {})
         optional: list[tuple[str, str]] = []
         leading = [headline] + [f"# note: {note}" for note in shape.notes]
-        for spec in sorted(shape.properties, key=lambda s: _natural_key(self.curie(s.path))):
+        from kgtool.rdf.turtle import natural_key
+
+        for spec in sorted(shape.properties, key=lambda s: natural_key(self.curie(s.path))):
             kind = (
                 "required"
                 if spec.min_count >= 1
@@ -725,7 +712,7 @@ class _Builder:
         return self.curie(str(value))
 
     def render(self) -> str:
-        from kgtool.turtle_format import _Layout, _Writer
+        from kgtool.rdf.turtle import Layout, Writer
 
         graph = self.draft.graph
         used = set(self.draft.used)
@@ -738,24 +725,18 @@ class _Builder:
                 elif isinstance(term, self.rdflib.Literal) and term.datatype is not None:
                     self.curie(str(term.datatype))
         used |= self.draft.used
-        layout = _Layout()
+        layout = Layout()
         layout.prefixes = {
             prefix: namespace for prefix, namespace in PREFIXES.items() if namespace in used
         }
         for key, lines in self.draft.leading.items():
             layout.subject_leading[key] = lines
-        for key, lines in self.draft.trailing.items():
-            layout.predicate_trailing[key] = lines
+        for pair, lines in self.draft.trailing.items():
+            layout.predicate_trailing[pair] = lines
         for key, lines in self.draft.end.items():
             layout.subject_end[key] = lines
-        writer = _Writer(graph, layout.prefixes, layout)
+        writer = Writer(graph, layout.prefixes, layout)
         return writer.render()
-
-
-def _natural_key(text: str) -> tuple[Any, ...]:
-    from kgtool.turtle_format import _natural
-
-    return _natural(text)
 
 
 def _headline(cls: str, label: str | None) -> str:
@@ -770,7 +751,7 @@ def _exact(function: F) -> F:
 
     @functools.wraps(function)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
-        from kgtool.turtle_format import exact_literals
+        from kgtool.rdf.turtle import exact_literals
 
         with exact_literals():
             return function(*args, **kwargs)
@@ -798,11 +779,11 @@ def entity_stub(
         described in the project's data (the message names the file and line).
     """
     schema = load_schema(project)
-    cls = resolve_class(schema, class_text)
+    cls = resolve_schema_class(schema, class_text)
     if CLAIM in superclasses(schema, cls):
         from kgtool.namespaces import shorten
 
-        kind = _kind_name(cls) if cls != CLAIM else "KIND"
+        kind = kind_name(cls) if cls != CLAIM else "KIND"
         raise KgtoolError(
             f"{shorten(cls)} is a claim class", hint=f"use: kgtool new claim {kind} LABEL"
         )
@@ -857,11 +838,11 @@ def claim_stub(
         claim = f"{KGR}claim-{slug}"
     else:
         number = 1
-        while data.defined_at(f"{KGR}claim-{_kind_name(cls)}-{number}") or data.defined_at(
-            f"{KGR}passage-{_kind_name(cls)}-{number}"
+        while data.defined_at(f"{KGR}claim-{kind_name(cls)}-{number}") or data.defined_at(
+            f"{KGR}passage-{kind_name(cls)}-{number}"
         ):
             number += 1
-        slug = f"{_kind_name(cls)}-{number}"
+        slug = f"{kind_name(cls)}-{number}"
         claim = f"{KGR}claim-{slug}"
     passage = f"{KGR}passage-{slug}"
     _refuse_existing(data, [claim, passage])
@@ -897,7 +878,7 @@ def claim_stub(
 
 
 def _iri(given: str | None, default: str, label: str) -> str:
-    from kgtool.namespaces import expand_curie
+    from kgtool.namespaces import iri_from_text
 
     if given is None:
         if default == KGR:
@@ -906,14 +887,9 @@ def _iri(given: str | None, default: str, label: str) -> str:
                 hint="give an English LABEL or --iri",
             )
         return default
-    text = given.strip()
-    if text.startswith("<") and text.endswith(">"):
-        return text[1:-1]
-    expanded = expand_curie(text)
-    if expanded is not None:
-        return expanded
-    if text.startswith(("http://", "https://", "urn:")):
-        return text
+    iri = iri_from_text(given)
+    if iri is not None:
+        return iri
     raise KgtoolError(
         f"--iri {given!r} is not an IRI or a CURIE with a known prefix",
         hint="e.g. --iri kgr:MinatoAI",
@@ -934,7 +910,8 @@ def append_stub(stub: Stub, target: Path) -> None:
     :raises DataError: when ``target`` does not parse, declares a prefix of the stub with another
         IRI, or cannot be written.
     """
-    from kgtool.turtle_format import RdfSource, _LayoutReader, read_graph, write_atomic
+    from kgtool.fileio import write_atomic
+    from kgtool.rdf.turtle import LayoutReader, RdfSource, read_graph
 
     target = Path(target)
     if target.suffix.lower() != ".ttl":
@@ -949,7 +926,7 @@ def append_stub(stub: Stub, target: Path) -> None:
     if existing.strip():
         base = target.resolve().as_uri()
         read_graph([RdfSource(existing.encode("utf-8"), str(target), base)])
-        declared = _LayoutReader(existing, str(target), base).read().prefixes
+        declared = LayoutReader(existing, str(target), base).read().prefixes
         kept = []
         for line in text.splitlines(keepends=True):
             match = re.match(r"@prefix (\S*):\s+<([^>]*)> \.$", line.rstrip("\n"))
@@ -978,10 +955,13 @@ __all__ = [
     "claim_slug",
     "claim_stub",
     "class_shape",
+    "kind_name",
     "entity_slug",
     "entity_stub",
     "load_schema",
     "parse_lang_labels",
     "resolve_claim_kind",
     "resolve_class",
+    "resolve_schema_class",
+    "schema_classes",
 ]

@@ -127,7 +127,11 @@ def _number(engine: Engine, sparql: str) -> int:
 def _counts(engine: Engine, sparql: str, lang: str) -> tuple[Count, ...]:
     from kgtool.describe import Labeller
 
-    rows = [(node, int(n.value)) for node, n in engine.query(sparql).rows if node is not None]
+    rows = [
+        (node, int(n.value))
+        for node, n in engine.query(sparql).rows
+        if node is not None and n is not None
+    ]
     labeller = Labeller(engine, lang)
     labeller.fetch(node for node, _ in rows)
     counts = [
@@ -168,13 +172,11 @@ def compute_stats(engine: Engine, files: Sequence[str] = (), lang: str = "en") -
 def format_stats(stats: Stats) -> str:
     """The text form printed by ``kgtool stats`` (ends with a newline)."""
 
-    def table(counts: tuple[Count, ...], unit: str = "") -> list[str]:
-        width = max((len(c.curie) for c in counts), default=0)
-        digits = max((len(str(c.count)) for c in counts), default=0)
-        return [
-            f"  {c.count:>{digits}}{unit}  {c.curie:<{width}}  {c.label or ''}".rstrip()
-            for c in counts
-        ]
+    from kgtool.tables import align
+
+    def table(counts: tuple[Count, ...]) -> list[str]:
+        rows = [[str(c.count), c.curie, c.label or ""] for c in counts]
+        return ["  " + line for line in align(rows, right={0})]
 
     lines = [
         f"files:    {len(stats.files)}",

@@ -40,16 +40,18 @@ import logging
 import re
 import unicodedata
 from collections import defaultdict
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from enum import Enum
+from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
-from urllib.parse import urljoin
 
 from kgtool.errors import DataError, ExitCode
+from kgtool.labels import LANGUAGE_NAMES
 from kgtool.namespaces import KGO, KGR, OA, RDF_TYPE, RDFS_LABEL, SH, shorten
 from kgtool.project import display_path, rdf_files
+from kgtool.rdf.terms import bound, literal, resource
 
 if TYPE_CHECKING:
     import contextlib
@@ -60,7 +62,8 @@ if TYPE_CHECKING:
     from kgtool.engines import Engine
     from kgtool.project import Project
 
-LANGUAGES = {"en": "English", "ja": "Japanese"}
+#: Kept for one release; the constant is :data:`kgtool.labels.LANGUAGE_NAMES`.
+LANGUAGES = LANGUAGE_NAMES
 
 
 class Severity(str, Enum):
@@ -205,27 +208,86 @@ class ValidationReport:
 
 
 # ---------------------------------------------------------------------------------------------
-# Where things are written: a light Turtle/TriG/N-Triples tokenizer over the file text
+# Rules: one per check, collected in RULES (pySHACL's constraint components are the model)
 # ---------------------------------------------------------------------------------------------
 
-_NAME_CHAR = r"[\w\-\u00B7\u00C0-\uFFFF]"
-_TURTLE_TOKEN = re.compile(
-    rf"""
-    (?P<comment>\#[^\n]*)
-  | (?P<string>'''(?:[^'\\]|\\.|'(?!''))*'''|\"\"\"(?:[^"\\]|\\.|"(?!""))*\"\"\"|'(?:[^'\\\n]|\\.)*'|"(?:[^"\\\n]|\\.)*")
-  | (?P<iri><[^<>"{{}}|^`\\\x00-\x20]*>)
-  | (?P<bnode>_:(?:{_NAME_CHAR}|\.(?={_NAME_CHAR}))+)
-  | (?P<pname>(?:[A-Za-z\u00C0-\uFFFF](?:{_NAME_CHAR}|\.(?={_NAME_CHAR}))*)?:
-        (?:{_NAME_CHAR}|[:%]|\\.|\.(?=(?:{_NAME_CHAR}|[:%\\])))*)
-  | (?P<number>[+-]?(?:\d+(?:\.\d+)?|\.\d+)(?:[eE][+-]?\d+)?)
-  | (?P<directive>@prefix|@base)
-  | (?P<langtag>@[A-Za-z]+(?:-[A-Za-z0-9]+)*)
-  | (?P<word>[A-Za-z_]\w*)
-  | (?P<other>\S)
-    """,
-    re.VERBOSE,
-)
-_ESCAPED = re.compile(r"\\(.)")
+
+@dataclass(frozen=True)
+class Rule:
+    """One check of :func:`validate`.
+
+    :param id: the check's name, as findings and ``--format json`` give it.
+    :param severity: the severity of its findings (a finding may override it: ``shacl`` takes the
+        shape's, ``quote`` warns about a source it cannot check).
+    :param summary: one line for ``kgtool validate --list-rules``.
+    :param run: finds the problems; ``None`` for ``syntax``, reported while the files are read.
+    """
+
+    id: Check
+    severity: Severity
+    summary: str
+    run: Callable[[Rule, RuleContext], list[Finding]] | None
+
+    def finding(
+        self,
+        where: tuple[str, int, int],
+        message: str,
+        *,
+        severity: Severity | None = None,
+        focus: str | None = None,
+        path: str | None = None,
+        shape: str | None = None,
+        hint: str | None = None,
+    ) -> Finding:
+        """A :class:`Finding` of this rule at ``where`` (file, line, column).
+
+        >>> rule(Check.DANGLING_IRI).finding(("a.ttl", 3, 1), "kgr:X is never described").format()
+        'a.ttl:3:1: error: kgr:X is never described'
+        """
+        file, line, column = where
+        return Finding(
+            file,
+            line,
+            column,
+            severity or self.severity,
+            self.id,
+            message,
+            focus=focus,
+            path=path,
+            shape=shape,
+            hint=hint,
+        )
+
+
+@dataclass
+class RuleContext:
+    """What a rule runs on: the loaded files, the query engine and the locator of findings."""
+
+    loaded: _Loaded
+    engine: Engine
+    locator: _Locator
+    _ill_typed: list[pyoxigraph.Quad] = field(default_factory=list)
+
+    @cached_property
+    def rdflib_graphs(self) -> tuple[rdflib.Graph, rdflib.Graph]:
+        """The data files (graph/ and --data) and the ontology as rdflib graphs, for pySHACL."""
+        converter = _RdflibConverter()
+        data_files = [p for p in self.loaded.data_files if p not in self.loaded.ontology_files]
+        data = converter.graph(_quads_of(self.loaded.store, data_files))
+        ontology = converter.graph(_quads_of(self.loaded.store, self.loaded.ontology_files))
+        self._ill_typed = converter.ill_typed
+        return data, ontology
+
+    @property
+    def ill_typed(self) -> list[pyoxigraph.Quad]:
+        """The data and ontology statements whose literal is not valid for its datatype."""
+        _ = self.rdflib_graphs
+        return self._ill_typed
+
+
+# ---------------------------------------------------------------------------------------------
+# Where things are written: the shared lexer's index of each file (kgtool.rdf.turtle)
+# ---------------------------------------------------------------------------------------------
 
 
 @dataclass
@@ -259,56 +321,10 @@ class _SourceFile:
         return line, offset - self.line_offsets[line - 1] + 1
 
     def _index_turtle(self) -> None:
-        prefixes: dict[str, str] = {}
-        base = self.path.resolve().as_uri()
-        expect_subject = True
-        depth = 0
-        tokens = [(m.lastgroup, m.group(), m.start()) for m in _TURTLE_TOKEN.finditer(self.text)]
-        index = 0
-        while index < len(tokens):
-            kind, text, start = tokens[index]
-            index += 1
-            if kind == "comment":
-                continue
-            upper = text.upper()
-            if (
-                expect_subject
-                and depth == 0
-                and (kind == "directive" or upper in ("PREFIX", "BASE"))
-            ):
-                args = [t for t in tokens[index : index + 4] if t[0] != "comment"]
-                if (
-                    upper.endswith("PREFIX")
-                    and len(args) >= 2
-                    and args[0][0] == "pname"
-                    and args[1][0] == "iri"
-                ):
-                    prefixes[args[0][1][:-1]] = urljoin(base, args[1][1][1:-1])
-                    index = tokens.index(args[1]) + 1
-                elif upper.endswith("BASE") and args and args[0][0] == "iri":
-                    base = urljoin(base, args[0][1][1:-1])
-                    index = tokens.index(args[0]) + 1
-                continue
-            iri = None
-            if kind == "iri":
-                iri = urljoin(base, text[1:-1])
-            elif kind == "pname":
-                prefix, _, local = text.partition(":")
-                if prefix in prefixes:
-                    iri = prefixes[prefix] + _ESCAPED.sub(r"\1", local)
-            if iri is not None:
-                where = self.position(start)
-                self.mentions.setdefault(iri, where)
-                if expect_subject and depth == 0:
-                    self.starts.setdefault(iri, where)
-            if text in ("[", "("):
-                depth += 1
-            elif text in ("]", ")"):
-                depth = max(depth - 1, 0)
-            if text == "." and depth == 0 or text in ("{", "}"):
-                expect_subject = True
-            elif kind != "comment":
-                expect_subject = False
+        from kgtool.rdf.turtle import index_text
+
+        found = index_text(self.text, self.path.resolve().as_uri())
+        self.starts, self.mentions = found.starts, found.mentions
 
     def locate(self, iri: str) -> tuple[int, int]:
         """Where ``iri`` starts a statement; else its first mention; else the start of the file."""
@@ -374,21 +390,15 @@ def _files(project: Project) -> tuple[list[Path], list[Path], Path | None, list[
 
 
 def _syntax_finding(error: DataError, display: str) -> Finding:
-    return Finding(
-        display,
-        error.line or 1,
-        error.column or 1,
-        Severity.ERROR,
-        Check.SYNTAX,
-        error.message,
-        hint=error.hint,
+    return rule(Check.SYNTAX).finding(
+        (display, error.line or 1, error.column or 1), error.message, hint=error.hint
     )
 
 
 def _load(project: Project) -> tuple[_Loaded | None, list[Finding], list[str]]:
     import pyoxigraph
 
-    from kgtool.graph import graph_name, load_store
+    from kgtool.rdf.load import graph_name, load_store
 
     ontology, data, shapes_file, everything = _files(project)
     paths = {graph_name(p): p for p in everything}
@@ -436,11 +446,12 @@ class _Locator:
             parents = []
             for child in frontier:
                 for quad in self.loaded.store.quads_for_pattern(None, None, child):
-                    if isinstance(quad.subject, pyoxigraph.NamedNode):
-                        return quad.subject
-                    if quad.subject not in seen:
-                        seen.add(quad.subject)
-                        parents.append(quad.subject)
+                    parent = resource(quad.subject)  # no RDF-star: IRIs or blank nodes
+                    if isinstance(parent, pyoxigraph.NamedNode):
+                        return parent
+                    if parent not in seen:
+                        seen.add(parent)
+                        parents.append(parent)
             frontier = sorted(parents, key=str)
         return None
 
@@ -530,7 +541,7 @@ class _RdflibConverter:
 def _quads_of(store: pyoxigraph.Store, files: Iterable[Path]) -> Iterator[pyoxigraph.Quad]:
     import pyoxigraph
 
-    from kgtool.graph import graph_name
+    from kgtool.rdf.load import graph_name
 
     for path in files:
         yield from store.quads_for_pattern(None, None, None, pyoxigraph.NamedNode(graph_name(path)))
@@ -553,31 +564,6 @@ def _quiet_rdflib() -> contextlib.AbstractContextManager[None]:
     return quiet()
 
 
-def _path_text(graph: rdflib.Graph, path: Any) -> str:
-    """A SHACL path as SPARQL-like text (``kgo:amount/schema:value``, ``^kgo:about``)."""
-    import rdflib
-
-    if isinstance(path, rdflib.URIRef):
-        return shorten(str(path))
-    sh = rdflib.Namespace(SH)
-    if (inverse := graph.value(path, sh.inversePath)) is not None:
-        return "^" + _path_text(graph, inverse)
-    for key, mark in ((sh.zeroOrMorePath, "*"), (sh.oneOrMorePath, "+"), (sh.zeroOrOnePath, "?")):
-        if (inner := graph.value(path, key)) is not None:
-            return f"({_path_text(graph, inner)}){mark}"
-    if (alternatives := graph.value(path, sh.alternativePath)) is not None:
-        return (
-            "("
-            + "|".join(
-                _path_text(graph, p) for p in rdflib.collection.Collection(graph, alternatives)
-            )
-            + ")"
-        )
-    if graph.value(path, rdflib.RDF.first) is not None:
-        return "/".join(_path_text(graph, p) for p in rdflib.collection.Collection(graph, path))
-    return str(path)
-
-
 _SEVERITIES = {
     SH + "Violation": Severity.ERROR,
     SH + "Warning": Severity.WARNING,
@@ -585,19 +571,19 @@ _SEVERITIES = {
 }
 
 
-def _check_shapes(loaded: _Loaded, locator: _Locator, data_files: list[Path]) -> list[Finding]:
+def _check_shapes(check: Rule, context: RuleContext) -> list[Finding]:
     """Run pySHACL and place each result at its focus node's statement block."""
     import pyoxigraph
     import pyshacl
     import rdflib
 
-    converter = _RdflibConverter()
-    data_graph = converter.graph(_quads_of(loaded.store, data_files))
-    ontology_graph = converter.graph(_quads_of(loaded.store, loaded.ontology_files))
-    findings = _ill_typed_findings(converter.ill_typed, locator)
+    from kgtool.rdf.shacl import path_text as shacl_path_text
+
+    loaded, locator = context.loaded, context.locator
     if loaded.shapes is None:
-        return findings
-    shapes_graph = converter.graph(loaded.shapes.quads_for_pattern(None, None, None))
+        return []
+    data_graph, ontology_graph = context.rdflib_graphs
+    shapes_graph = _RdflibConverter().graph(loaded.shapes.quads_for_pattern(None, None, None))
     try:
         _, results, _ = pyshacl.validate(
             data_graph,
@@ -612,13 +598,14 @@ def _check_shapes(loaded: _Loaded, locator: _Locator, data_files: list[Path]) ->
     except pyshacl.errors.ReportableRuntimeError as error:
         raise _shapes_error(loaded, error) from None
     sh = rdflib.Namespace(SH)
+    findings = []
     for result in results.subjects(rdflib.RDF.type, sh.ValidationResult):
         focus = results.value(result, sh.focusNode)
         path = results.value(result, sh.resultPath)
         severity = _SEVERITIES.get(str(results.value(result, sh.resultSeverity)), Severity.ERROR)
         messages = sorted(str(m) for m in results.objects(result, sh.resultMessage))
         shape = results.value(result, sh.sourceShape)
-        path_text = _path_text(results, path) if path is not None else None
+        path_text = shacl_path_text(results, path) if path is not None else None
         node: Any = (
             pyoxigraph.BlankNode(str(focus))
             if isinstance(focus, rdflib.BNode)
@@ -626,16 +613,12 @@ def _check_shapes(loaded: _Loaded, locator: _Locator, data_files: list[Path]) ->
         )
         focus_text = locator.name(node)
         predicate = pyoxigraph.NamedNode(str(path)) if isinstance(path, rdflib.URIRef) else None
-        file, line, column = locator.subject(node, predicate)
         message = f"{focus_text}{' ' + path_text if path_text else ''}: {'; '.join(messages) or 'does not conform'}"
         findings.append(
-            Finding(
-                file,
-                line,
-                column,
-                severity,
-                Check.SHACL,
+            check.finding(
+                locator.subject(node, predicate),
                 message,
+                severity=severity,
                 focus=focus_text,
                 path=path_text,
                 shape=shorten(str(shape)) if isinstance(shape, rdflib.URIRef) else None,
@@ -648,7 +631,7 @@ def _shapes_error(loaded: _Loaded, error: Exception) -> DataError:
     """A one-line error for a shapes graph pySHACL cannot use, naming the shape where possible."""
     import pyoxigraph
 
-    from kgtool.graph import graph_name
+    from kgtool.rdf.load import graph_name
 
     assert loaded.shapes is not None and loaded.shapes_file is not None
     message = " ".join(str(getattr(error, "message", error)).split())
@@ -656,9 +639,11 @@ def _shapes_error(loaded: _Loaded, error: Exception) -> DataError:
     line = column = None
     for blank in re.findall(r"'([0-9a-fA-F]{16,})'", message):
         node: Any = pyoxigraph.BlankNode(blank)
-        parents = [q.subject for q in loaded.shapes.quads_for_pattern(None, None, node)]
+        parents = [resource(q.subject) for q in loaded.shapes.quads_for_pattern(None, None, node)]
         while parents and not isinstance(parents[0], pyoxigraph.NamedNode):
-            parents = [q.subject for q in loaded.shapes.quads_for_pattern(None, None, parents[0])]
+            parents = [
+                resource(q.subject) for q in loaded.shapes.quads_for_pattern(None, None, parents[0])
+            ]
         if parents:
             message = message.replace(f"'{blank}'", f"a blank node in {shorten(parents[0].value)}")
             line, column = source.locate(parents[0].value)
@@ -671,20 +656,17 @@ def _shapes_error(loaded: _Loaded, error: Exception) -> DataError:
     )
 
 
-def _ill_typed_findings(quads: list[pyoxigraph.Quad], locator: _Locator) -> list[Finding]:
+def _check_ill_typed(check: Rule, context: RuleContext) -> list[Finding]:
     findings = []
-    for quad in quads:
-        file, line, column = locator.subject(quad.subject, quad.predicate)
-        datatype = shorten(quad.object.datatype.value)
-        subject = locator.name(quad.subject)
+    for quad in context.ill_typed:
+        value = literal(quad.object)  # only literals are ill-typed
+        node = resource(quad.subject)  # no RDF-star: subjects are IRIs or blank nodes
+        datatype = shorten(value.datatype.value)
+        subject = context.locator.name(node)
         findings.append(
-            Finding(
-                file,
-                line,
-                column,
-                Severity.ERROR,
-                Check.ILL_TYPED_LITERAL,
-                f"{subject} {shorten(quad.predicate.value)}: {quad.object.value!r} is not a valid {datatype}",
+            check.finding(
+                context.locator.subject(node, quad.predicate),
+                f"{subject} {shorten(quad.predicate.value)}: {value.value!r} is not a valid {datatype}",
                 focus=subject,
                 path=shorten(quad.predicate.value),
                 hint=f"write a value in the lexical form of {datatype}",
@@ -740,11 +722,15 @@ def _quote_problem(exact: str, text: str) -> tuple[str, str]:
     )
 
 
-def _check_quotes(loaded: _Loaded, engine: Engine, locator: _Locator) -> list[Finding]:
+def _check_quotes(check: Rule, context: RuleContext) -> list[Finding]:
+    loaded, engine, locator = context.loaded, context.engine, context.locator
     findings: list[Finding] = []
     texts: dict[str, str | None] = {}
     unchecked: dict[str, int] = defaultdict(int)
-    for graph, passage, document, selector, exact, local_text in engine.query(_QUOTES).rows:
+    for row in engine.query(_QUOTES).rows:
+        graph, passage, document = bound(row[0]), resource(row[1]), resource(row[2])
+        exact = literal(row[4])
+        local_text = literal(row[5]) if row[5] is not None else None  # OPTIONAL
         if local_text is None:
             unchecked[document.value] += 1
             continue
@@ -763,12 +749,8 @@ def _check_quotes(loaded: _Loaded, engine: Engine, locator: _Locator) -> list[Fi
                 if isinstance(error, FileNotFoundError):
                     reason = "does not exist"
                 findings.append(
-                    Finding(
-                        file,
-                        line,
-                        column,
-                        Severity.ERROR,
-                        Check.QUOTE,
+                    check.finding(
+                        (file, line, column),
                         f"{shorten(document.value)} kgo:localText: {local_text.value} {reason} "
                         f"(looked for {display_path(path, loaded.project.root)})",
                         focus=shorten(document.value),
@@ -787,29 +769,21 @@ def _check_quotes(loaded: _Loaded, engine: Engine, locator: _Locator) -> list[Fi
             literal_at = source.find_text(exact.value, (line, column))
             line, column = literal_at or (line, column)
         findings.append(
-            Finding(
-                file,
-                line,
-                column,
-                Severity.ERROR,
-                Check.QUOTE,
+            check.finding(
+                (file, line, column),
                 f"{focus} oa:exact {message} ({local_text.value})",
                 focus=focus,
                 path="oa:hasSelector/oa:exact",
                 hint=hint,
             )
         )
-    for document, number in sorted(unchecked.items()):
-        file, line, column = locator.subject(_named(document))
+    for document_iri, number in sorted(unchecked.items()):
         findings.append(
-            Finding(
-                file,
-                line,
-                column,
-                Severity.WARNING,
-                Check.QUOTE,
-                f"{shorten(document)} has no kgo:localText: {number} quote{'s' if number > 1 else ''} not checked",
-                focus=shorten(document),
+            check.finding(
+                locator.subject(_named(document_iri)),
+                f"{shorten(document_iri)} has no kgo:localText: {number} quote{'s' if number > 1 else ''} not checked",
+                severity=Severity.WARNING,
+                focus=shorten(document_iri),
                 path="kgo:localText",
                 hint="register the document's local text with kgo:localText (a path relative to graph/)",
             )
@@ -874,34 +848,32 @@ def _close_match(iri: str, candidates: Iterable[str], namespace: str) -> list[st
     return [by_name[name] for name in close]
 
 
-def _lint_undeclared(loaded: _Loaded, engine: Engine, locator: _Locator) -> list[Finding]:
+def _lint_undeclared(check: Rule, context: RuleContext) -> list[Finding]:
     from kgtool.engines import OxigraphEngine
-    from kgtool.graph import graph_name
+    from kgtool.rdf.load import graph_name
 
+    loaded, engine, locator = context.loaded, context.engine, context.locator
     ontology_graphs = {graph_name(p) for p in loaded.ontology_files}
     declared = {
-        term.value for g, term in engine.query(_DECLARED_TERMS).rows if g.value in ontology_graphs
+        bound(term).value
+        for g, term in engine.query(_DECLARED_TERMS).rows
+        if bound(g).value in ontology_graphs
     }
-    used = list(engine.query(_USED_TERMS).rows)
+    rows = list(engine.query(_USED_TERMS).rows)
     if loaded.shapes is not None:
-        used += OxigraphEngine(loaded.shapes).query(_USED_TERMS).rows
+        rows += OxigraphEngine(loaded.shapes).query(_USED_TERMS).rows
     findings = []
-    for graph, term in used:
-        if term.value in declared:
+    for graph, term in ((bound(g).value, bound(t).value) for g, t in rows):
+        if term in declared:
             continue
-        if graph.value not in loaded.displays:  # the shapes store has its own graph name
+        if graph not in loaded.displays:  # the shapes store has its own graph name
             continue
-        file, line, column = locator.mention(graph.value, term.value)
-        close = _close_match(term.value, declared, KGO)
+        close = _close_match(term, declared, KGO)
         findings.append(
-            Finding(
-                file,
-                line,
-                column,
-                Severity.ERROR,
-                Check.UNDECLARED_TERM,
-                f"{shorten(term.value)} is not declared in the ontology",
-                focus=shorten(term.value),
+            check.finding(
+                locator.mention(graph, term),
+                f"{shorten(term)} is not declared in the ontology",
+                focus=shorten(term),
                 hint=f"did you mean {shorten(close[0])}?"
                 if close
                 else "declare it in ontology/ or fix the spelling",
@@ -910,52 +882,56 @@ def _lint_undeclared(loaded: _Loaded, engine: Engine, locator: _Locator) -> list
     return findings
 
 
-def _lint_labels(engine: Engine, locator: _Locator) -> list[Finding]:
+def _labels_by_subject(
+    engine: Engine,
+) -> tuple[dict[str, set[str]], dict[tuple[str, str], dict[str, str]]]:
+    """Each subject's label languages, and each (normalised label, language)'s ``kgr:`` subjects."""
     languages: dict[str, set[str]] = {}
     by_label: dict[tuple[str, str], dict[str, str]] = defaultdict(dict)
-    for subject, label in engine.query(_LABELS).rows:
-        found = languages.setdefault(subject.value, set())
-        if label is None:
+    for subject_term, label_term in engine.query(_LABELS).rows:
+        subject = bound(subject_term).value
+        found = languages.setdefault(subject, set())
+        if label_term is None:
             continue
+        label = literal(label_term)
         language = (label.language or "").lower()
         found.add(language.split("-")[0])
-        if language and subject.value.startswith(KGR):
-            by_label[(" ".join(label.value.split()).casefold(), language)][subject.value] = (
-                label.value
-            )
+        if language and subject.startswith(KGR):
+            by_label[(" ".join(label.value.split()).casefold(), language)][subject] = label.value
+    return languages, by_label
+
+
+def _lint_missing_labels(check: Rule, context: RuleContext) -> list[Finding]:
+    languages, _ = _labels_by_subject(context.engine)
     findings = []
     for subject, found in sorted(languages.items()):
-        missing = [name for code, name in LANGUAGES.items() if code not in found]
+        missing = [name for code, name in LANGUAGE_NAMES.items() if code not in found]
         if not missing:
             continue
-        codes = [f"@{code}" for code in LANGUAGES if code not in found]
-        file, line, column = locator.subject(_named(subject))
+        codes = [f"@{code}" for code in LANGUAGE_NAMES if code not in found]
         findings.append(
-            Finding(
-                file,
-                line,
-                column,
-                Severity.WARNING,
-                Check.MISSING_LABEL,
+            check.finding(
+                context.locator.subject(_named(subject)),
                 f"{shorten(subject)} has no rdfs:label in {' or '.join(missing)} ({', '.join(codes)})",
                 focus=shorten(subject),
                 path="rdfs:label",
                 hint=f'add rdfs:label "…"{codes[0]}',
             )
         )
+    return findings
+
+
+def _lint_duplicate_labels(check: Rule, context: RuleContext) -> list[Finding]:
+    _, by_label = _labels_by_subject(context.engine)
+    findings = []
     for (_, language), subjects in sorted(by_label.items()):
         if len(subjects) < 2:
             continue
         for subject, label in sorted(subjects.items()):
             others = ", ".join(shorten(s) for s in sorted(subjects) if s != subject)
-            file, line, column = locator.subject(_named(subject), _named(RDFS_LABEL))
             findings.append(
-                Finding(
-                    file,
-                    line,
-                    column,
-                    Severity.WARNING,
-                    Check.DUPLICATE_LABEL,
+                check.finding(
+                    context.locator.subject(_named(subject), _named(RDFS_LABEL)),
                     f"{shorten(subject)} has the same rdfs:label @{language} as {others}: {label!r}",
                     focus=shorten(subject),
                     path="rdfs:label",
@@ -965,30 +941,91 @@ def _lint_labels(engine: Engine, locator: _Locator) -> list[Finding]:
     return findings
 
 
-def _lint_dangling(engine: Engine, locator: _Locator) -> list[Finding]:
+def _lint_dangling(check: Rule, context: RuleContext) -> list[Finding]:
+    engine, locator = context.engine, context.locator
     rows = engine.query(_DANGLING).rows
     if not rows:
         return []
-    described = sorted(row[0].value for row in engine.query(_DESCRIBED).rows)
+    described = sorted(bound(row[0]).value for row in engine.query(_DESCRIBED).rows)
     findings = []
-    for graph, obj in rows:
-        file, line, column = locator.mention(graph.value, obj.value)
-        close = _close_match(obj.value, described, KGR)
+    for graph, obj in ((bound(g).value, bound(o).value) for g, o in rows):
+        close = _close_match(obj, described, KGR)
         findings.append(
-            Finding(
-                file,
-                line,
-                column,
-                Severity.ERROR,
-                Check.DANGLING_IRI,
-                f"{shorten(obj.value)} is used but never described (it is the subject of no triple)",
-                focus=shorten(obj.value),
+            check.finding(
+                locator.mention(graph, obj),
+                f"{shorten(obj)} is used but never described (it is the subject of no triple)",
+                focus=shorten(obj),
                 hint=f"did you mean {shorten(close[0])}?"
                 if close
                 else "describe it in graph/ or fix the spelling",
             )
         )
     return findings
+
+
+# ---------------------------------------------------------------------------------------------
+# The registry: validate runs these in order; --list-rules and the docs list them
+# ---------------------------------------------------------------------------------------------
+
+RULES: tuple[Rule, ...] = (
+    Rule(
+        Check.SYNTAX,
+        Severity.ERROR,
+        "every file parses (UTF-8, not empty); when one does not, nothing else is checked",
+        None,
+    ),
+    Rule(
+        Check.SHACL,
+        Severity.ERROR,
+        "graph/ and --data conform to ontology/shapes.ttl (pySHACL; the shape sets the severity)",
+        _check_shapes,
+    ),
+    Rule(
+        Check.QUOTE,
+        Severity.ERROR,
+        "every oa:exact is verbatim in the text its source registers with kgo:localText",
+        _check_quotes,
+    ),
+    Rule(
+        Check.UNDECLARED_TERM,
+        Severity.ERROR,
+        "every kgo: IRI used anywhere is declared in the ontology",
+        _lint_undeclared,
+    ),
+    Rule(
+        Check.MISSING_LABEL,
+        Severity.WARNING,
+        "kgr: nodes and kgo: terms have an rdfs:label in @en and in @ja",
+        _lint_missing_labels,
+    ),
+    Rule(
+        Check.DUPLICATE_LABEL,
+        Severity.WARNING,
+        "no two kgr: entities share an rdfs:label in one language (ignoring case)",
+        _lint_duplicate_labels,
+    ),
+    Rule(
+        Check.DANGLING_IRI,
+        Severity.ERROR,
+        "every kgr: IRI used as an object is described somewhere",
+        _lint_dangling,
+    ),
+    Rule(
+        Check.ILL_TYPED_LITERAL,
+        Severity.ERROR,
+        "typed literals are valid for their datatype",
+        _check_ill_typed,
+    ),
+)
+
+
+def rule(check: Check) -> Rule:
+    """The registered rule of ``check``.
+
+    >>> rule(Check.MISSING_LABEL).severity.value
+    'warning'
+    """
+    return next(r for r in RULES if r.id is check)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -1025,13 +1062,10 @@ def validate(project: Project, engine: str = "oxigraph") -> ValidationReport:
         raise EngineError(
             f"unknown engine {engine!r}", hint="choose one of: " + ", ".join(ENGINE_NAMES)
         )
-    locator = _Locator(loaded)
-    graph_and_extra = [p for p in loaded.data_files if p not in loaded.ontology_files]
-    findings += _check_shapes(loaded, locator, graph_and_extra)
-    findings += _check_quotes(loaded, query_engine, locator)
-    findings += _lint_undeclared(loaded, query_engine, locator)
-    findings += _lint_labels(query_engine, locator)
-    findings += _lint_dangling(query_engine, locator)
+    context = RuleContext(loaded, query_engine, _Locator(loaded))
+    for check in RULES:
+        if check.run is not None:
+            findings += check.run(check, context)
     unique = sorted(set(findings), key=Finding.sort_key)
     return ValidationReport(tuple(unique), tuple(files))
 

@@ -87,3 +87,10 @@ def test_rdflib_engine_binds_a_string_parameter_equal_to_a_plain_literal(tmp_pat
     for engine in (RdflibEngine.from_files([plain]), OxigraphEngine.from_files([plain])):
         rows = engine.query(sparql, {"_text": pyoxigraph.Literal("x")}).rows
         assert [row[0].value for row in rows] == ["urn:a"], engine.name
+
+
+def test_a_labelled_blank_node_is_not_an_entity(tmp_path: Path) -> None:
+    path = tmp_path / "data.ttl"
+    path.write_text(DATA + '[] rdfs:label "Venus"@en .\n', encoding="utf-8")
+    with pytest.raises(EntityNotFoundError, match="no entity is labelled 'Venus'"):
+        resolve_entity(OxigraphEngine.from_files([path]), "Venus")

@@ -35,14 +35,30 @@ def _json(data: object) -> None:
     click.echo(json.dumps(data, ensure_ascii=False, indent=2))
 
 
+def _list_rules(context: click.Context) -> None:
+    from kgtool.validation import RULES
+
+    width = max(len(r.id.value) for r in RULES)
+    for rule in RULES:
+        click.echo(f"{rule.id.value:<{width}}  {rule.severity.value:<7}  {rule.summary}")
+    context.exit(0)
+
+
 @cli.command(
     epilog="""\b
 Exit codes:
   0  the data conforms (warnings and infos allowed)
-  1  errors: SHACL violations, quotes not in the source text, undeclared
-     kgo: terms, dangling kgr: IRIs, ill-typed literals
+  1  errors: findings of severity error (see --list-rules)
   2  the input could not be read: a missing folder, or a file that does not
      parse (every such file is listed, nothing else is checked)"""
+)
+@click.option(
+    "--list-rules",
+    is_flag=True,
+    expose_value=False,
+    is_eager=True,
+    callback=lambda context, _, value: _list_rules(context) if value else None,
+    help="List the checks (id, severity, what each looks for), then exit.",
 )
 @data_options
 @FORMAT
@@ -51,9 +67,8 @@ def validate(project: Project, engine_options: EngineOptions, output_format: str
 
     Reads ontology/ (with ontology/shapes.ttl), graph/ and --data files. Each finding is one
     line, FILE:LINE:COLUMN: SEVERITY: MESSAGE, sorted by file and position (paths relative to
-    the project folder); a summary goes to stderr. Checks: syntax, shacl, quote (every
-    oa:exact is verbatim in the text registered with kgo:localText), undeclared-term,
-    missing-label (@en and @ja), duplicate-label, dangling-iri, ill-typed-literal.
+    the project folder); a summary goes to stderr. --list-rules lists the checks, each with
+    its id (the "check" of a finding), severity and what it looks for.
 
     --format json prints {conforms, readable, errors, warnings, infos, files, findings}; each
     finding has file, line, column, severity, check, message, focus, path, shape, hint.
@@ -119,9 +134,7 @@ def describe(
 @data_options
 @FORMAT
 @LANG
-def stats(
-    project: Project, engine_options: EngineOptions, output_format: str, lang: str
-) -> None:
+def stats(project: Project, engine_options: EngineOptions, output_format: str, lang: str) -> None:
     """Count files, triples, entities per class, claims per kind, passages and sources.
 
     \b

@@ -133,16 +133,16 @@ def new_command(
 
 def _class_list(project: Project) -> str:
     from kgtool.namespaces import shorten
-    from kgtool.scaffold import CLAIM, _classes, _kind_name, claim_kinds, load_schema
+    from kgtool.scaffold import CLAIM, claim_kinds, kind_name, load_schema, schema_classes
 
     schema = load_schema(project)
     kinds = claim_kinds(schema)
     lines = ["Classes (kgtool new CLASS LABEL):"]
-    for cls in sorted(_classes(schema) - set(kinds) - {CLAIM}, key=shorten):
+    for cls in sorted(schema_classes(schema) - set(kinds) - {CLAIM}, key=shorten):
         lines.append(f"  {shorten(cls)}")
     lines.append("Claim kinds (kgtool new claim KIND [LABEL]):")
     for kind in kinds:
-        lines.append(f"  {_kind_name(kind):<14} {shorten(kind)}")
+        lines.append(f"  {kind_name(kind):<14} {shorten(kind)}")
     return "\n".join(lines) + "\n"
 
 
