@@ -14,16 +14,11 @@ if TYPE_CHECKING:  # the real imports, for type checkers and editors
     from kgtool.analysis import centrality, communities, neighbors, shortest_paths
     from kgtool.describe import Description, describe
     from kgtool.diff import GraphDiff, compare
-    from kgtool.endpoint import EndpointEngine
-    from kgtool.engines import (
-        Engine,
-        EngineOptions,
-        OxigraphEngine,
-        QueryKind,
-        QueryResult,
-        RdflibEngine,
-        open_engine,
-    )
+    from kgtool.engines.base import Engine, EngineOptions, QueryKind, QueryResult
+    from kgtool.engines.endpoint import EndpointEngine
+    from kgtool.engines.oxigraph import OxigraphEngine
+    from kgtool.engines.rdflib import RdflibEngine
+    from kgtool.engines.registry import open_engine
     from kgtool.errors import (
         DataError,
         EngineError,
@@ -45,7 +40,7 @@ if TYPE_CHECKING:  # the real imports, for type checkers and editors
     from kgtool.render import RenderOptions, render_html
     from kgtool.scaffold import Stub, claim_stub, entity_stub
     from kgtool.stats import Stats, compute_stats
-    from kgtool.store import StoreEngine, open_store
+    from kgtool.engines.store import StoreEngine, open_store
     from kgtool.turtle_format import FormatResult, format_paths, format_turtle
     from kgtool.validation import Finding, Severity, ValidationReport, validate
 
@@ -53,7 +48,7 @@ if TYPE_CHECKING:  # the real imports, for type checkers and editors
 _EXPORTS: dict[str, str] = {
     "DataError": "kgtool.errors",
     "Description": "kgtool.describe",
-    "Engine": "kgtool.engines",
+    "Engine": "kgtool.engines.base",
     "EngineError": "kgtool.errors",
     "EntityNotFoundError": "kgtool.errors",
     "ExitCode": "kgtool.errors",
@@ -63,16 +58,16 @@ _EXPORTS: dict[str, str] = {
     "GraphDiff": "kgtool.diff",
     "KgtoolError": "kgtool.errors",
     "OutputFormat": "kgtool.output",
-    "OxigraphEngine": "kgtool.engines",
+    "OxigraphEngine": "kgtool.engines.oxigraph",
     "ParamType": "kgtool.queries",
     "Parameter": "kgtool.queries",
     "ParameterError": "kgtool.errors",
     "Project": "kgtool.project",
     "ProjectError": "kgtool.errors",
     "QueryError": "kgtool.errors",
-    "QueryKind": "kgtool.engines",
-    "QueryResult": "kgtool.engines",
-    "RdflibEngine": "kgtool.engines",
+    "QueryKind": "kgtool.engines.base",
+    "QueryResult": "kgtool.engines.base",
+    "RdflibEngine": "kgtool.engines.rdflib",
     "SavedQuery": "kgtool.queries",
     "Severity": "kgtool.validation",
     "Stats": "kgtool.stats",
@@ -90,7 +85,7 @@ _EXPORTS: dict[str, str] = {
     "format_turtle": "kgtool.turtle_format",
     "load_rdflib": "kgtool.graph",
     "load_store": "kgtool.graph",
-    "open_engine": "kgtool.engines",
+    "open_engine": "kgtool.engines.registry",
     "format_result": "kgtool.output",
     "run_query": "kgtool.queries",
     "validate": "kgtool.validation",
@@ -102,12 +97,12 @@ _EXPORTS: dict[str, str] = {
     "communities": "kgtool.analysis",
     "neighbors": "kgtool.analysis",
     "shortest_paths": "kgtool.analysis",
-    "EngineOptions": "kgtool.engines",
-    "EndpointEngine": "kgtool.endpoint",
+    "EngineOptions": "kgtool.engines.base",
+    "EndpointEngine": "kgtool.engines.endpoint",
     "ExportFormat": "kgtool.export",
     "export_bytes": "kgtool.export",
-    "StoreEngine": "kgtool.store",
-    "open_store": "kgtool.store",
+    "StoreEngine": "kgtool.engines.store",
+    "open_store": "kgtool.engines.store",
 }
 
 __all__ = list(_EXPORTS)

@@ -20,7 +20,8 @@ from enum import Enum
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from kgtool.errors import FormatError, OutputError
+from kgtool.engines.base import QuadSource
+from kgtool.errors import EngineError, FormatError, OutputError
 from kgtool.namespaces import PREFIXES
 
 if TYPE_CHECKING:
@@ -43,36 +44,20 @@ class ExportFormat(str, Enum):
 #: Every format name, for ``--format`` (kept equal to :class:`ExportFormat`; a test checks).
 FORMAT_NAMES = tuple(f.value for f in ExportFormat)
 
-_ALL_TRIPLES = "CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }"
-
-
 def engine_quads(engine: Engine) -> list[pyoxigraph.Quad]:
     """Every statement the engine holds, with its named graph where the engine keeps one.
 
-    Oxigraph (in memory or on disk) and rdflib give their quads; a remote endpoint gives the
-    triples of its default graph (a CONSTRUCT), in the default graph.
+    Each engine says how in its ``quads()`` (Oxigraph and rdflib give their quads; a remote
+    endpoint the triples of its default graph), so no named graph is silently lost.
 
-    :raises EngineError: when the engine cannot be read.
+    :raises EngineError: when the engine cannot be read, or cannot list its statements.
     """
-    import pyoxigraph
-
-    from kgtool.engines import OxigraphEngine, RdflibEngine, to_oxigraph
-
-    if isinstance(engine, OxigraphEngine):
-        return list(engine.store.quads_for_pattern(None, None, None, None))
-    if isinstance(engine, RdflibEngine):
-        quads = []
-        for s, p, o, graph in engine.dataset.quads((None, None, None, None)):
-            name = getattr(graph, "identifier", graph)
-            graph_term = (
-                pyoxigraph.NamedNode(str(name)) if name is not None else pyoxigraph.DefaultGraph()
-            )
-            quads.append(
-                pyoxigraph.Quad(to_oxigraph(s), to_oxigraph(p), to_oxigraph(o), graph_term)
-            )
-        return quads
-    result = engine.query(_ALL_TRIPLES)
-    return [pyoxigraph.Quad(t.subject, t.predicate, t.object) for t in result.triples]
+    if not isinstance(engine, QuadSource):
+        raise EngineError(
+            f"the {engine.name} engine cannot list its statements, so it cannot be exported",
+            hint="give the engine a quads() method, or export with --engine oxigraph",
+        )
+    return engine.quads()
 
 
 def _canonical(quads: list[pyoxigraph.Quad], keep_graphs: bool) -> list[pyoxigraph.Quad]:

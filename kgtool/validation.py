@@ -1007,24 +1007,14 @@ def validate(project: Project, engine: str = "oxigraph") -> ValidationReport:
     :raises EngineError: for an unknown engine name.
 
     """
-    from kgtool.engines import OxigraphEngine, RdflibEngine
+    from kgtool.engines.registry import engine_class
 
     loaded, findings, files = _load(project)
     if loaded is None:
         return ValidationReport(
             tuple(sorted(findings, key=Finding.sort_key)), tuple(files), readable=False
         )
-    if engine in ("auto", "oxigraph"):
-        query_engine: Engine = OxigraphEngine(loaded.store)
-    elif engine == "rdflib":
-        query_engine = RdflibEngine(_rdflib_dataset(loaded.store))
-    else:
-        from kgtool.engines import ENGINE_NAMES
-        from kgtool.errors import EngineError
-
-        raise EngineError(
-            f"unknown engine {engine!r}", hint="choose one of: " + ", ".join(ENGINE_NAMES)
-        )
+    query_engine: Engine = engine_class(engine).from_store(loaded.store)
     locator = _Locator(loaded)
     graph_and_extra = [p for p in loaded.data_files if p not in loaded.ontology_files]
     findings += _check_shapes(loaded, locator, graph_and_extra)

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from kgtool import store as store_module
+from kgtool.engines import store as store_module
 from kgtool.cli import cli
 from kgtool.cli.base import StderrObserver
 from kgtool.errors import DataError, EngineError

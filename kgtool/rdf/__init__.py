@@ -1,0 +1,1 @@
+"""RDF below the engines: reading and writing RDF text, and SPARQL text handling."""
