@@ -31,20 +31,19 @@ from __future__ import annotations
 import re
 import textwrap
 from collections.abc import Collection, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import InitVar, dataclass, field
 from datetime import date
 from enum import Enum
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from kgtool.engines import QueryKind, QueryResult
+from kgtool.engines.base import Engine, QueryKind, QueryResult
 from kgtool.errors import EntityNotFoundError, KgtoolError, ParameterError, QueryError
 from kgtool.namespaces import PREFIXES, XSD, expand_curie, shorten
 from kgtool.project import display_path
-from kgtool.sparql import check_read_only, query_form, tokenize
+from kgtool.rdf.sparql import PreparedQuery, Term, prepare
 
 if TYPE_CHECKING:
-    from kgtool.engines import Engine, Term
     from kgtool.project import Project
 
 
@@ -130,11 +129,23 @@ class SavedQuery:
     #: Where the text came from, as shown in messages (a file path, ``stdin`` or ``query``).
     source: str = "query"
     path: Path | None = field(default=None, compare=False)
+    #: ``sparql`` already read by :func:`kgtool.rdf.sparql.prepare` (read here when not given).
+    read_as: InitVar[PreparedQuery | None] = None
+    _prepared: PreparedQuery = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self, read_as: PreparedQuery | None) -> None:
+        prepared = read_as if read_as is not None else prepare(self.sparql, self.source)
+        object.__setattr__(self, "_prepared", prepared)  # frozen: set once, here
+
+    @property
+    def prepared(self) -> PreparedQuery:
+        """The text read once: tokens, form, variables, parameter variables, safety verdict."""
+        return self._prepared
 
     @property
     def kind(self) -> QueryKind:
         """SELECT, ASK or GRAPH (CONSTRUCT/DESCRIBE). :raises QueryError: when there is no query form."""
-        return query_kind(self.sparql, self.source)
+        return self._prepared.require_kind()
 
     def parameter(self, name: str) -> Parameter | None:
         return next((p for p in self.parameters if p.name == name), None)
@@ -143,7 +154,7 @@ class SavedQuery:
 # --- discovery and metadata -----------------------------------------------------------------------
 
 
-def query_kind(sparql: str, source: str = "query") -> QueryKind:
+def query_kind(sparql: str | PreparedQuery, source: str = "query") -> QueryKind:
     """The result kind of a query, from its query-form keyword.
 
     :raises QueryError: when the text has no SELECT, ASK, CONSTRUCT or DESCRIBE.
@@ -151,17 +162,12 @@ def query_kind(sparql: str, source: str = "query") -> QueryKind:
     >>> query_kind("ASK { ?s ?p ?o }").value
     'ask'
     """
-    form = query_form(sparql)
-    if form is None:
-        raise QueryError(
-            "not a SPARQL query: no SELECT, ASK, CONSTRUCT or DESCRIBE",
-            path=source,
-            hint="kgtool runs read-only queries; write e.g. SELECT ?s WHERE { ?s ?p ?o }",
-        )
-    return {"SELECT": QueryKind.SELECT, "ASK": QueryKind.ASK}.get(form, QueryKind.GRAPH)
+    return prepare(sparql, source).require_kind()
 
 
-def discover_parameters(sparql: str, source: str = "query") -> tuple[Parameter, ...]:
+def discover_parameters(
+    sparql: str | PreparedQuery, source: str = "query"
+) -> tuple[Parameter, ...]:
     """The parameters of a query: its variables starting with ``_`` (required) or ``__`` (optional).
 
     :raises QueryError: for a parameter variable with an unknown type suffix or a bad name.
@@ -170,14 +176,10 @@ def discover_parameters(sparql: str, source: str = "query") -> tuple[Parameter, 
     ...     "SELECT ?x WHERE { ?x ?p ?_actor_iri FILTER(?d > ?__since_xsd_date || ?_text) }")]
     [('actor', 'iri', True), ('since', 'date', False), ('text', 'string', True)]
     """
+    prepared = prepare(sparql, source)
+    source = prepared.source
     found: dict[str, Parameter] = {}
-    for token in tokenize(sparql):
-        if (
-            token.kind != "variable"
-            or not token.text[1:].startswith("_")
-            or token.text[1:] in found
-        ):
-            continue
+    for token in prepared.parameters:
         variable = token.text[1:]
         optional = variable.startswith("__")
         name, _, suffix = variable[2 if optional else 1 :].partition("_")
@@ -329,7 +331,8 @@ def parse_saved_query(
             hint="write '#+ tags: [costs, models]'",
         )
 
-    parameters = {p.name: p for p in discover_parameters(text, source)}
+    prepared = prepare(text, source)
+    parameters = {p.name: p for p in discover_parameters(prepared)}
     names = list(parameters)
 
     def check_name(param: str, node: Any, key: str) -> None:
@@ -415,10 +418,11 @@ def parse_saved_query(
         view=view,
         source=source,
         path=path,
+        read_as=prepared,
     )
-    if query_form(text) is None:
-        check_query(query)  # SPARQL Update gets "refused", not "not a query"
-    query_kind(text, source)  # a saved query must be a query: fail here rather than at run time
+    if prepared.form is None:
+        prepared.check_safe()  # SPARQL Update gets "refused", not "not a query"
+    prepared.require_kind()  # a saved query must be a query: fail here rather than at run time
     return query
 
 
@@ -635,12 +639,17 @@ def adhoc_query(text: str, source: str = "query") -> SavedQuery:
             path=None if source == "query" else source,
             hint="give a SPARQL query",
         )
+    prepared = prepare(text, source)
     query = SavedQuery(
-        name="", sparql=text, parameters=discover_parameters(text, source), source=source
+        name="",
+        sparql=text,
+        parameters=discover_parameters(prepared),
+        source=source,
+        read_as=prepared,
     )
-    if query_form(text) is None:
-        check_query(query)  # SPARQL Update gets "refused", not "not a query"
-    query_kind(text, source)
+    if prepared.form is None:
+        prepared.check_safe()  # SPARQL Update gets "refused", not "not a query"
+    prepared.require_kind()
     return query
 
 
@@ -650,10 +659,7 @@ def check_query(query: SavedQuery, allow_service: Collection[str] = ()) -> None:
     :param allow_service: endpoints SERVICE may query (``--allow-service``).
     :raises UnsafeQueryError: for UPDATE, SERVICE, FROM / FROM NAMED or LOAD, at its file position.
     """
-    try:
-        check_read_only(query.sparql, allow_service)
-    except KgtoolError as error:
-        raise _relocated(error, query.source) from None
+    query.prepared.allowing(allow_service).check_safe()
 
 
 # --- parameters ---------------------------------------------------------------------------------------
@@ -837,10 +843,11 @@ def run_query(
     :raises UnsafeQueryError: for a query that could write or read beyond the loaded data.
     :raises QueryError: for a syntax error, at its position in the query's file.
     """
-    check_query(query, getattr(engine, "allow_service", ()))
+    prepared = query.prepared.allowing(engine.allow_service)
+    prepared.check_safe()
     bindings = bind_parameters(engine, query, values or {}, lang)
     try:
-        return engine.query(query.sparql, bindings)
+        return engine.query(prepared, bindings)
     except KgtoolError as error:
         raise _relocated(error, query.source) from None
 
