@@ -19,6 +19,7 @@ if TYPE_CHECKING:  # the real imports, for type checkers and editors
     from kgtool.engines.oxigraph import OxigraphEngine
     from kgtool.engines.rdflib import RdflibEngine
     from kgtool.engines.registry import open_engine
+    from kgtool.engines.store import StoreEngine, open_store
     from kgtool.errors import (
         DataError,
         EngineError,
@@ -40,7 +41,6 @@ if TYPE_CHECKING:  # the real imports, for type checkers and editors
     from kgtool.render import RenderOptions, render_html
     from kgtool.scaffold import Stub, claim_stub, entity_stub
     from kgtool.stats import Stats, compute_stats
-    from kgtool.engines.store import StoreEngine, open_store
     from kgtool.turtle_format import FormatResult, format_paths, format_turtle
     from kgtool.validation import Finding, Severity, ValidationReport, validate
 
@@ -105,7 +105,65 @@ _EXPORTS: dict[str, str] = {
     "open_store": "kgtool.engines.store",
 }
 
-__all__ = list(_EXPORTS)
+__all__ = [
+    "DataError",
+    "Description",
+    "Engine",
+    "EngineError",
+    "EntityNotFoundError",
+    "ExitCode",
+    "Finding",
+    "FormatError",
+    "FormatResult",
+    "GraphDiff",
+    "KgtoolError",
+    "OutputFormat",
+    "OxigraphEngine",
+    "ParamType",
+    "Parameter",
+    "ParameterError",
+    "Project",
+    "ProjectError",
+    "QueryError",
+    "QueryKind",
+    "QueryResult",
+    "RdflibEngine",
+    "SavedQuery",
+    "Severity",
+    "Stats",
+    "Stub",
+    "UnsafeQueryError",
+    "ValidationReport",
+    "claim_stub",
+    "compare",
+    "compute_stats",
+    "describe",
+    "entity_stub",
+    "find_project",
+    "find_saved_query",
+    "format_paths",
+    "format_turtle",
+    "load_rdflib",
+    "load_store",
+    "open_engine",
+    "format_result",
+    "run_query",
+    "validate",
+    "ProjectionOptions",
+    "project_graph",
+    "RenderOptions",
+    "render_html",
+    "centrality",
+    "communities",
+    "neighbors",
+    "shortest_paths",
+    "EngineOptions",
+    "EndpointEngine",
+    "ExportFormat",
+    "export_bytes",
+    "StoreEngine",
+    "open_store",
+]
 
 
 def __getattr__(name: str) -> Any:

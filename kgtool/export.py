@@ -32,17 +32,27 @@ if TYPE_CHECKING:
 
 
 class ExportFormat(str, Enum):
-    """The formats of ``kgtool export --format``."""
+    """The formats of ``kgtool export --format``. ``ttl`` is accepted for ``turtle``.
 
-    TTL = "ttl"
+    >>> ExportFormat("ttl") is ExportFormat.TURTLE is ExportFormat.TTL
+    True
+    """
+
+    TURTLE = "turtle"
+    TTL = "turtle"  # the older name, kept as an alias
     NT = "nt"
     NQ = "nq"
     JSONLD = "jsonld"
     GRAPHML = "graphml"
 
+    @classmethod
+    def _missing_(cls, value: object) -> ExportFormat | None:
+        return cls.TURTLE if value == "ttl" else None
 
-#: Every format name, for ``--format`` (kept equal to :class:`ExportFormat`; a test checks).
+
+#: Every format name, for ``--format``.
 FORMAT_NAMES = tuple(f.value for f in ExportFormat)
+
 
 def engine_quads(engine: Engine) -> list[pyoxigraph.Quad]:
     """Every statement the engine holds, with its named graph where the engine keeps one.
@@ -171,7 +181,7 @@ def export_bytes(engine: Engine, export_format: ExportFormat | str) -> bytes:
         networkx.write_graphml(graphml_network(engine), buffer, encoding="utf-8", prettyprint=True)
         return buffer.getvalue()
     quads = _canonical(engine_quads(engine), keep_graphs=chosen is ExportFormat.NQ)
-    if chosen is ExportFormat.TTL:
+    if chosen is ExportFormat.TURTLE:
         return _turtle(quads)
     if chosen is ExportFormat.NQ:
         return pyoxigraph.serialize(quads, format=pyoxigraph.RdfFormat.N_QUADS)

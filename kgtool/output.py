@@ -298,9 +298,7 @@ def _markdown_cell(text: str) -> str:
     return _one_line(text.replace("\r\n", "<br>").replace("\n", "<br>"))
 
 
-def _markdown(
-    result: QueryResult, rows: list[list[Term | None]], labels: Mapping[str, str]
-) -> str:
+def _markdown(result: QueryResult, rows: list[list[Term | None]], labels: Mapping[str, str]) -> str:
     if result.kind is QueryKind.ASK:
         return f"{str(result.boolean).lower()}\n"
     lines = [
@@ -370,7 +368,11 @@ def result_json(result: QueryResult) -> dict[str, object]:
         return {"head": {}, "boolean": bool(result.boolean)}
     rows = _rename_blank_nodes(result.rows)
     bindings = [
-        {var: json_term(term) for var, term in zip(result.variables, row) if term is not None}
+        {
+            var: json_term(term)
+            for var, term in zip(result.variables, row, strict=True)
+            if term is not None
+        }
         for row in rows
     ]
     return {"head": {"vars": list(result.variables)}, "results": {"bindings": bindings}}
@@ -405,7 +407,7 @@ def _xml(result: QueryResult, rows: list[list[Term | None]], labels: Mapping[str
     out += ["  </head>", "  <results>"]
     for row in rows:
         out.append("    <result>")
-        for var, term in zip(result.variables, row):
+        for var, term in zip(result.variables, row, strict=True):
             if term is None:
                 continue
             kind = _kind(term)

@@ -469,7 +469,7 @@ def _named_entries(
             entries.append((str(key_node.value), value[key_node.value], key_node))
         return entries
     if isinstance(value, list):
-        for item, item_node in zip(value, node.value):
+        for item, item_node in zip(value, node.value, strict=True):
             if isinstance(item, dict) and len(item) == 1:
                 ((param, param_value),) = item.items()
                 entries.append((str(param), param_value, item_node))

@@ -48,10 +48,12 @@ def test_each_text_is_tokenized_once_per_run(
 
 
 def test_prepared_query_holds_form_variables_parameters_and_verdict() -> None:
-    query = prepare(
-        "SELECT ?a WHERE { SERVICE <http://e/> { ?a ?p ?_x } }", source="q.rq"
+    query = prepare("SELECT ?a WHERE { SERVICE <http://e/> { ?a ?p ?_x } }", source="q.rq")
+    assert (query.form, query.kind, query.variables) == (
+        "SELECT",
+        QueryKind.SELECT,
+        ("a", "p", "_x"),
     )
-    assert (query.form, query.kind, query.variables) == ("SELECT", QueryKind.SELECT, ("a", "p", "_x"))
     assert [t.text for t in query.parameters] == ["?_x"]
     refusal = query.refusal
     assert isinstance(refusal, UnsafeQueryError)

@@ -53,7 +53,25 @@ _EXPORTS: dict[str, str] = {
     "open_store": "kgtool.engines.store",
 }
 
-__all__ = list(_EXPORTS)
+__all__ = [
+    "Engine",
+    "EngineOptions",
+    "QuadSource",
+    "QueryKind",
+    "QueryResult",
+    "StoreObserver",
+    "Term",
+    "EndpointEngine",
+    "OxigraphEngine",
+    "RdflibEngine",
+    "to_oxigraph",
+    "to_rdflib",
+    "ENGINE_NAMES",
+    "engine_class",
+    "open_engine",
+    "StoreEngine",
+    "open_store",
+]
 
 
 def __getattr__(name: str) -> Any:

@@ -66,13 +66,14 @@ def engine_class(name: str) -> type[LocalEngine]:
     return engine
 
 
-def open_engine(project: Project, options: EngineOptions = EngineOptions()) -> Engine:
+def open_engine(project: Project, options: EngineOptions | None = None) -> Engine:
     """An engine over the project's data files (ontology, graph/ and ``--data``), or the endpoint.
 
     :raises DataError: on a bad file.
     :raises EngineError: for an unknown engine name, options that do not go together, an
         unusable store folder or endpoint URL.
     """
+    options = options or EngineOptions()
     local = engine_class(options.engine)
     allow_service: tuple[str, ...] = ()
     if options.allow_service:

@@ -35,6 +35,7 @@ class QueryKind(str, Enum):
     ASK = "ask"
     GRAPH = "graph"  # CONSTRUCT and DESCRIBE
 
+
 # Character classes written as complements of small ASCII/Latin-1 sets: the same characters as
 # [A-Za-z_\u00C0-\uFFFF], [\w\-.\u00B7\u00C0-\uFFFF] … (plus astral ones), but compiled in ~1 ms
 # instead of ~15 ms, which every `kgtool query` pays at start-up.
@@ -229,7 +230,11 @@ class PreparedQuery:
     def allowing(self, allow_service: Collection[str]) -> PreparedQuery:
         """The same query judged against other ``--allow-service`` endpoints (no re-reading)."""
         allowed = tuple(allow_service)
-        return self if allowed == self.allow_service else dataclasses.replace(self, allow_service=allowed)
+        return (
+            self
+            if allowed == self.allow_service
+            else dataclasses.replace(self, allow_service=allowed)
+        )
 
 
 def prepare(
@@ -293,7 +298,11 @@ def where_group(query: PreparedQuery) -> int:
     start = tokens.index(form) + 1
     if form.text.upper() == "CONSTRUCT":
         where = next(
-            (i for i in range(start, len(tokens)) if tokens[i].kind == "name" and tokens[i].text.upper() == "WHERE"),
+            (
+                i
+                for i in range(start, len(tokens))
+                if tokens[i].kind == "name" and tokens[i].text.upper() == "WHERE"
+            ),
             None,
         )
         start = where + 1 if where is not None else len(tokens)
