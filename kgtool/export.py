@@ -16,6 +16,7 @@ from __future__ import annotations
 import json
 import os
 import tempfile
+from collections.abc import Sequence
 from enum import Enum
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -103,9 +104,7 @@ def _turtle(quads: list[pyoxigraph.Quad]) -> bytes:
     import pyoxigraph
 
     prefixes = _used_prefixes(quads)
-    body = pyoxigraph.serialize(
-        [q.triple for q in quads], format=pyoxigraph.RdfFormat.TURTLE, prefixes=prefixes
-    )
+    body = _serialized([q.triple for q in quads], pyoxigraph.RdfFormat.TURTLE, prefixes)
     # pyoxigraph writes the @prefix lines in no fixed order: write them ourselves, in PREFIXES order.
     lines = body.decode("utf-8").split("\n")
     statements = "\n".join(line for line in lines if not line.startswith("@prefix "))
@@ -184,13 +183,26 @@ def export_bytes(engine: Engine, export_format: ExportFormat | str) -> bytes:
     if chosen is ExportFormat.TURTLE:
         return _turtle(quads)
     if chosen is ExportFormat.NQ:
-        return pyoxigraph.serialize(quads, format=pyoxigraph.RdfFormat.N_QUADS)
+        return _serialized(quads, pyoxigraph.RdfFormat.N_QUADS)
     if chosen is ExportFormat.NT:
-        return pyoxigraph.serialize(
-            [q.triple for q in quads], format=pyoxigraph.RdfFormat.N_TRIPLES
-        )
-    content = pyoxigraph.serialize([q.triple for q in quads], format=pyoxigraph.RdfFormat.JSON_LD)
+        return _serialized([q.triple for q in quads], pyoxigraph.RdfFormat.N_TRIPLES)
+    content = _serialized([q.triple for q in quads], pyoxigraph.RdfFormat.JSON_LD)
     return content if content.endswith(b"\n") else content + b"\n"
+
+
+def _serialized(
+    statements: Sequence[pyoxigraph.Quad] | Sequence[pyoxigraph.Triple],
+    rdf_format: pyoxigraph.RdfFormat,
+    prefixes: dict[str, str] | None = None,
+) -> bytes:
+    """pyoxigraph's serialisation as bytes (written to a buffer: its return value is optional)."""
+    import io
+
+    import pyoxigraph
+
+    buffer = io.BytesIO()
+    pyoxigraph.serialize(statements, buffer, format=rdf_format, prefixes=prefixes)
+    return buffer.getvalue()
 
 
 def write_atomic(path: Path, content: bytes) -> None:

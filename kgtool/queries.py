@@ -183,17 +183,20 @@ def discover_parameters(
         variable = token.text[1:]
         optional = variable.startswith("__")
         name, _, suffix = variable[2 if optional else 1 :].partition("_")
-        where = {"path": source, "line": token.line, "column": token.column}
         if not _NAME.fullmatch(name):
             raise QueryError(
                 f"parameter variable {token.text} has no usable name",
-                **where,
+                path=source,
+                line=token.line,
+                column=token.column,
                 hint="name parameters ?_name or ?__name plus an optional type suffix, e.g. ?_actor_iri",
             )
         if suffix not in TYPE_SUFFIXES and suffix:
             raise QueryError(
                 f"parameter variable {token.text} has an unknown type suffix '_{suffix}'",
-                **where,
+                path=source,
+                line=token.line,
+                column=token.column,
                 hint="end it with one of: "
                 + ", ".join(f"_{s}" for s in TYPE_SUFFIXES)
                 + " (or nothing, for a string)",
@@ -201,7 +204,9 @@ def discover_parameters(
         if any(p.name == name for p in found.values()):
             raise QueryError(
                 f"parameter '{name}' is declared by two variables",
-                **where,
+                path=source,
+                line=token.line,
+                column=token.column,
                 hint="use one variable per parameter",
             )
         ptype, datatype = TYPE_SUFFIXES.get(suffix, (ParamType.STRING, None))
@@ -378,34 +383,34 @@ def parse_saved_query(
         check_name(param, node, "kgtool.params")
 
     built = []
-    for param in parameters.values():
-        node, options = settings.get(param.name, (None, {}))
+    for discovered in parameters.values():
+        node, options = settings.get(discovered.name, (None, {}))
         class_iri = None
         if "class" in options:
-            if param.type is not ParamType.IRI:
+            if discovered.type is not ParamType.IRI:
                 raise located.error(
-                    f"kgtool.params: '{param.name}' is a {param.type.value} parameter; only IRI parameters take a class",
+                    f"kgtool.params: '{discovered.name}' is a {discovered.type.value} parameter; only IRI parameters take a class",
                     node,
-                    hint=f"rename the variable ?{param.variable} to end in _iri, or drop the class",
+                    hint=f"rename the variable ?{discovered.variable} to end in _iri, or drop the class",
                 )
             class_iri = _class_iri(options["class"], node, located)
         description = options.get("description", "")
         if not isinstance(description, str):
             raise located.error(
-                f"kgtool.params: the description of '{param.name}' must be a text", node
+                f"kgtool.params: the description of '{discovered.name}' must be a text", node
             )
         built_param = Parameter(
-            param.name,
-            param.variable,
-            param.type,
-            param.required,
-            param.datatype,
+            discovered.name,
+            discovered.variable,
+            discovered.type,
+            discovered.required,
+            discovered.datatype,
             class_iri,
-            defaults.get(param.name),
-            allowed.get(param.name, ()),
+            defaults.get(discovered.name),
+            allowed.get(discovered.name, ()),
             " ".join(description.split()),
         )
-        _check_static(built_param, located, value_nodes.get(param.name))
+        _check_static(built_param, located, value_nodes.get(discovered.name))
         built.append(built_param)
 
     query = SavedQuery(

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import importlib
 import sys
+from collections.abc import MutableMapping
 from typing import Any
 
 import click
@@ -51,12 +52,12 @@ class KgtoolGroup(click.Group):
     into one-line messages with their exit code."""
 
     @property
-    def commands(self) -> dict[str, click.Command]:
+    def commands(self) -> MutableMapping[str, click.Command]:
         """Every command, each module imported (for tools that inspect the group, e.g. tests)."""
         return {name: self._load(name) for name in sorted(COMMANDS)}
 
     @commands.setter
-    def commands(self, value: dict[str, click.Command]) -> None:
+    def commands(self, value: MutableMapping[str, click.Command]) -> None:
         if value:  # Click passes an empty dict; commands are added through COMMANDS only
             raise TypeError("add kgtool commands to kgtool.cli.base.COMMANDS")
 

@@ -156,7 +156,12 @@ def view_command(
     """
     from kgtool.errors import KgtoolError
 
-    drawing = {"layout": layout, "seed": seed, "physics": physics, "open_browser": open_browser}
+    drawing: dict[str, Any] = {
+        "layout": layout,
+        "seed": seed,
+        "physics": physics,
+        "open_browser": open_browser,
+    }
     if depth is not None and focus is None:
         raise KgtoolError("--depth needs --focus", hint="e.g. --focus DeepSeek --depth 2")
     if depth is not None and depth < 0:

@@ -6,7 +6,7 @@ import logging
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, overload
 
 from kgtool.engines.base import QueryKind, QueryResult
 from kgtool.errors import EngineError, QueryError
@@ -17,6 +17,14 @@ from kgtool.rdf.sparql import PreparedQuery, Term, prepare
 if TYPE_CHECKING:
     import pyoxigraph
     import rdflib
+
+
+@overload
+def to_oxigraph(term: rdflib.term.Node) -> Term: ...
+
+
+@overload
+def to_oxigraph(term: None) -> None: ...
 
 
 def to_oxigraph(term: rdflib.term.Node | None) -> Term | None:
@@ -41,7 +49,7 @@ def to_oxigraph(term: rdflib.term.Node | None) -> Term | None:
 _XSD_STRING = XSD + "string"
 
 
-def to_rdflib(term: Term) -> rdflib.term.Node:
+def to_rdflib(term: Term) -> rdflib.term.Identifier:
     """Convert a pyoxigraph term to rdflib.
 
     An ``xsd:string`` literal becomes a plain rdflib literal: RDF 1.1 says they are the same
@@ -109,15 +117,14 @@ class RdflibEngine:
             graph_term = (
                 pyoxigraph.NamedNode(str(name)) if name is not None else pyoxigraph.DefaultGraph()
             )
-            quads.append(
-                pyoxigraph.Quad(to_oxigraph(s), to_oxigraph(p), to_oxigraph(o), graph_term)
-            )
+            quads.append(pyoxigraph.Quad(*_statement(s, p, o), graph_term))
         return quads
 
     def query(
         self, sparql: str | PreparedQuery, bindings: Mapping[str, Term] | None = None
     ) -> QueryResult:
         from pyparsing import ParseException
+        from rdflib.query import ResultRow
 
         prepared = prepare(sparql).allowing(self.allow_service)
         prepared.check_safe()
@@ -144,14 +151,26 @@ class RdflibEngine:
         if result.type == "ASK":
             return QueryResult(QueryKind.ASK, boolean=bool(result.askAnswer))
         if result.type == "SELECT":
-            variables = tuple(str(v) for v in result.vars)
+            variables = tuple(str(v) for v in result.vars or ())
             rows = tuple(
-                tuple(to_oxigraph(row[i]) for i in range(len(variables))) for row in result
+                tuple(to_oxigraph(row[i]) for i in range(len(variables)))
+                for row in result
+                if isinstance(row, ResultRow)
             )
             return QueryResult(QueryKind.SELECT, variables=variables, rows=rows)
         import pyoxigraph
 
-        triples = tuple(
-            pyoxigraph.Triple(*(to_oxigraph(t) for t in triple)) for triple in result.graph
-        )
+        triples = tuple(pyoxigraph.Triple(*_statement(*triple)) for triple in result.graph or ())
         return QueryResult(QueryKind.GRAPH, triples=triples)
+
+
+def _statement(
+    subject: rdflib.term.Node, predicate: rdflib.term.Node, obj: rdflib.term.Node
+) -> tuple[pyoxigraph.NamedNode | pyoxigraph.BlankNode, pyoxigraph.NamedNode, Term]:
+    """An rdflib statement's terms in pyoxigraph's types, as a Triple or Quad takes them."""
+    import pyoxigraph
+
+    s, p = to_oxigraph(subject), to_oxigraph(predicate)
+    if isinstance(s, pyoxigraph.Literal) or not isinstance(p, pyoxigraph.NamedNode):
+        raise EngineError(f"not an RDF statement: {subject!r} {predicate!r} {obj!r}")
+    return s, p, to_oxigraph(obj)

@@ -33,7 +33,7 @@ import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import IO, TYPE_CHECKING
+from typing import IO, TYPE_CHECKING, cast
 
 from kgtool.engines.base import StoreObserver
 from kgtool.engines.oxigraph import OxigraphEngine
@@ -320,9 +320,9 @@ def _load_file(
             advance(size)
         else:
             with open(path, "rb") as stream:
-                store.bulk_load(
-                    _CountingReader(stream, advance), format=rdf_format, to_graph=target
-                )
+                # pyoxigraph only calls read() on it: a file-like object is all it needs.
+                reader = cast("IO[bytes]", _CountingReader(stream, advance))
+                store.bulk_load(reader, format=rdf_format, to_graph=target)
     except SyntaxError as error:
         store.remove_graph(target)
         raise parse_error(path, error) from None
