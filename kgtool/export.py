@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING, Any
 from kgtool.engines.base import QuadSource
 from kgtool.errors import EngineError, FormatError, OutputError
 from kgtool.namespaces import PREFIXES
+from kgtool.network import project_graph
 
 if TYPE_CHECKING:
     import networkx
@@ -135,8 +136,6 @@ def _jsonable(value: Any) -> Any:
 def graphml_network(engine: Engine) -> networkx.MultiDiGraph:
     """The entity network (see :mod:`kgtool.network`) with GraphML-compatible attributes."""
     import networkx
-
-    from kgtool.network import project_graph
 
     projected = project_graph(engine)
     network = networkx.MultiDiGraph()

@@ -38,6 +38,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from kgtool.engines.base import Engine, QueryKind, QueryResult
+from kgtool.entities import resolve_entity
 from kgtool.errors import EntityNotFoundError, KgtoolError, ParameterError, QueryError
 from kgtool.namespaces import PREFIXES, XSD, expand_curie, shorten
 from kgtool.project import display_path
@@ -799,8 +800,6 @@ def parameter_term(engine: Engine, param: Parameter, value: str) -> Term:
 
 
 def resolve_parameter_entity(engine: Engine, param: Parameter, value: str) -> Term:
-    from kgtool.entities import resolve_entity
-
     return resolve_entity(engine, value, param.class_iri)
 
 

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 
 from kgtool.engines.base import Engine, QueryKind
 from kgtool.errors import QueryError
+from kgtool.network import project_result
 from kgtool.queries import SavedQuery, run_query
 
 if TYPE_CHECKING:
@@ -50,8 +51,6 @@ def query_network(
     :raises ParameterError: for unknown, missing or invalid parameters.
     :raises QueryError: when the result cannot be drawn.
     """
-    from kgtool.network import project_result
-
     return project_result(engine, run_query(engine, query, values, lang))
 
 

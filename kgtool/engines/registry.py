@@ -74,6 +74,7 @@ def open_engine(project: Project, options: EngineOptions | None = None) -> Engin
         unusable store folder or endpoint URL.
     """
     options = options or EngineOptions()
+    # The endpoint and store modules are imported only when used, as registered engines are.
     local = engine_class(options.engine)
     allow_service: tuple[str, ...] = ()
     if options.allow_service:

@@ -38,7 +38,7 @@ from typing import IO, TYPE_CHECKING, cast
 from kgtool.engines.base import StoreObserver
 from kgtool.engines.oxigraph import OxigraphEngine
 from kgtool.errors import DataError, EngineError
-from kgtool.graph import graph_name
+from kgtool.graph import check_not_empty, graph_name, oxigraph_format, parse_error
 from kgtool.project import display_path
 
 if TYPE_CHECKING:
@@ -306,8 +306,6 @@ def _load_file(
 ) -> None:
     """(Re)load one file into its own graph; on failure drop the graph and raise the file's error."""
     import pyoxigraph
-
-    from kgtool.graph import check_not_empty, oxigraph_format, parse_error
 
     target = pyoxigraph.NamedNode(graph)
     store.remove_graph(target)  # a partial load left by an interrupted run must not add up
