@@ -21,8 +21,6 @@ from kgtool.engines.base import EngineOptions
 from kgtool.engines.registry import ENGINE_NAMES
 from kgtool.output import LANGUAGES
 from kgtool.project import find_project
-from kgtool.render import Layout
-from kgtool.views import page_summary
 
 if TYPE_CHECKING:
     import networkx
@@ -75,6 +73,9 @@ def lang_option(
 
 def drawing_options(function: F) -> F:
     """``--layout``, ``--seed``, ``--physics/--no-physics``, ``--title``, ``--open``."""
+    # Drawing modules load with the commands that draw, not with every command (e.g. ``query``).
+    from kgtool.render import Layout
+
     for decorator in reversed(
         [
             click.option(
@@ -117,7 +118,8 @@ def draw_page(
     **extra: Any,
 ) -> None:
     """Write the page as the drawing options say, and say so on stderr (stdout stays for data)."""
-    from kgtool.render import RenderOptions, open_in_browser, render_html
+    from kgtool.render import Layout, RenderOptions, open_in_browser, render_html
+    from kgtool.views import page_summary
 
     options = RenderOptions(
         lang=lang, layout=Layout(layout), seed=seed, title=title, physics=physics, **extra
