@@ -38,6 +38,7 @@ if TYPE_CHECKING:  # the real imports, for type checkers and editors
     from kgtool.output import OutputFormat, format_result
     from kgtool.project import Project, find_project
     from kgtool.queries import Parameter, ParamType, SavedQuery, find_saved_query, run_query
+    from kgtool.rdf.sparql import PreparedQuery
     from kgtool.render import RenderOptions, render_html
     from kgtool.scaffold import Stub, claim_stub, entity_stub
     from kgtool.stats import Stats, compute_stats
@@ -67,6 +68,7 @@ _EXPORTS: dict[str, str] = {
     "QueryError": "kgtool.errors",
     "QueryKind": "kgtool.engines.base",
     "QueryResult": "kgtool.engines.base",
+    "PreparedQuery": "kgtool.rdf.sparql",
     "RdflibEngine": "kgtool.engines.rdflib",
     "SavedQuery": "kgtool.queries",
     "Severity": "kgtool.validation",
@@ -127,6 +129,7 @@ __all__ = [
     "QueryError",
     "QueryKind",
     "QueryResult",
+    "PreparedQuery",
     "RdflibEngine",
     "SavedQuery",
     "Severity",

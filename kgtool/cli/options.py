@@ -51,14 +51,16 @@ class FormatChoice(click.Choice):
 def format_option(
     choices: Sequence[str], default: str | None = None, help: str = "Output format."
 ) -> Callable[[F], F]:
-    """``--format`` (parameter ``output_format``) over ``choices``, aliases accepted."""
+    """``--format`` (parameter ``output_format``) over ``choices``; the help names the aliases."""
+    format_type = FormatChoice(choices)
+    aliases = " ".join(f"{a} = {name}." for a, name in format_type.aliases.items())
     return click.option(
         "--format",
         "output_format",
-        type=FormatChoice(choices),
+        type=format_type,
         default=default,
         show_default=default is not None,
-        help=help,
+        help=f"{help} Alias: {aliases}" if aliases else help,
     )
 
 

@@ -21,7 +21,7 @@ from kgtool.cli.options import (
     lang_option,
     root_option,
 )
-from kgtool.output import FORMAT_NAMES
+from kgtool.output import FORMAT_NAMES, GRAPH_FORMATS, RESULT_FORMATS, OutputFormat
 
 if TYPE_CHECKING:
     from kgtool.engines.base import EngineOptions
@@ -29,6 +29,10 @@ if TYPE_CHECKING:
     from kgtool.queries import SavedQuery
 
 F = TypeVar("F", bound=Callable[..., Any])
+
+
+def _names(formats: tuple[OutputFormat, ...]) -> str:
+    return ", ".join(f.value for f in formats)
 
 
 def result_options(function: F) -> F:
@@ -39,8 +43,8 @@ def result_options(function: F) -> F:
     )(function)
     function = format_option(
         FORMAT_NAMES,
-        help="Output format. SELECT/ASK: table, csv, tsv, json, xml, md (default: table on a "
-        "terminal, else tsv). CONSTRUCT/DESCRIBE: turtle (default), nt, jsonld.",
+        help=f"Output format. SELECT/ASK: {_names(RESULT_FORMATS)} (default: table on a "
+        f"terminal, else tsv). CONSTRUCT/DESCRIBE: {_names(GRAPH_FORMATS)} (the first is the default).",
     )(function)
     function = click.option(
         "-p",
