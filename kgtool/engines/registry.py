@@ -44,13 +44,6 @@ DEFAULT_ENGINE = "oxigraph"
 ENGINE_NAMES = ("auto", *ENGINES)
 
 
-def register(name: str, target: str) -> None:
-    """Register ``"module:Class"`` under ``name`` (a plug-in's engine, say); nothing is imported."""
-    global ENGINE_NAMES
-    ENGINES[name] = target
-    ENGINE_NAMES = ("auto", *ENGINES)
-
-
 def engine_class(name: str) -> type[LocalEngine]:
     """The class registered as ``name`` (``auto`` is :data:`DEFAULT_ENGINE`), imported now.
 

@@ -187,7 +187,7 @@ class PreparedQuery:
     variables: tuple[str, ...]
     #: The first occurrence of each variable starting with ``_`` (a parameter, see kgtool.queries).
     parameters: tuple[Token, ...]
-    #: Every unsafe keyword, in the text as written and then as ``\\u``-decoded.
+    #: Every unsafe keyword, in the text as written and then as ``\u``-decoded.
     hazards: tuple[Hazard, ...]
     #: Endpoint IRIs SERVICE may query (``--allow-service``); the verdict depends on them.
     allow_service: tuple[str, ...] = ()
@@ -249,8 +249,8 @@ def prepare(
     if isinstance(sparql, PreparedQuery):
         return sparql.allowing(allow_service) if allow_service else sparql
     tokens = tokenize(sparql)
-    # SPARQL decodes \\uXXXX escapes before parsing (rdflib does, anywhere in the text), so a
-    # keyword may be spelt "\\u0053ERVICE": judge the text as written and as decoded.
+    # SPARQL decodes \uXXXX escapes before parsing (rdflib does, anywhere in the text), so a
+    # keyword may be spelt "\u0053ERVICE": judge the text as written and as decoded.
     hazards = _hazards(tokens)
     decoded = _CODEPOINT_ESCAPE.sub(_decode_escape, sparql)
     if decoded != sparql:
