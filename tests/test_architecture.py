@@ -9,6 +9,7 @@ import textwrap
 from collections.abc import Mapping
 from pathlib import Path
 
+import click
 import pytest
 from click.testing import CliRunner
 
@@ -66,9 +67,11 @@ def test_a_layer_violation_breaks_the_contract(tmp_path: Path) -> None:
 def _choices(command: str, option: str, group: str | None = None) -> tuple[str, ...]:
     found = cli.commands[group or command]
     if group:
-        found = found.commands[command]  # type: ignore[attr-defined]
+        assert isinstance(found, click.Group)
+        found = found.commands[command]
     param = next(p for p in found.params if p.name == option)
-    return tuple(param.type.choices)  # type: ignore[attr-defined]
+    assert isinstance(param.type, click.Choice)
+    return tuple(param.type.choices)
 
 
 @pytest.mark.parametrize("command", ["query", "sparql", "validate", "export", "view", "path"])

@@ -12,7 +12,7 @@ from __future__ import annotations
 import functools
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 import click
 
@@ -249,4 +249,4 @@ def data_options(function: F) -> F:
         )
         return function(*args, project=project, engine_options=options, **kwargs)
 
-    return wrapper  # type: ignore[return-value]
+    return cast(F, wrapper)

@@ -18,6 +18,7 @@ Credentials come only from the environment, never from the command line:
 from __future__ import annotations
 
 import base64
+import email.message
 import json
 import os
 import re
@@ -28,7 +29,7 @@ import urllib.parse
 import urllib.request
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import IO, TYPE_CHECKING
 
 from kgtool.engines.base import QueryKind, QueryResult
 from kgtool.errors import EngineError, QueryError
@@ -55,7 +56,15 @@ _LOOPBACK = ("localhost", "127.0.0.1", "::1")
 class _NoRedirect(urllib.request.HTTPRedirectHandler):
     """Refuse redirects: they would resend the query (and credentials) to another address."""
 
-    def redirect_request(self, req, fp, code, msg, headers, newurl):  # type: ignore[no-untyped-def]
+    def redirect_request(
+        self,
+        req: urllib.request.Request,
+        fp: IO[bytes],
+        code: int,
+        msg: str,
+        headers: email.message.Message,
+        newurl: str,
+    ) -> urllib.request.Request | None:
         return None
 
 

@@ -265,7 +265,9 @@ def _lock(
     directory: Path, exclusive: bool, observer: StoreObserver, stream: IO[bytes] | None = None
 ) -> IO[bytes]:
     """Take the store's lock (shared for readers, exclusive for a writer), waiting a bounded time."""
-    stream = stream or open(directory / LOCK_NAME, "a+b")  # noqa: SIM115 - held by the engine
+    stream = stream or open(
+        directory / LOCK_NAME, "a+b"
+    )  # held open by the engine, not closed here
     mode = fcntl.LOCK_EX if exclusive else fcntl.LOCK_SH
     deadline = time.monotonic() + LOCK_WAIT_SECONDS
     told = False
