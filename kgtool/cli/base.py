@@ -1,7 +1,8 @@
-"""The ``kgtool`` Click group, shared options and error handling.
+"""The ``kgtool`` Click group: lazy command loading, error handling, the stderr observer.
 
-Commands live in sibling modules and stay thin: parse options, call the library, format.
-Nothing here imports rdflib, pyoxigraph, pyvis or networkx, so ``kgtool --help`` is fast.
+Commands live in sibling modules (listed in :data:`COMMANDS`) and stay thin: parse options, call
+the library, format. Shared options are in :mod:`kgtool.cli.options`. Nothing here imports
+rdflib, pyoxigraph, pyvis or networkx, so ``kgtool --help`` is fast.
 """
 
 from __future__ import annotations

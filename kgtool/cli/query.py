@@ -1,7 +1,8 @@
 """``kgtool queries``, ``kgtool query`` and ``kgtool sparql``: saved and ad-hoc SPARQL queries.
 
 Thin commands over :mod:`kgtool.queries` (metadata, parameters, running) and
-:mod:`kgtool.output` (result formats); both are imported inside the commands.
+:mod:`kgtool.output` (result formats). Library modules are imported inside the commands: ``kgtool
+--help`` loads every command module, and should not load the whole library with them.
 """
 
 from __future__ import annotations

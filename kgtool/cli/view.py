@@ -1,8 +1,9 @@
 """``kgtool view``, ``analyze``, ``path``, ``neighbors``, ``communities``: interactive network
 views and graph analytics.
 
-Thin commands over :mod:`kgtool.network` (RDF → networkx), :mod:`kgtool.render` (HTML) and
-:mod:`kgtool.analysis` (networkx algorithms); all are imported inside the commands.
+Thin commands over :mod:`kgtool.network` (RDF → networkx), :mod:`kgtool.render` (HTML),
+:mod:`kgtool.analysis` (networkx algorithms) and :mod:`kgtool.reports` (their tables); the
+heavier ones are imported inside the commands, so ``kgtool --help`` stays fast.
 """
 
 from __future__ import annotations
