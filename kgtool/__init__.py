@@ -14,16 +14,12 @@ if TYPE_CHECKING:  # the real imports, for type checkers and editors
     from kgtool.analysis import centrality, communities, neighbors, shortest_paths
     from kgtool.describe import Description, describe
     from kgtool.diff import GraphDiff, compare
-    from kgtool.endpoint import EndpointEngine
-    from kgtool.engines import (
-        Engine,
-        EngineOptions,
-        OxigraphEngine,
-        QueryKind,
-        QueryResult,
-        RdflibEngine,
-        open_engine,
-    )
+    from kgtool.engines.base import Engine, EngineOptions, QueryKind, QueryResult
+    from kgtool.engines.endpoint import EndpointEngine
+    from kgtool.engines.oxigraph import OxigraphEngine
+    from kgtool.engines.rdflib import RdflibEngine
+    from kgtool.engines.registry import open_engine
+    from kgtool.engines.store import StoreEngine, open_store
     from kgtool.errors import (
         DataError,
         EngineError,
@@ -42,10 +38,10 @@ if TYPE_CHECKING:  # the real imports, for type checkers and editors
     from kgtool.output import OutputFormat, format_result
     from kgtool.project import Project, find_project
     from kgtool.queries import Parameter, ParamType, SavedQuery, find_saved_query, run_query
+    from kgtool.rdf.sparql import PreparedQuery
     from kgtool.render import RenderOptions, render_html
     from kgtool.scaffold import Stub, claim_stub, entity_stub
     from kgtool.stats import Stats, compute_stats
-    from kgtool.store import StoreEngine, open_store
     from kgtool.turtle_format import FormatResult, format_paths, format_turtle
     from kgtool.validation import Finding, Severity, ValidationReport, validate
 
@@ -53,7 +49,7 @@ if TYPE_CHECKING:  # the real imports, for type checkers and editors
 _EXPORTS: dict[str, str] = {
     "DataError": "kgtool.errors",
     "Description": "kgtool.describe",
-    "Engine": "kgtool.engines",
+    "Engine": "kgtool.engines.base",
     "EngineError": "kgtool.errors",
     "EntityNotFoundError": "kgtool.errors",
     "ExitCode": "kgtool.errors",
@@ -63,16 +59,17 @@ _EXPORTS: dict[str, str] = {
     "GraphDiff": "kgtool.diff",
     "KgtoolError": "kgtool.errors",
     "OutputFormat": "kgtool.output",
-    "OxigraphEngine": "kgtool.engines",
+    "OxigraphEngine": "kgtool.engines.oxigraph",
     "ParamType": "kgtool.queries",
     "Parameter": "kgtool.queries",
     "ParameterError": "kgtool.errors",
     "Project": "kgtool.project",
     "ProjectError": "kgtool.errors",
     "QueryError": "kgtool.errors",
-    "QueryKind": "kgtool.engines",
-    "QueryResult": "kgtool.engines",
-    "RdflibEngine": "kgtool.engines",
+    "QueryKind": "kgtool.engines.base",
+    "QueryResult": "kgtool.engines.base",
+    "PreparedQuery": "kgtool.rdf.sparql",
+    "RdflibEngine": "kgtool.engines.rdflib",
     "SavedQuery": "kgtool.queries",
     "Severity": "kgtool.validation",
     "Stats": "kgtool.stats",
@@ -90,7 +87,7 @@ _EXPORTS: dict[str, str] = {
     "format_turtle": "kgtool.turtle_format",
     "load_rdflib": "kgtool.graph",
     "load_store": "kgtool.graph",
-    "open_engine": "kgtool.engines",
+    "open_engine": "kgtool.engines.registry",
     "format_result": "kgtool.output",
     "run_query": "kgtool.queries",
     "validate": "kgtool.validation",
@@ -102,15 +99,74 @@ _EXPORTS: dict[str, str] = {
     "communities": "kgtool.analysis",
     "neighbors": "kgtool.analysis",
     "shortest_paths": "kgtool.analysis",
-    "EngineOptions": "kgtool.engines",
-    "EndpointEngine": "kgtool.endpoint",
+    "EngineOptions": "kgtool.engines.base",
+    "EndpointEngine": "kgtool.engines.endpoint",
     "ExportFormat": "kgtool.export",
     "export_bytes": "kgtool.export",
-    "StoreEngine": "kgtool.store",
-    "open_store": "kgtool.store",
+    "StoreEngine": "kgtool.engines.store",
+    "open_store": "kgtool.engines.store",
 }
 
-__all__ = list(_EXPORTS)
+__all__ = [
+    "DataError",
+    "Description",
+    "Engine",
+    "EngineError",
+    "EntityNotFoundError",
+    "ExitCode",
+    "Finding",
+    "FormatError",
+    "FormatResult",
+    "GraphDiff",
+    "KgtoolError",
+    "OutputFormat",
+    "OxigraphEngine",
+    "ParamType",
+    "Parameter",
+    "ParameterError",
+    "Project",
+    "ProjectError",
+    "QueryError",
+    "QueryKind",
+    "QueryResult",
+    "PreparedQuery",
+    "RdflibEngine",
+    "SavedQuery",
+    "Severity",
+    "Stats",
+    "Stub",
+    "UnsafeQueryError",
+    "ValidationReport",
+    "claim_stub",
+    "compare",
+    "compute_stats",
+    "describe",
+    "entity_stub",
+    "find_project",
+    "find_saved_query",
+    "format_paths",
+    "format_turtle",
+    "load_rdflib",
+    "load_store",
+    "open_engine",
+    "format_result",
+    "run_query",
+    "validate",
+    "ProjectionOptions",
+    "project_graph",
+    "RenderOptions",
+    "render_html",
+    "centrality",
+    "communities",
+    "neighbors",
+    "shortest_paths",
+    "EngineOptions",
+    "EndpointEngine",
+    "ExportFormat",
+    "export_bytes",
+    "StoreEngine",
+    "open_store",
+]
 
 
 def __getattr__(name: str) -> Any:

@@ -287,7 +287,7 @@ def shortest_paths(
     found.sort(key=lambda nodes: ([_label(graph, n, lang) for n in nodes], nodes))
     paths = []
     for nodes in found[:limit]:
-        hops = tuple(Hop(u, v, _statements(graph, u, v, lang)) for u, v in zip(nodes, nodes[1:]))
+        hops = tuple(Hop(u, v, _statements(graph, u, v, lang)) for u, v in itertools.pairwise(nodes))
         paths.append(Path(tuple(nodes), hops))
     return paths
 

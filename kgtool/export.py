@@ -16,12 +16,15 @@ from __future__ import annotations
 import json
 import os
 import tempfile
+from collections.abc import Sequence
 from enum import Enum
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from kgtool.errors import FormatError, OutputError
+from kgtool.engines.base import QuadSource
+from kgtool.errors import EngineError, FormatError, OutputError
 from kgtool.namespaces import PREFIXES
+from kgtool.network import project_graph
 
 if TYPE_CHECKING:
     import networkx
@@ -31,48 +34,42 @@ if TYPE_CHECKING:
 
 
 class ExportFormat(str, Enum):
-    """The formats of ``kgtool export --format``."""
+    """The formats of ``kgtool export --format``. ``ttl`` is accepted for ``turtle``.
 
-    TTL = "ttl"
+    >>> ExportFormat("ttl") is ExportFormat.TURTLE is ExportFormat.TTL
+    True
+    """
+
+    TURTLE = "turtle"
+    TTL = "turtle"  # the older name, kept as an alias
     NT = "nt"
     NQ = "nq"
     JSONLD = "jsonld"
     GRAPHML = "graphml"
 
+    @classmethod
+    def _missing_(cls, value: object) -> ExportFormat | None:
+        return cls.TURTLE if value == "ttl" else None
 
-#: Every format name, for ``--format`` (kept equal to :class:`ExportFormat`; a test checks).
+
+#: Every format name, for ``--format``.
 FORMAT_NAMES = tuple(f.value for f in ExportFormat)
-
-_ALL_TRIPLES = "CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }"
 
 
 def engine_quads(engine: Engine) -> list[pyoxigraph.Quad]:
     """Every statement the engine holds, with its named graph where the engine keeps one.
 
-    Oxigraph (in memory or on disk) and rdflib give their quads; a remote endpoint gives the
-    triples of its default graph (a CONSTRUCT), in the default graph.
+    Each engine says how in its ``quads()`` (Oxigraph and rdflib give their quads; a remote
+    endpoint the triples of its default graph), so no named graph is silently lost.
 
-    :raises EngineError: when the engine cannot be read.
+    :raises EngineError: when the engine cannot be read, or cannot list its statements.
     """
-    import pyoxigraph
-
-    from kgtool.engines import OxigraphEngine, RdflibEngine, to_oxigraph
-
-    if isinstance(engine, OxigraphEngine):
-        return list(engine.store.quads_for_pattern(None, None, None, None))
-    if isinstance(engine, RdflibEngine):
-        quads = []
-        for s, p, o, graph in engine.dataset.quads((None, None, None, None)):
-            name = getattr(graph, "identifier", graph)
-            graph_term = (
-                pyoxigraph.NamedNode(str(name)) if name is not None else pyoxigraph.DefaultGraph()
-            )
-            quads.append(
-                pyoxigraph.Quad(to_oxigraph(s), to_oxigraph(p), to_oxigraph(o), graph_term)
-            )
-        return quads
-    result = engine.query(_ALL_TRIPLES)
-    return [pyoxigraph.Quad(t.subject, t.predicate, t.object) for t in result.triples]
+    if not isinstance(engine, QuadSource):
+        raise EngineError(
+            f"the {engine.name} engine cannot list its statements, so it cannot be exported",
+            hint="give the engine a quads() method, or export with --engine oxigraph",
+        )
+    return engine.quads()
 
 
 def _canonical(quads: list[pyoxigraph.Quad], keep_graphs: bool) -> list[pyoxigraph.Quad]:
@@ -108,9 +105,7 @@ def _turtle(quads: list[pyoxigraph.Quad]) -> bytes:
     import pyoxigraph
 
     prefixes = _used_prefixes(quads)
-    body = pyoxigraph.serialize(
-        [q.triple for q in quads], format=pyoxigraph.RdfFormat.TURTLE, prefixes=prefixes
-    )
+    body = _serialized([q.triple for q in quads], pyoxigraph.RdfFormat.TURTLE, prefixes)
     # pyoxigraph writes the @prefix lines in no fixed order: write them ourselves, in PREFIXES order.
     lines = body.decode("utf-8").split("\n")
     statements = "\n".join(line for line in lines if not line.startswith("@prefix "))
@@ -141,8 +136,6 @@ def _jsonable(value: Any) -> Any:
 def graphml_network(engine: Engine) -> networkx.MultiDiGraph:
     """The entity network (see :mod:`kgtool.network`) with GraphML-compatible attributes."""
     import networkx
-
-    from kgtool.network import project_graph
 
     projected = project_graph(engine)
     network = networkx.MultiDiGraph()
@@ -186,16 +179,29 @@ def export_bytes(engine: Engine, export_format: ExportFormat | str) -> bytes:
         networkx.write_graphml(graphml_network(engine), buffer, encoding="utf-8", prettyprint=True)
         return buffer.getvalue()
     quads = _canonical(engine_quads(engine), keep_graphs=chosen is ExportFormat.NQ)
-    if chosen is ExportFormat.TTL:
+    if chosen is ExportFormat.TURTLE:
         return _turtle(quads)
     if chosen is ExportFormat.NQ:
-        return pyoxigraph.serialize(quads, format=pyoxigraph.RdfFormat.N_QUADS)
+        return _serialized(quads, pyoxigraph.RdfFormat.N_QUADS)
     if chosen is ExportFormat.NT:
-        return pyoxigraph.serialize(
-            [q.triple for q in quads], format=pyoxigraph.RdfFormat.N_TRIPLES
-        )
-    content = pyoxigraph.serialize([q.triple for q in quads], format=pyoxigraph.RdfFormat.JSON_LD)
+        return _serialized([q.triple for q in quads], pyoxigraph.RdfFormat.N_TRIPLES)
+    content = _serialized([q.triple for q in quads], pyoxigraph.RdfFormat.JSON_LD)
     return content if content.endswith(b"\n") else content + b"\n"
+
+
+def _serialized(
+    statements: Sequence[pyoxigraph.Quad] | Sequence[pyoxigraph.Triple],
+    rdf_format: pyoxigraph.RdfFormat,
+    prefixes: dict[str, str] | None = None,
+) -> bytes:
+    """pyoxigraph's serialisation as bytes (written to a buffer: its return value is optional)."""
+    import io
+
+    import pyoxigraph
+
+    buffer = io.BytesIO()
+    pyoxigraph.serialize(statements, buffer, format=rdf_format, prefixes=prefixes)
+    return buffer.getvalue()
 
 
 def write_atomic(path: Path, content: bytes) -> None:

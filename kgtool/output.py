@@ -26,14 +26,15 @@ import re
 import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
 from enum import Enum
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
-from kgtool.engines import QueryKind, QueryResult
+from kgtool.engines.base import Engine, QueryKind, QueryResult
 from kgtool.errors import FormatError
 from kgtool.namespaces import PREFIXES, RDF_TYPE, XSD, shorten
+from kgtool.rdf.sparql import Term
 
 if TYPE_CHECKING:
-    from kgtool.engines import Engine, Term
+    import pyoxigraph
 
 XSD_STRING = XSD + "string"
 RDF_LANG_STRING = PREFIXES["rdf"] + "langString"
@@ -170,10 +171,10 @@ def iris_to_label(result: QueryResult) -> list[str]:
 
     columns = [i for i, v in enumerate(result.variables) if f"{v}Label" not in result.variables]
     found = {
-        row[i].value
+        term.value
         for row in result.rows
-        for i in columns
-        if isinstance(row[i], pyoxigraph.NamedNode)
+        for term in (row[i] for i in columns)
+        if isinstance(term, pyoxigraph.NamedNode)
     }
     return sorted(found)
 
@@ -195,6 +196,8 @@ def fetch_labels(engine: Engine, iris: Iterable[str], lang: str = "en") -> dict[
     order = [lang, *(other for other in LANGUAGES if other != lang)]
     best: dict[str, tuple[int, str]] = {}
     for entity, label in engine.query(_LABELS % values).rows:
+        if entity is None or label is None:  # both are bound by the query's pattern
+            continue
         tag = (label.language or "") if isinstance(label, pyoxigraph.Literal) else ""
         rank = order.index(tag) if tag in order else len(order)
         candidate = (rank, label.value)
@@ -298,9 +301,7 @@ def _markdown_cell(text: str) -> str:
     return _one_line(text.replace("\r\n", "<br>").replace("\n", "<br>"))
 
 
-def _markdown(
-    result: QueryResult, rows: list[list[Term | None]], labels: Mapping[str, str]
-) -> str:
+def _markdown(result: QueryResult, rows: list[list[Term | None]], labels: Mapping[str, str]) -> str:
     if result.kind is QueryKind.ASK:
         return f"{str(result.boolean).lower()}\n"
     lines = [
@@ -334,9 +335,11 @@ _TURTLE_NUMBER = {
 
 def _turtle_term(term: Term | None) -> str:
     """A term in Turtle syntax for TSV; numbers written bare when Turtle reads them back alike."""
+    import pyoxigraph
+
     if term is None:
         return ""
-    if _kind(term) == "literal" and term.language is None:
+    if isinstance(term, pyoxigraph.Literal) and term.language is None:
         pattern = _TURTLE_NUMBER.get(term.datatype.value)
         if pattern and pattern.fullmatch(term.value):
             return term.value
@@ -353,9 +356,10 @@ def _tsv(result: QueryResult, rows: list[list[Term | None]], labels: Mapping[str
 
 def json_term(term: Term) -> dict[str, str]:
     """A term as an RDF term object of the SPARQL 1.1 Query Results JSON Format."""
-    kind = _kind(term)
-    if kind != "literal":
-        return {"type": kind, "value": term.value}
+    import pyoxigraph
+
+    if not isinstance(term, pyoxigraph.Literal):
+        return {"type": _kind(term), "value": term.value}
     value = {"type": "literal", "value": term.value}
     if term.language:
         value["xml:lang"] = term.language
@@ -370,7 +374,11 @@ def result_json(result: QueryResult) -> dict[str, object]:
         return {"head": {}, "boolean": bool(result.boolean)}
     rows = _rename_blank_nodes(result.rows)
     bindings = [
-        {var: json_term(term) for var, term in zip(result.variables, row) if term is not None}
+        {
+            var: json_term(term)
+            for var, term in zip(result.variables, row, strict=True)
+            if term is not None
+        }
         for row in rows
     ]
     return {"head": {"vars": list(result.variables)}, "results": {"bindings": bindings}}
@@ -405,7 +413,7 @@ def _xml(result: QueryResult, rows: list[list[Term | None]], labels: Mapping[str
     out += ["  </head>", "  <results>"]
     for row in rows:
         out.append("    <result>")
-        for var, term in zip(result.variables, row):
+        for var, term in zip(result.variables, row, strict=True):
             if term is None:
                 continue
             kind = _kind(term)
@@ -430,35 +438,36 @@ def _xml(result: QueryResult, rows: list[list[Term | None]], labels: Mapping[str
 # --- graph writers -----------------------------------------------------------------------------
 
 
-def _sorted_triples(triples: Iterable[object]) -> list:
+def _sorted_triples(triples: Iterable[pyoxigraph.Triple]) -> list[pyoxigraph.Triple]:
     """Triples sorted, blank nodes renamed b0, b1, … in that order, then sorted again."""
     import pyoxigraph
 
     def key(triple: pyoxigraph.Triple, blank: str = "") -> tuple[str, str, str]:
-        return tuple(
-            blank if isinstance(t, pyoxigraph.BlankNode) and blank else str(t) for t in triple
-        )  # type: ignore[return-value]
+        def text(term: object) -> str:
+            return blank if isinstance(term, pyoxigraph.BlankNode) and blank else str(term)
+
+        return text(triple.subject), text(triple.predicate), text(triple.object)
 
     ordered = sorted(set(triples), key=lambda t: (key(t, "_:"), key(t)))
     names: dict[str, pyoxigraph.BlankNode] = {}
 
-    def rename(term: Term) -> Term:
-        if isinstance(term, pyoxigraph.BlankNode):
-            return names.setdefault(term.value, pyoxigraph.BlankNode(f"b{len(names)}"))
-        return term
+    def renamed(triple: pyoxigraph.Triple) -> pyoxigraph.Triple:
+        subject, obj = triple.subject, triple.object
+        if isinstance(subject, pyoxigraph.BlankNode):
+            subject = names.setdefault(subject.value, pyoxigraph.BlankNode(f"b{len(names)}"))
+        if isinstance(obj, pyoxigraph.BlankNode):
+            obj = names.setdefault(obj.value, pyoxigraph.BlankNode(f"b{len(names)}"))
+        return pyoxigraph.Triple(subject, triple.predicate, obj)
 
-    renamed = [
-        pyoxigraph.Triple(rename(t.subject), rename(t.predicate), rename(t.object)) for t in ordered
-    ]
-    return sorted(renamed, key=key)
+    return sorted((renamed(t) for t in ordered), key=key)
 
 
-def _used_prefixes(triples: Sequence[object]) -> dict[str, str]:
+def _used_prefixes(triples: Sequence[pyoxigraph.Triple]) -> dict[str, str]:
     import pyoxigraph
 
     iris: set[str] = set()
     for triple in triples:
-        for term in triple:
+        for term in (triple.subject, triple.predicate, triple.object):
             if isinstance(term, pyoxigraph.NamedNode):
                 iris.add(term.value)
             elif isinstance(term, pyoxigraph.Literal) and not term.language:
@@ -467,13 +476,13 @@ def _used_prefixes(triples: Sequence[object]) -> dict[str, str]:
     return {prefix: ns for prefix, ns in PREFIXES.items() if prefix in used}
 
 
-def _turtle(triples: list) -> str:
+def _turtle(triples: list[pyoxigraph.Triple]) -> str:
     import pyoxigraph
 
     prefixes = _used_prefixes(triples)
-    text = pyoxigraph.serialize(
-        triples, format=pyoxigraph.RdfFormat.TURTLE, prefixes=prefixes
-    ).decode("utf-8")
+    buffer = io.BytesIO()
+    pyoxigraph.serialize(triples, buffer, format=pyoxigraph.RdfFormat.TURTLE, prefixes=prefixes)
+    text = buffer.getvalue().decode("utf-8")
     body = [line for line in text.splitlines() if not line.startswith("@prefix ")]
     header = [f"@prefix {prefix}: <{ns}> ." for prefix, ns in prefixes.items()]
     return (
@@ -483,8 +492,12 @@ def _turtle(triples: list) -> str:
     )
 
 
-def _jsonld_node(term: Term) -> str:
-    return f"_:{term.value}" if _kind(term) == "bnode" else _compact(term.value)
+def _jsonld_node(term: pyoxigraph.NamedNode | pyoxigraph.BlankNode | pyoxigraph.Triple) -> str:
+    import pyoxigraph
+
+    if isinstance(term, pyoxigraph.Triple):  # RDF-star: kgtool's data has none
+        raise FormatError("JSON-LD output cannot hold a quoted triple", hint="use --format nt")
+    return f"_:{term.value}" if isinstance(term, pyoxigraph.BlankNode) else _compact(term.value)
 
 
 def _compact(iri: str) -> str:
@@ -492,16 +505,18 @@ def _compact(iri: str) -> str:
     return iri if short.startswith("<") else short
 
 
-def _jsonld(triples: list) -> str:
-    nodes: dict[str, dict[str, object]] = {}
+def _jsonld(triples: list[pyoxigraph.Triple]) -> str:
+    import pyoxigraph
+
+    nodes: dict[str, dict[str, Any]] = {}
     for triple in triples:
         subject = _jsonld_node(triple.subject)
         node = nodes.setdefault(subject, {"@id": subject})
-        if triple.predicate.value == RDF_TYPE and _kind(triple.object) == "uri":
-            node.setdefault("@type", []).append(_compact(triple.object.value))  # type: ignore[union-attr]
-            continue
         obj = triple.object
-        if _kind(obj) != "literal":
+        if triple.predicate.value == RDF_TYPE and isinstance(obj, pyoxigraph.NamedNode):
+            node.setdefault("@type", []).append(_compact(obj.value))
+            continue
+        if not isinstance(obj, pyoxigraph.Literal):
             value: dict[str, str] = {"@id": _jsonld_node(obj)}
         elif obj.language:
             value = {"@value": obj.value, "@language": obj.language}
@@ -509,7 +524,7 @@ def _jsonld(triples: list) -> str:
             value = {"@value": obj.value}
         else:
             value = {"@value": obj.value, "@type": _compact(obj.datatype.value)}
-        node.setdefault(_compact(triple.predicate.value), []).append(value)  # type: ignore[union-attr]
+        node.setdefault(_compact(triple.predicate.value), []).append(value)
     document = {"@context": _used_prefixes(triples), "@graph": list(nodes.values())}
     return json.dumps(document, ensure_ascii=False, indent=2) + "\n"
 

@@ -31,20 +31,20 @@ from __future__ import annotations
 import re
 import textwrap
 from collections.abc import Collection, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import InitVar, dataclass, field
 from datetime import date
 from enum import Enum
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from kgtool.engines import QueryKind, QueryResult
+from kgtool.engines.base import Engine, QueryKind, QueryResult
+from kgtool.entities import resolve_entity
 from kgtool.errors import EntityNotFoundError, KgtoolError, ParameterError, QueryError
 from kgtool.namespaces import PREFIXES, XSD, expand_curie, shorten
 from kgtool.project import display_path
-from kgtool.sparql import check_read_only, query_form, tokenize
+from kgtool.rdf.sparql import PreparedQuery, Term, prepare
 
 if TYPE_CHECKING:
-    from kgtool.engines import Engine, Term
     from kgtool.project import Project
 
 
@@ -130,11 +130,23 @@ class SavedQuery:
     #: Where the text came from, as shown in messages (a file path, ``stdin`` or ``query``).
     source: str = "query"
     path: Path | None = field(default=None, compare=False)
+    #: ``sparql`` already read by :func:`kgtool.rdf.sparql.prepare` (read here when not given).
+    read_as: InitVar[PreparedQuery | None] = None
+    _prepared: PreparedQuery = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self, read_as: PreparedQuery | None) -> None:
+        prepared = read_as if read_as is not None else prepare(self.sparql, self.source)
+        object.__setattr__(self, "_prepared", prepared)  # frozen: set once, here
+
+    @property
+    def prepared(self) -> PreparedQuery:
+        """The text read once: tokens, form, variables, parameter variables, safety verdict."""
+        return self._prepared
 
     @property
     def kind(self) -> QueryKind:
         """SELECT, ASK or GRAPH (CONSTRUCT/DESCRIBE). :raises QueryError: when there is no query form."""
-        return query_kind(self.sparql, self.source)
+        return self._prepared.require_kind()
 
     def parameter(self, name: str) -> Parameter | None:
         return next((p for p in self.parameters if p.name == name), None)
@@ -143,7 +155,7 @@ class SavedQuery:
 # --- discovery and metadata -----------------------------------------------------------------------
 
 
-def query_kind(sparql: str, source: str = "query") -> QueryKind:
+def query_kind(sparql: str | PreparedQuery, source: str = "query") -> QueryKind:
     """The result kind of a query, from its query-form keyword.
 
     :raises QueryError: when the text has no SELECT, ASK, CONSTRUCT or DESCRIBE.
@@ -151,17 +163,12 @@ def query_kind(sparql: str, source: str = "query") -> QueryKind:
     >>> query_kind("ASK { ?s ?p ?o }").value
     'ask'
     """
-    form = query_form(sparql)
-    if form is None:
-        raise QueryError(
-            "not a SPARQL query: no SELECT, ASK, CONSTRUCT or DESCRIBE",
-            path=source,
-            hint="kgtool runs read-only queries; write e.g. SELECT ?s WHERE { ?s ?p ?o }",
-        )
-    return {"SELECT": QueryKind.SELECT, "ASK": QueryKind.ASK}.get(form, QueryKind.GRAPH)
+    return prepare(sparql, source).require_kind()
 
 
-def discover_parameters(sparql: str, source: str = "query") -> tuple[Parameter, ...]:
+def discover_parameters(
+    sparql: str | PreparedQuery, source: str = "query"
+) -> tuple[Parameter, ...]:
     """The parameters of a query: its variables starting with ``_`` (required) or ``__`` (optional).
 
     :raises QueryError: for a parameter variable with an unknown type suffix or a bad name.
@@ -170,28 +177,27 @@ def discover_parameters(sparql: str, source: str = "query") -> tuple[Parameter, 
     ...     "SELECT ?x WHERE { ?x ?p ?_actor_iri FILTER(?d > ?__since_xsd_date || ?_text) }")]
     [('actor', 'iri', True), ('since', 'date', False), ('text', 'string', True)]
     """
+    prepared = prepare(sparql, source)
+    source = prepared.source
     found: dict[str, Parameter] = {}
-    for token in tokenize(sparql):
-        if (
-            token.kind != "variable"
-            or not token.text[1:].startswith("_")
-            or token.text[1:] in found
-        ):
-            continue
+    for token in prepared.parameters:
         variable = token.text[1:]
         optional = variable.startswith("__")
         name, _, suffix = variable[2 if optional else 1 :].partition("_")
-        where = {"path": source, "line": token.line, "column": token.column}
         if not _NAME.fullmatch(name):
             raise QueryError(
                 f"parameter variable {token.text} has no usable name",
-                **where,
+                path=source,
+                line=token.line,
+                column=token.column,
                 hint="name parameters ?_name or ?__name plus an optional type suffix, e.g. ?_actor_iri",
             )
         if suffix not in TYPE_SUFFIXES and suffix:
             raise QueryError(
                 f"parameter variable {token.text} has an unknown type suffix '_{suffix}'",
-                **where,
+                path=source,
+                line=token.line,
+                column=token.column,
                 hint="end it with one of: "
                 + ", ".join(f"_{s}" for s in TYPE_SUFFIXES)
                 + " (or nothing, for a string)",
@@ -199,7 +205,9 @@ def discover_parameters(sparql: str, source: str = "query") -> tuple[Parameter, 
         if any(p.name == name for p in found.values()):
             raise QueryError(
                 f"parameter '{name}' is declared by two variables",
-                **where,
+                path=source,
+                line=token.line,
+                column=token.column,
                 hint="use one variable per parameter",
             )
         ptype, datatype = TYPE_SUFFIXES.get(suffix, (ParamType.STRING, None))
@@ -329,7 +337,8 @@ def parse_saved_query(
             hint="write '#+ tags: [costs, models]'",
         )
 
-    parameters = {p.name: p for p in discover_parameters(text, source)}
+    prepared = prepare(text, source)
+    parameters = {p.name: p for p in discover_parameters(prepared)}
     names = list(parameters)
 
     def check_name(param: str, node: Any, key: str) -> None:
@@ -375,34 +384,34 @@ def parse_saved_query(
         check_name(param, node, "kgtool.params")
 
     built = []
-    for param in parameters.values():
-        node, options = settings.get(param.name, (None, {}))
+    for discovered in parameters.values():
+        node, options = settings.get(discovered.name, (None, {}))
         class_iri = None
         if "class" in options:
-            if param.type is not ParamType.IRI:
+            if discovered.type is not ParamType.IRI:
                 raise located.error(
-                    f"kgtool.params: '{param.name}' is a {param.type.value} parameter; only IRI parameters take a class",
+                    f"kgtool.params: '{discovered.name}' is a {discovered.type.value} parameter; only IRI parameters take a class",
                     node,
-                    hint=f"rename the variable ?{param.variable} to end in _iri, or drop the class",
+                    hint=f"rename the variable ?{discovered.variable} to end in _iri, or drop the class",
                 )
             class_iri = _class_iri(options["class"], node, located)
         description = options.get("description", "")
         if not isinstance(description, str):
             raise located.error(
-                f"kgtool.params: the description of '{param.name}' must be a text", node
+                f"kgtool.params: the description of '{discovered.name}' must be a text", node
             )
         built_param = Parameter(
-            param.name,
-            param.variable,
-            param.type,
-            param.required,
-            param.datatype,
+            discovered.name,
+            discovered.variable,
+            discovered.type,
+            discovered.required,
+            discovered.datatype,
             class_iri,
-            defaults.get(param.name),
-            allowed.get(param.name, ()),
+            defaults.get(discovered.name),
+            allowed.get(discovered.name, ()),
             " ".join(description.split()),
         )
-        _check_static(built_param, located, value_nodes.get(param.name))
+        _check_static(built_param, located, value_nodes.get(discovered.name))
         built.append(built_param)
 
     query = SavedQuery(
@@ -415,10 +424,11 @@ def parse_saved_query(
         view=view,
         source=source,
         path=path,
+        read_as=prepared,
     )
-    if query_form(text) is None:
-        check_query(query)  # SPARQL Update gets "refused", not "not a query"
-    query_kind(text, source)  # a saved query must be a query: fail here rather than at run time
+    if prepared.form is None:
+        prepared.check_safe()  # SPARQL Update gets "refused", not "not a query"
+    prepared.require_kind()  # a saved query must be a query: fail here rather than at run time
     return query
 
 
@@ -465,7 +475,7 @@ def _named_entries(
             entries.append((str(key_node.value), value[key_node.value], key_node))
         return entries
     if isinstance(value, list):
-        for item, item_node in zip(value, node.value):
+        for item, item_node in zip(value, node.value, strict=True):
             if isinstance(item, dict) and len(item) == 1:
                 ((param, param_value),) = item.items()
                 entries.append((str(param), param_value, item_node))
@@ -635,12 +645,17 @@ def adhoc_query(text: str, source: str = "query") -> SavedQuery:
             path=None if source == "query" else source,
             hint="give a SPARQL query",
         )
+    prepared = prepare(text, source)
     query = SavedQuery(
-        name="", sparql=text, parameters=discover_parameters(text, source), source=source
+        name="",
+        sparql=text,
+        parameters=discover_parameters(prepared),
+        source=source,
+        read_as=prepared,
     )
-    if query_form(text) is None:
-        check_query(query)  # SPARQL Update gets "refused", not "not a query"
-    query_kind(text, source)
+    if prepared.form is None:
+        prepared.check_safe()  # SPARQL Update gets "refused", not "not a query"
+    prepared.require_kind()
     return query
 
 
@@ -650,10 +665,7 @@ def check_query(query: SavedQuery, allow_service: Collection[str] = ()) -> None:
     :param allow_service: endpoints SERVICE may query (``--allow-service``).
     :raises UnsafeQueryError: for UPDATE, SERVICE, FROM / FROM NAMED or LOAD, at its file position.
     """
-    try:
-        check_read_only(query.sparql, allow_service)
-    except KgtoolError as error:
-        raise _relocated(error, query.source) from None
+    query.prepared.allowing(allow_service).check_safe()
 
 
 # --- parameters ---------------------------------------------------------------------------------------
@@ -788,8 +800,6 @@ def parameter_term(engine: Engine, param: Parameter, value: str) -> Term:
 
 
 def resolve_parameter_entity(engine: Engine, param: Parameter, value: str) -> Term:
-    from kgtool.entities import resolve_entity
-
     return resolve_entity(engine, value, param.class_iri)
 
 
@@ -837,10 +847,11 @@ def run_query(
     :raises UnsafeQueryError: for a query that could write or read beyond the loaded data.
     :raises QueryError: for a syntax error, at its position in the query's file.
     """
-    check_query(query, getattr(engine, "allow_service", ()))
+    prepared = query.prepared.allowing(engine.allow_service)
+    prepared.check_safe()
     bindings = bind_parameters(engine, query, values or {}, lang)
     try:
-        return engine.query(query.sparql, bindings)
+        return engine.query(prepared, bindings)
     except KgtoolError as error:
         raise _relocated(error, query.source) from None
 

@@ -229,7 +229,7 @@ def _spring_grid(simple: networkx.Graph, seed: int, iterations: int = 60) -> dic
         temperature -= cooling
     place -= place.mean(axis=0)
     place /= max(float(numpy.abs(place).max()), 1e-12)
-    return dict(zip(nodes, place))
+    return dict(zip(nodes, place, strict=True))
 
 
 def _kamada_kawai(simple: networkx.Graph) -> dict[Any, Any]:

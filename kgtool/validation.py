@@ -1044,47 +1044,17 @@ def validate(project: Project, engine: str = "oxigraph") -> ValidationReport:
     :raises EngineError: for an unknown engine name.
 
     """
-    from kgtool.engines import OxigraphEngine, RdflibEngine
+    from kgtool.engines.registry import engine_class
 
     loaded, findings, files = _load(project)
     if loaded is None:
         return ValidationReport(
             tuple(sorted(findings, key=Finding.sort_key)), tuple(files), readable=False
         )
-    if engine in ("auto", "oxigraph"):
-        query_engine: Engine = OxigraphEngine(loaded.store)
-    elif engine == "rdflib":
-        query_engine = RdflibEngine(_rdflib_dataset(loaded.store))
-    else:
-        from kgtool.engines import ENGINE_NAMES
-        from kgtool.errors import EngineError
-
-        raise EngineError(
-            f"unknown engine {engine!r}", hint="choose one of: " + ", ".join(ENGINE_NAMES)
-        )
+    query_engine: Engine = engine_class(engine).from_store(loaded.store)
     context = RuleContext(loaded, query_engine, _Locator(loaded))
     for check in RULES:
         if check.run is not None:
             findings += check.run(check, context)
     unique = sorted(set(findings), key=Finding.sort_key)
     return ValidationReport(tuple(unique), tuple(files))
-
-
-def _rdflib_dataset(store: pyoxigraph.Store) -> rdflib.Dataset:
-    import rdflib
-
-    converter = _RdflibConverter()
-    dataset = rdflib.Dataset(default_union=True)
-    graphs: dict[str, rdflib.Graph] = {}
-    with _quiet_rdflib():
-        for quad in store:
-            name = quad.graph_name.value
-            if name not in graphs:
-                graphs[name] = dataset.graph(rdflib.URIRef(name))
-            terms = (
-                converter.term(quad.subject),
-                converter.term(quad.predicate),
-                converter.term(quad.object),
-            )
-            graphs[name].add(terms)
-    return dataset

@@ -334,7 +334,8 @@ def test_pyvis_is_imported_by_render_only() -> None:
     assert importers == ["render.py"]
 
 
-def test_cli_layout_choices_match_the_renderer() -> None:
-    from kgtool.cli.view import LAYOUTS
+def test_cli_layout_choices_come_from_the_renderer() -> None:
+    from kgtool.cli import cli
 
-    assert LAYOUTS == tuple(layout.value for layout in Layout)
+    layout = next(p for p in cli.commands["view"].params if p.name == "layout")
+    assert tuple(layout.type.choices) == tuple(layout.value for layout in Layout)

@@ -10,9 +10,9 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from kgtool import store as store_module
 from kgtool.cli import cli
 from kgtool.cli.base import StderrObserver
+from kgtool.engines import store as store_module
 from kgtool.errors import DataError, EngineError
 from kgtool.graph import graph_name
 from kgtool.store import LOADING_NAME, MANIFEST_NAME, open_store, plan_sync, versions

@@ -1,12 +1,7 @@
-"""Command-line interface. Each sibling module registers its commands on :data:`cli`."""
+"""Command-line interface: the ``kgtool`` group (:mod:`kgtool.cli.base`), shared options
+(:mod:`kgtool.cli.options`) and one module per family of commands, each imported only when one
+of its commands runs (see :data:`kgtool.cli.base.COMMANDS`)."""
 
-from kgtool.cli import (
-    check,  # noqa: F401  (validate, describe, stats)
-    edit,  # noqa: F401  (new, fmt, diff)
-    export,  # noqa: F401  (export, store status, store rebuild)
-    query,  # noqa: F401  (queries, query, sparql)
-    view,  # noqa: F401  (view, analyze, path, neighbors, communities)
-)
 from kgtool.cli.base import cli, main
 
 __all__ = ["cli", "main"]

@@ -1,22 +1,20 @@
-"""The ``kgtool`` Click group, shared options and error handling.
+"""The ``kgtool`` Click group: lazy command loading, error handling, the stderr observer.
 
-Commands live in sibling modules and stay thin: parse options, call the library, format.
-Nothing here imports rdflib, pyoxigraph, pyvis or networkx, so ``kgtool --help`` is fast.
+Commands live in sibling modules (listed in :data:`COMMANDS`) and stay thin: parse options, call
+the library, format. Shared options are in :mod:`kgtool.cli.options`. Nothing here imports
+rdflib, pyoxigraph, pyvis or networkx, so ``kgtool --help`` is fast.
 """
 
 from __future__ import annotations
 
-import functools
+import importlib
 import sys
-from collections.abc import Callable
-from pathlib import Path
-from typing import Any, TypeVar
+from collections.abc import MutableMapping
+from typing import Any
 
 import click
 
 from kgtool.errors import KgtoolError
-
-F = TypeVar("F", bound=Callable[..., Any])
 
 EXIT_CODES_HELP = """\b
 Exit codes:
@@ -27,8 +25,54 @@ Exit codes:
      bad option or parameter, unreachable endpoint"""
 
 
+#: Command name → ``"module:function"``; a command's module is imported only when that command
+#: runs or is listed (Click's lazy-loading pattern), so ``kgtool query`` loads the query commands
+#: only. Add a line here to add a command.
+COMMANDS: dict[str, str] = {
+    "validate": "kgtool.cli.check:validate",
+    "describe": "kgtool.cli.check:describe",
+    "stats": "kgtool.cli.check:stats",
+    "new": "kgtool.cli.edit:new_command",
+    "fmt": "kgtool.cli.edit:fmt_command",
+    "diff": "kgtool.cli.edit:diff_command",
+    "export": "kgtool.cli.export:export_command",
+    "store": "kgtool.cli.export:store_group",
+    "queries": "kgtool.cli.query:queries_command",
+    "query": "kgtool.cli.query:query_command",
+    "sparql": "kgtool.cli.query:sparql_command",
+    "view": "kgtool.cli.view:view_command",
+    "analyze": "kgtool.cli.view:analyze_group",
+    "path": "kgtool.cli.view:path_command",
+    "neighbors": "kgtool.cli.view:neighbors_command",
+    "communities": "kgtool.cli.view:communities_command",
+}
+
+
 class KgtoolGroup(click.Group):
-    """A group that turns library errors into one-line messages with their exit code."""
+    """A group that loads its commands lazily from :data:`COMMANDS` and turns library errors
+    into one-line messages with their exit code."""
+
+    @property
+    def commands(self) -> MutableMapping[str, click.Command]:
+        """Every command, each module imported (for tools that inspect the group, e.g. tests)."""
+        return {name: self._load(name) for name in sorted(COMMANDS)}
+
+    @commands.setter
+    def commands(self, value: MutableMapping[str, click.Command]) -> None:
+        if value:  # Click passes an empty dict; commands are added through COMMANDS only
+            raise TypeError("add kgtool commands to kgtool.cli.base.COMMANDS")
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted(COMMANDS)
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        return self._load(cmd_name) if cmd_name in COMMANDS else None
+
+    @staticmethod
+    def _load(name: str) -> click.Command:
+        module, _, attribute = COMMANDS[name].partition(":")
+        command: click.Command = getattr(importlib.import_module(module), attribute)
+        return command
 
     def invoke(self, ctx: click.Context) -> Any:
         try:
@@ -99,102 +143,6 @@ class StderrObserver:
             self._bar.__exit__(None, None, None)
             self._bar = None
             self._shown = 0
-
-
-#: ``--root``: for commands that need the project folder but load no data.
-root_option = click.option(
-    "--root",
-    type=click.Path(file_okay=False, path_type=Path),
-    help="Knowledge-graph folder (with ontology/, graph/, queries/). Default: found from the "
-    "current directory upward, else the bundled graph.",
-)
-
-
-def data_options(function: F) -> F:
-    """Add the data and engine options; the command receives ``project`` and ``engine_options``.
-
-    Open the engine with ``kgtool.engines.open_engine(project, engine_options)``.
-    """
-
-    @root_option
-    @click.option(
-        "--data",
-        "data",
-        multiple=True,
-        type=click.Path(path_type=Path),
-        help="Extra RDF file or folder to load (repeatable).",
-    )
-    @click.option(
-        "--engine",
-        type=click.Choice(["auto", "oxigraph", "rdflib"]),
-        default="auto",
-        show_default=True,
-        help="Query engine: auto is Oxigraph, or the endpoint given with --endpoint.",
-    )
-    @click.option(
-        "--store",
-        type=click.Path(file_okay=False, path_type=Path),
-        help="Keep the parsed graph in a persistent Oxigraph store in this folder; later runs "
-        "reopen it without parsing and reload only changed files.",
-    )
-    @click.option(
-        "--endpoint",
-        metavar="URL",
-        help="Run queries on this remote SPARQL 1.1 endpoint instead of the local files. "
-        "Credentials: KGTOOL_ENDPOINT_TOKEN, or KGTOOL_ENDPOINT_USER and KGTOOL_ENDPOINT_PASSWORD.",
-    )
-    @click.option(
-        "--timeout",
-        type=click.FloatRange(min=0, min_open=True),
-        default=30.0,
-        show_default=True,
-        metavar="SECONDS",
-        help="How long a query on --endpoint may take.",
-    )
-    @click.option(
-        "--endpoint-post",
-        type=click.Choice(["direct", "form"]),
-        default="direct",
-        show_default=True,
-        help="How --endpoint receives the query: direct (application/sparql-query) or form "
-        "(URL-encoded; needed by Virtuoso 7).",
-    )
-    @click.option(
-        "--allow-service",
-        "allow_service",
-        multiple=True,
-        metavar="URL",
-        help="Let SERVICE query this endpoint (repeatable); SERVICE is refused otherwise.",
-    )
-    @functools.wraps(function)
-    def wrapper(
-        *args: Any,
-        root: Path | None,
-        data: tuple[Path, ...],
-        engine: str,
-        store: Path | None,
-        endpoint: str | None,
-        timeout: float,
-        allow_service: tuple[str, ...],
-        endpoint_post: str,
-        **kwargs: Any,
-    ) -> Any:
-        from kgtool.engines import EngineOptions
-        from kgtool.project import find_project
-
-        project = find_project(root=root, data=data)
-        options = EngineOptions(
-            engine=engine,
-            store=store,
-            endpoint=endpoint,
-            timeout=timeout,
-            allow_service=allow_service,
-            endpoint_post=endpoint_post,
-            observer=StderrObserver(),
-        )
-        return function(*args, project=project, engine_options=options, **kwargs)
-
-    return wrapper  # type: ignore[return-value]
 
 
 def main() -> None:

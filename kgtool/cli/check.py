@@ -7,28 +7,15 @@ from typing import TYPE_CHECKING
 
 import click
 
-from kgtool.cli.base import cli, data_options
+from kgtool.cli.options import data_options, format_option, lang_option
 from kgtool.project import display_path
 
 if TYPE_CHECKING:
     from kgtool.engines import EngineOptions
     from kgtool.project import Project
 
-FORMAT = click.option(
-    "--format",
-    "output_format",
-    type=click.Choice(["text", "json"]),
-    default="text",
-    show_default=True,
-    help="Output format.",
-)
-LANG = click.option(
-    "--lang",
-    type=click.Choice(["en", "ja"]),
-    default="en",
-    show_default=True,
-    help="Language of labels (falls back to the other one).",
-)
+FORMAT = format_option(["table", "json"], default="table")
+LANG = lang_option()
 
 
 def _json(data: object) -> None:
@@ -44,7 +31,7 @@ def _list_rules(context: click.Context) -> None:
     context.exit(0)
 
 
-@cli.command(
+@click.command(
     epilog="""\b
 Exit codes:
   0  the data conforms (warnings and infos allowed)
@@ -98,7 +85,7 @@ def validate(project: Project, engine_options: EngineOptions, output_format: str
     click.get_current_context().exit(int(report.exit_code))
 
 
-@cli.command()
+@click.command()
 @click.argument("entity")
 @data_options
 @FORMAT
@@ -130,7 +117,7 @@ def describe(
         click.echo(format_description(description), nl=False)
 
 
-@cli.command()
+@click.command()
 @data_options
 @FORMAT
 @LANG

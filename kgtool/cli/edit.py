@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 
 import click
 
-from kgtool.cli.base import cli, root_option
+from kgtool.cli.options import format_option, root_option
 from kgtool.errors import ExitCode
 
 if TYPE_CHECKING:
@@ -30,7 +30,7 @@ def _plural(count: int, word: str) -> str:
     return f"{count} {word}{'' if count == 1 else 's'}"
 
 
-@cli.command("new")
+@click.command("new")
 @click.argument("args", nargs=-1, metavar="CLASS LABEL | claim KIND [LABEL]")
 @click.option(
     "--lang-label",
@@ -146,7 +146,7 @@ def _class_list(project: Project) -> str:
     return "\n".join(lines) + "\n"
 
 
-@cli.command("fmt")
+@click.command("fmt")
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
 @click.option(
     "--check", is_flag=True, help="Write nothing; exit 1 naming each file that would change."
@@ -191,17 +191,10 @@ def fmt_command(paths: tuple[Path, ...], check: bool, root: Path | None) -> None
         )
 
 
-@cli.command("diff")
+@click.command("diff")
 @click.argument("old")
 @click.argument("new", default="WORKTREE")
-@click.option(
-    "--format",
-    "output_format",
-    type=click.Choice(["text", "json"]),
-    default="text",
-    show_default=True,
-    help="Output format.",
-)
+@format_option(["table", "json"], default="table")
 @root_option
 def diff_command(old: str, new: str, output_format: str, root: Path | None) -> None:
     """Show statements added and removed between two versions of the graph.

@@ -1,6 +1,6 @@
 """``kgtool export`` and ``kgtool store status|rebuild``, and the stderr reporter of store loads.
 
-Thin commands over :mod:`kgtool.export` and :mod:`kgtool.store`, imported inside the commands.
+Thin commands over :mod:`kgtool.export` and :mod:`kgtool.engines.store`, imported inside the commands.
 """
 
 from __future__ import annotations
@@ -11,24 +11,23 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from kgtool.cli.base import StderrObserver, cli, data_options, root_option
+from kgtool.cli.base import StderrObserver
+from kgtool.cli.options import FormatChoice, data_options, root_option
 from kgtool.errors import ExitCode
+from kgtool.export import FORMAT_NAMES
 
 if TYPE_CHECKING:
     from kgtool.engines import EngineOptions
     from kgtool.project import Project
 
-#: Kept equal to kgtool.export.FORMAT_NAMES (a test checks), so --help need not import it.
-EXPORT_FORMATS = ("ttl", "nt", "nq", "jsonld", "graphml")
 
-
-@cli.command("export")
+@click.command("export")
 @click.option(
     "--format",
     "export_format",
-    type=click.Choice(EXPORT_FORMATS),
+    type=FormatChoice(FORMAT_NAMES),
     required=True,
-    help="ttl, nt, jsonld: every statement once; nq: with each file's named graph; "
+    help="turtle (alias ttl), nt, jsonld: every statement once; nq: with each file's named graph; "
     "graphml: the entity network (claims folded onto nodes and edges).",
 )
 @click.option(
@@ -47,12 +46,12 @@ def export_command(
 
     \b
     Examples:
-      kgtool export --format ttl -o kg.ttl
+      kgtool export --format turtle -o kg.ttl
       kgtool export --format nq | gzip > kg.nq.gz
       kgtool export --format graphml -o kg.graphml
       kgtool export --format nt --endpoint http://localhost:7878/query
     """
-    from kgtool.engines import open_engine
+    from kgtool.engines.registry import open_engine
     from kgtool.export import export_bytes, write_atomic
 
     content = export_bytes(open_engine(project, engine_options), export_format)
@@ -63,7 +62,7 @@ def export_command(
         write_atomic(output, content)
 
 
-@cli.group("store")
+@click.group("store")
 def store_group() -> None:
     """Inspect or rebuild a persistent store (the folder given with --store).
 
@@ -103,8 +102,8 @@ def store_status(store: Path, root: Path | None, data: tuple[Path, ...]) -> None
 
     Exits 0 when it is up to date, 1 when the next run would load or rebuild something.
     """
+    from kgtool.engines.store import status_lines
     from kgtool.project import find_project
-    from kgtool.store import status_lines
 
     project = find_project(root=root, data=data)
     lines, up_to_date = status_lines(store, project.data_files)
@@ -119,8 +118,8 @@ def store_status(store: Path, root: Path | None, data: tuple[Path, ...]) -> None
 @_project_options
 def store_rebuild(store: Path, root: Path | None, data: tuple[Path, ...]) -> None:
     """Rebuild the store from scratch from the data files."""
+    from kgtool.engines.store import open_store
     from kgtool.project import find_project
-    from kgtool.store import open_store
 
     project = find_project(root=root, data=data)
     open_store(store, project.data_files, StderrObserver(), rebuild=True)

@@ -1,7 +1,8 @@
 """``kgtool queries``, ``kgtool query`` and ``kgtool sparql``: saved and ad-hoc SPARQL queries.
 
 Thin commands over :mod:`kgtool.queries` (metadata, parameters, running) and
-:mod:`kgtool.output` (result formats); both are imported inside the commands.
+:mod:`kgtool.output` (result formats). Library modules are imported inside the commands: ``kgtool
+--help`` loads every command module, and should not load the whole library with them.
 """
 
 from __future__ import annotations
@@ -14,36 +15,37 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
-from kgtool.cli.base import cli, data_options, root_option
+from kgtool.cli.options import (
+    data_options,
+    draw_saved_query,
+    format_option,
+    lang_option,
+    root_option,
+)
+from kgtool.output import FORMAT_NAMES, GRAPH_FORMATS, RESULT_FORMATS, OutputFormat
 
 if TYPE_CHECKING:
-    from kgtool.engines import EngineOptions
+    from kgtool.engines.base import EngineOptions
     from kgtool.project import Project
     from kgtool.queries import SavedQuery
 
 F = TypeVar("F", bound=Callable[..., Any])
 
-#: Kept equal to kgtool.output.FORMAT_NAMES (a test checks), so --help need not import it.
-FORMATS = ("table", "csv", "tsv", "json", "xml", "md", "turtle", "nt", "jsonld")
-LANGUAGES = ("en", "ja")
+
+def _names(formats: tuple[OutputFormat, ...]) -> str:
+    return ", ".join(f.value for f in formats)
 
 
 def result_options(function: F) -> F:
     """``-p NAME=VALUE``, ``--format`` and ``--lang``, shared by ``query`` and ``sparql``."""
-    function = click.option(
-        "--lang",
-        type=click.Choice(LANGUAGES),
-        default="en",
-        show_default=True,
-        help="Label language for IRIs in table/md output and for language parameters "
-        "(falls back to the other language).",
+    function = lang_option(
+        "Label language for IRIs in table/md output and for language parameters "
+        "(falls back to the other language)."
     )(function)
-    function = click.option(
-        "--format",
-        "output_format",
-        type=click.Choice(FORMATS),
-        help="Output format. SELECT/ASK: table, csv, tsv, json, xml, md (default: table on a "
-        "terminal, else tsv). CONSTRUCT/DESCRIBE: turtle (default), nt, jsonld.",
+    function = format_option(
+        FORMAT_NAMES,
+        help=f"Output format. SELECT/ASK: {_names(RESULT_FORMATS)} (default: table on a "
+        f"terminal, else tsv). CONSTRUCT/DESCRIBE: {_names(GRAPH_FORMATS)} (the first is the default).",
     )(function)
     function = click.option(
         "-p",
@@ -65,7 +67,7 @@ def _run(
     engine_options: EngineOptions,
 ) -> None:
     """Check everything that needs no data, load the data, run, write stdout."""
-    from kgtool.engines import open_engine
+    from kgtool.engines.registry import open_engine
     from kgtool.output import (
         LABELLED_FORMATS,
         OutputFormat,
@@ -78,7 +80,7 @@ def _run(
     from kgtool.queries import check_parameter_names, check_query, parse_assignments, run_query
 
     values = parse_assignments(params)
-    check_query(query, getattr(engine_options, "allow_service", ()))
+    check_query(query, engine_options.allow_service)
     check_parameter_names(query, values)
     kind = query.kind
     chosen = (
@@ -91,13 +93,10 @@ def _run(
     click.echo(format_result(result, chosen, labels), nl=False)
 
 
-@cli.command("queries")
-@click.option(
-    "--format",
-    "output_format",
-    type=click.Choice(["table", "json"]),
+@click.command("queries")
+@format_option(
+    ["table", "json"],
     default="table",
-    show_default=True,
     help="table: a listing for reading; json: a list of {name, summary, description, parameters}.",
 )
 @root_option
@@ -119,7 +118,7 @@ def queries_command(output_format: str, root: Path | None) -> None:
         click.echo(catalogue_text(found), nl=False)
 
 
-@cli.command("query")
+@click.command("query")
 @click.argument("name")
 @result_options
 @click.option(
@@ -163,14 +162,12 @@ def query_command(
             click.echo(show_text(query), nl=False)
         return
     if view_path is not None:
-        from kgtool.cli.view import draw_saved_query
-
         draw_saved_query(query, params, lang, project, engine_options, view_path)
         return
     _run(query, params, output_format, lang, project, engine_options)
 
 
-@cli.command("sparql")
+@click.command("sparql")
 @click.argument("query_text", metavar="[QUERY | -]", required=False)
 @click.option(
     "-f", "--file", "query_file", type=click.Path(path_type=Path), help="Read the query from FILE."

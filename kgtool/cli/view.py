@@ -1,86 +1,45 @@
 """``kgtool view``, ``analyze``, ``path``, ``neighbors``, ``communities``: interactive network
 views and graph analytics.
 
-Thin commands over :mod:`kgtool.network` (RDF → networkx), :mod:`kgtool.render` (HTML) and
-:mod:`kgtool.analysis` (networkx algorithms); all are imported inside the commands.
+Thin commands over :mod:`kgtool.network` (RDF → networkx), :mod:`kgtool.render` (HTML),
+:mod:`kgtool.analysis` (networkx algorithms) and :mod:`kgtool.reports` (their tables); the
+heavier ones are imported inside the commands, so ``kgtool --help`` stays fast.
 """
 
 from __future__ import annotations
 
-import csv
-import io
-import json
-import re
-import unicodedata
-from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any
 
 import click
 
-from kgtool.cli.base import cli, data_options
+from kgtool.cli.options import (
+    data_options,
+    draw_page,
+    draw_saved_query,
+    drawing_options,
+    format_option,
+    lang_option,
+)
+from kgtool.reports import (
+    FORMATS,
+    centrality_text,
+    communities_text,
+    curie,
+    neighbors_text,
+    paths_text,
+)
 
 if TYPE_CHECKING:
     import networkx
 
-    from kgtool.engines import Engine, EngineOptions
+    from kgtool.engines.base import Engine, EngineOptions
     from kgtool.project import Project
-    from kgtool.queries import SavedQuery
 
-F = TypeVar("F", bound=Callable[..., Any])
-
-LANGUAGES = ("en", "ja")
-#: Kept equal to kgtool.render.Layout (a test checks), so --help need not import it.
-LAYOUTS = ("spring", "kamada-kawai", "circular", "shell")
-FORMATS = ("table", "json", "csv")
+LANG_HELP = "Label language (tooltips and JSON show both)."
 
 
-# --- shared options -----------------------------------------------------------------------------
-
-
-def lang_option(function: F) -> F:
-    return click.option(
-        "--lang",
-        type=click.Choice(LANGUAGES),
-        default="en",
-        show_default=True,
-        help="Label language (tooltips and JSON show both).",
-    )(function)
-
-
-def drawing_options(function: F) -> F:
-    """``--layout``, ``--seed``, ``--physics/--no-physics``, ``--title``, ``--open``."""
-    for decorator in reversed(
-        [
-            click.option(
-                "--layout",
-                type=click.Choice(LAYOUTS),
-                default="spring",
-                show_default=True,
-                help="Seeded networkx layout computed in Python: the same data gives the same picture.",
-            ),
-            click.option(
-                "--seed", type=int, default=42, show_default=True, help="Seed of the layout."
-            ),
-            click.option(
-                "--physics/--no-physics",
-                default=None,
-                help="Let the browser refine the layout and animate drags. Default: on up to 300 nodes.",
-            ),
-            click.option("--title", help="Page heading (default: says what is drawn)."),
-            click.option(
-                "--open",
-                "open_browser",
-                is_flag=True,
-                help="Open the written page in the default browser (never done otherwise).",
-            ),
-        ]
-    ):
-        function = decorator(function)
-    return function
-
-
-def analysis_output_options(function: F) -> F:
+def analysis_output_options(function: Any) -> Any:
     """``--format`` and ``--view`` for the analytics commands."""
     function = click.option(
         "--view",
@@ -89,83 +48,7 @@ def analysis_output_options(function: F) -> F:
         metavar="FILE.html",
         help="Also draw the result as an interactive network in FILE.html.",
     )(function)
-    function = click.option(
-        "--format",
-        "output_format",
-        type=click.Choice(FORMATS),
-        default="table",
-        show_default=True,
-        help="Output format.",
-    )(function)
-    return function
-
-
-# --- formatting -----------------------------------------------------------------------------------
-
-_CONTROL = re.compile(r"[\x00-\x1f\x7f\u2028\u2029]")
-
-
-def _cell(value: Any) -> str:
-    """One line of text: control characters shown as escapes (no terminal tricks from labels)."""
-    text = f"{value:.6f}".rstrip("0").rstrip(".") if isinstance(value, float) else str(value)
-    return _CONTROL.sub(
-        lambda m: (
-            f"\\x{ord(m.group()):02x}" if ord(m.group()) < 0x100 else f"\\u{ord(m.group()):04x}"
-        ),
-        text,
-    )
-
-
-def _width(text: str) -> int:
-    """Terminal columns: East Asian wide and fullwidth characters take two."""
-    return sum(
-        2 if unicodedata.east_asian_width(ch) in "WF" else 0 if unicodedata.combining(ch) else 1
-        for ch in text
-    )
-
-
-def format_rows(columns: Sequence[str], rows: Sequence[Sequence[Any]], output_format: str) -> str:
-    """Rows as an aligned table, CSV or JSON (a list of objects, keys in column order).
-
-    >>> print(format_rows(["a", "b"], [["x", 1.5]], "table"), end="")
-    a  b
-    -  ---
-    x  1.5
-    (1 row)
-    """
-    if output_format == "json":
-        records = [dict(zip(columns, row)) for row in rows]
-        return json.dumps(records, ensure_ascii=False, indent=2) + "\n"
-    if output_format == "csv":
-        buffer = io.StringIO()
-        writer = csv.writer(buffer, lineterminator="\n")
-        writer.writerow(columns)
-        writer.writerows([[_cell(v) if isinstance(v, float) else v for v in row] for row in rows])
-        return buffer.getvalue()
-    body = [[_cell(v) for v in row] for row in rows]
-    widths = [max([_width(c), *(_width(r[i]) for r in body)]) for i, c in enumerate(columns)]
-
-    def line(cells: Sequence[str]) -> str:
-        return (
-            "  ".join(
-                cell + " " * (widths[i] - _width(cell)) for i, cell in enumerate(cells)
-            ).rstrip()
-            + "\n"
-        )
-
-    count = len(body)
-    return (
-        line(columns)
-        + line(["-" * w for w in widths])
-        + "".join(line(r) for r in body)
-        + f"({count} row{'' if count == 1 else 's'})\n"
-    )
-
-
-def _curie(iri: str) -> str:
-    from kgtool.namespaces import shorten
-
-    return shorten(iri) if "://" in iri or iri.startswith("urn:") else iri
+    return format_option(FORMATS, default="table")(function)
 
 
 # --- helpers ----------------------------------------------------------------------------------------
@@ -177,7 +60,7 @@ def _network(
     show_claims: bool = False,
     show_ontology: bool = False,
 ) -> tuple[Engine, networkx.MultiDiGraph]:
-    from kgtool.engines import open_engine
+    from kgtool.engines.registry import open_engine
     from kgtool.network import ProjectionOptions, project_graph
 
     engine = open_engine(project, engine_options)
@@ -192,80 +75,10 @@ def _entity(engine: Engine, text: str) -> str:
     return resolve_entity(engine, text).value
 
 
-def _draw(
-    graph: networkx.MultiDiGraph,
-    path: Path,
-    title: str,
-    lang: str = "en",
-    layout: str = "spring",
-    seed: int = 42,
-    physics: bool | None = None,
-    open_browser: bool = False,
-    **extra: Any,
-) -> None:
-    """Write the page and say so on stderr (stdout stays for data)."""
-    from kgtool.render import Layout, RenderOptions, open_in_browser, render_html
-
-    options = RenderOptions(
-        lang=lang, layout=Layout(layout), seed=seed, title=title, physics=physics, **extra
-    )
-    render_html(graph, path, options)
-    nodes, edges = graph.number_of_nodes(), graph.number_of_edges()
-    click.echo(
-        f"wrote {path} ({nodes} node{'s' if nodes != 1 else ''}, {edges} edge{'s' if edges != 1 else ''})",
-        err=True,
-    )
-    if open_browser:
-        open_in_browser(path)
-
-
-def draw_saved_query(
-    query: SavedQuery,
-    params: tuple[str, ...],
-    lang: str,
-    project: Project,
-    engine_options: EngineOptions,
-    path: Path,
-    **drawing: Any,
-) -> None:
-    """Run a saved query and draw its result (used by ``view --query`` and ``query --view``).
-
-    :raises QueryError: when the query is neither a CONSTRUCT nor a SELECT projecting
-        ``?source ?edge ?target``.
-    """
-    from kgtool.engines import QueryKind, open_engine
-    from kgtool.errors import QueryError
-    from kgtool.network import project_result
-    from kgtool.queries import check_parameter_names, check_query, parse_assignments, run_query
-    from kgtool.sparql import variables
-
-    values = parse_assignments(params)
-    check_query(query, getattr(engine_options, "allow_service", ()))
-    check_parameter_names(query, values)
-    drawable = query.kind is QueryKind.GRAPH or (
-        query.kind is QueryKind.SELECT
-        and {"source", "edge", "target"} <= set(variables(query.sparql))
-    )
-    if not drawable:
-        why = f"its default view is {query.view}"
-        if query.view == "graph":
-            why = "it says its default view is graph, but it is a SELECT without ?source ?edge ?target"
-        raise QueryError(
-            f"query '{query.name}' cannot be drawn: {why}",
-            path=query.source,
-            hint="draw a CONSTRUCT, or a SELECT projecting ?source ?edge ?target, marked '#+ kgtool: {view: graph}'",
-        )
-    engine = open_engine(project, engine_options)
-    result = run_query(engine, query, values, lang)
-    graph = project_result(engine, result)
-    title = drawing.pop("title", None) or query.summary or query.name
-    _draw(graph, path, title, lang, **drawing)
-
-
 # --- view ---------------------------------------------------------------------------------------------
 
 
-@cli.command("view")
+@click.command("view")
 @click.option(
     "-o",
     "--output",
@@ -309,7 +122,7 @@ def draw_saved_query(
 @click.option(
     "--show-ontology", is_flag=True, help="Also draw the ontology's classes and properties."
 )
-@lang_option
+@lang_option(LANG_HELP)
 @drawing_options
 @data_options
 def view_command(
@@ -344,7 +157,12 @@ def view_command(
     """
     from kgtool.errors import KgtoolError
 
-    drawing = {"layout": layout, "seed": seed, "physics": physics, "open_browser": open_browser}
+    drawing: dict[str, Any] = {
+        "layout": layout,
+        "seed": seed,
+        "physics": physics,
+        "open_browser": open_browser,
+    }
     if depth is not None and focus is None:
         raise KgtoolError("--depth needs --focus", hint="e.g. --focus DeepSeek --depth 2")
     if depth is not None and depth < 0:
@@ -374,7 +192,7 @@ def view_command(
         iris = [resolve_class(engine, text) for text in classes]
         graph = filter_classes(graph, iris)
         names = ", ".join(
-            graph.graph["classes"].get(i, {}).get(f"label_{lang}", _curie(i)) for i in iris
+            graph.graph["classes"].get(i, {}).get(f"label_{lang}", curie(i)) for i in iris
         )
         heading = heading or f"{names} in the US–China AI knowledge graph"
     if focus is not None:
@@ -383,13 +201,13 @@ def view_command(
         graph = ego_graph(graph, node, hops)
         label = graph.nodes[node][f"label_{lang}"]
         heading = heading or f"Around {label} ({hops} hop{'s' if hops != 1 else ''})"
-    _draw(graph, output, heading or "US–China AI knowledge graph", lang, **drawing)
+    draw_page(graph, output, heading or "US–China AI knowledge graph", lang, **drawing)
 
 
 # --- analytics ----------------------------------------------------------------------------------------
 
 
-@cli.group("analyze")
+@click.group("analyze")
 def analyze_group() -> None:
     """Graph analytics over the entity network (claims folded into edges)."""
 
@@ -410,7 +228,7 @@ def analyze_group() -> None:
     help="Rank only instances of CLASS (repeatable).",
 )
 @click.option("--top", type=int, default=10, show_default=True, help="How many entities to list.")
-@lang_option
+@lang_option(LANG_HELP)
 @analysis_output_options
 @drawing_options
 @data_options
@@ -439,24 +257,15 @@ def centrality_command(
     engine, graph = _network(project, engine_options)
     iris = tuple(resolve_class(engine, text) for text in classes)
     ranked = centrality(graph, metric, iris, top, lang)
-    columns = ["rank", "entity", "label", "class", metric]
-    if output_format == "json":
-        columns = ["rank", "entity", "label_en", "label_ja", "class", metric]
-        rows = [[r.rank, r.node, r.label_en, r.label_ja, r.kind, r.score] for r in ranked]
-    else:
-        rows = [
-            [r.rank, _curie(r.node), r.label_en if lang == "en" else r.label_ja, r.kind, r.score]
-            for r in ranked
-        ]
-    click.echo(format_rows(columns, rows, output_format), nl=False)
+    click.echo(centrality_text(ranked, metric, output_format, lang), nl=False)
     if view_path is not None:
         title = drawing.pop("title", None) or f"Top {len(ranked)} entities by {metric}"
-        _draw(
+        draw_page(
             centrality_subgraph(graph, ranked), view_path, title, lang, size_by="score", **drawing
         )
 
 
-@cli.command("path")
+@click.command("path")
 @click.argument("source", metavar="A")
 @click.argument("target", metavar="B")
 @click.option(
@@ -465,7 +274,7 @@ def centrality_command(
 @click.option(
     "--limit", type=int, default=5, show_default=True, help="At most this many shortest paths."
 )
-@lang_option
+@lang_option(LANG_HELP)
 @analysis_output_options
 @drawing_options
 @data_options
@@ -493,7 +302,7 @@ def path_command(
       kgtool path kgr:OpenAI 中国 --format json
       kgtool path DeepSeek Nvidia --max-hops 6 --view path.html
     """
-    from kgtool.analysis import NoPathError, paths_subgraph, shortest_paths, statement_record
+    from kgtool.analysis import NoPathError, paths_subgraph, shortest_paths
 
     engine, graph = _network(project, engine_options)
     a, b = _entity(engine, source), _entity(engine, target)
@@ -502,95 +311,19 @@ def path_command(
     except NoPathError as finding:
         click.echo(f"No path: {finding}", err=True)
         raise SystemExit(int(finding.exit_code)) from None
-    if output_format == "json":
-        records = [
-            {
-                "path": index,
-                "length": len(path.hops),
-                "nodes": list(path.nodes),
-                "hops": [
-                    {
-                        "from": hop.source,
-                        "to": hop.target,
-                        "statements": [statement_record(s) for s in hop.statements],
-                    }
-                    for hop in path.hops
-                ],
-            }
-            for index, path in enumerate(paths, 1)
-        ]
-        click.echo(json.dumps(records, ensure_ascii=False, indent=2))
-    elif output_format == "csv":
-        columns = [
-            "path",
-            "hop",
-            "via",
-            "subject",
-            "predicate",
-            "object",
-            "subject_label",
-            "predicate_label",
-            "object_label",
-            "claims",
-            "quotes",
-        ]
-        rows = [
-            [
-                index,
-                number,
-                s.via,
-                _curie(s.subject),
-                _curie(s.predicate),
-                _curie(s.object),
-                s.subject_label,
-                s.predicate_label,
-                s.object_label,
-                " ".join(_curie(c.iri) for c in s.claims),
-                " | ".join(q for c in s.claims for q in c.quotes),
-            ]
-            for index, path in enumerate(paths, 1)
-            for number, hop in enumerate(path.hops, 1)
-            for s in hop.statements
-        ]
-        click.echo(format_rows(columns, rows, "csv"), nl=False)
-    else:
-        click.echo(_paths_text(paths, lang), nl=False)
+    click.echo(paths_text(paths, output_format, lang), nl=False)
     if view_path is not None:
         title = (
             drawing.pop("title", None)
             or f"{graph.nodes[a][f'label_{lang}']} ↔ {graph.nodes[b][f'label_{lang}']}"
         )
-        _draw(paths_subgraph(graph, paths), view_path, title, lang, **drawing)
+        draw_page(paths_subgraph(graph, paths), view_path, title, lang, **drawing)
 
 
-def _paths_text(paths: Sequence[Any], lang: str) -> str:
-    """Paths for reading: each hop's triples, then each backing claim with its quotes."""
-    lines = []
-    for index, path in enumerate(paths, 1):
-        hops = len(path.hops)
-        lines.append(f"Path {index} ({hops} hop{'s' if hops != 1 else ''})")
-        for number, hop in enumerate(path.hops, 1):
-            for statement in hop.statements:
-                ends = f"{_curie(statement.subject)}, {_curie(statement.object)}"
-                arrow = f"{_cell(statement.subject_label)} —{_cell(statement.predicate_label)}→ {_cell(statement.object_label)}"
-                lines.append(f"  {number}. {arrow}")
-                if statement.via == "triple":
-                    lines.append(
-                        f"      {_curie(statement.subject)} {_curie(statement.predicate)} {_curie(statement.object)}"
-                    )
-                for claim in statement.claims:
-                    kind = claim.kind_en if lang == "en" else claim.kind_ja
-                    lines.append(f"      {kind} {_curie(claim.iri)}")
-                    if statement.via == "claims":
-                        lines.append(f"        {_curie(claim.iri)} kgo:about {ends}")
-                    lines.extend(f"        「{_cell(quote)}」" for quote in claim.quotes)
-    return "\n".join(lines) + "\n"
-
-
-@cli.command("neighbors")
+@click.command("neighbors")
 @click.argument("entity")
 @click.option("--depth", type=int, default=1, show_default=True, help="How many hops out.")
-@lang_option
+@lang_option(LANG_HELP)
 @analysis_output_options
 @drawing_options
 @data_options
@@ -617,30 +350,16 @@ def neighbors_command(
     engine, graph = _network(project, engine_options)
     node = _entity(engine, entity)
     rows = neighbors(graph, node, depth, lang)
-    columns = ["distance", "entity", "label", "class", "subject", "predicate", "object", "claims"]
-    body = [
-        [
-            r.distance,
-            _curie(r.node) if output_format != "json" else r.node,
-            r.label,
-            r.kind,
-            r.statement.subject_label,
-            r.statement.predicate_label,
-            r.statement.object_label,
-            len(r.statement.claims),
-        ]
-        for r in rows
-    ]
-    click.echo(format_rows(columns, body, output_format), nl=False)
+    click.echo(neighbors_text(rows, output_format), nl=False)
     if view_path is not None:
         title = (
             drawing.pop("title", None)
             or f"Neighbours of {graph.nodes[node][f'label_{lang}']} ({depth} hop{'s' if depth != 1 else ''})"
         )
-        _draw(neighbors_subgraph(graph, node, rows), view_path, title, lang, **drawing)
+        draw_page(neighbors_subgraph(graph, node, rows), view_path, title, lang, **drawing)
 
 
-@cli.command("communities")
+@click.command("communities")
 @click.option(
     "--resolution",
     type=float,
@@ -655,7 +374,7 @@ def neighbors_command(
     show_default=True,
     help="Seed of the Louvain method (deterministic).",
 )
-@lang_option
+@lang_option(LANG_HELP)
 @analysis_output_options
 @drawing_options
 @data_options
@@ -682,20 +401,14 @@ def communities_command(
 
     _engine, graph = _network(project, engine_options)
     found = communities(graph, community_seed, resolution, lang)
-    columns = ["community", "entity", "label", "class", "degree"]
-    rows = [
-        [c.index, _curie(m.node) if output_format != "json" else m.node, m.label, m.kind, m.degree]
-        for c in found
-        for m in c.members
-    ]
-    click.echo(format_rows(columns, rows, output_format), nl=False)
+    click.echo(communities_text(found, output_format), nl=False)
     if view_path is not None:
         title = (
             drawing.pop("title", None)
             or f"{len(found)} communities (Louvain, resolution {resolution:g})"
         )
         legend = "Communities" if lang == "en" else "コミュニティ"
-        _draw(
+        draw_page(
             communities_graph(graph, found),
             view_path,
             title,

@@ -1,2 +1,2 @@
-"""RDF below the features: loading and serialising (:mod:`kgtool.rdf.load`), and Turtle text
-read and written one way (:mod:`kgtool.rdf.turtle`)."""
+"""RDF below the engines: loading and serialising (:mod:`kgtool.rdf.load`), Turtle text read
+and written one way (:mod:`kgtool.rdf.turtle`), and SPARQL text handling (:mod:`kgtool.rdf.sparql`)."""

@@ -1,0 +1,252 @@
+"""Options shared by several commands, in one place: ``--format``, ``--lang``, ``--root``,
+``--data`` and the engine options, the drawing options.
+
+Choice lists come from the library's registries and enums (engines, output and export formats,
+layouts, languages), never from a copy here. Spellings are one per thing across commands:
+``table`` (alias ``text``) for output meant for reading, ``turtle`` (alias ``ttl``) for Turtle;
+the alias is accepted everywhere and turned into the canonical name before the command runs.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, TypeVar, cast
+
+import click
+
+from kgtool.cli.base import StderrObserver
+from kgtool.engines.base import EngineOptions
+from kgtool.engines.registry import ENGINE_NAMES
+from kgtool.output import LANGUAGES
+from kgtool.project import find_project
+
+if TYPE_CHECKING:
+    import networkx
+
+    from kgtool.project import Project
+    from kgtool.queries import SavedQuery
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+#: Accepted spellings → the canonical one (see the module docstring).
+FORMAT_ALIASES: dict[str, str] = {"text": "table", "ttl": "turtle"}
+
+
+class FormatChoice(click.Choice):
+    """A ``click.Choice`` that also accepts the aliases of :data:`FORMAT_ALIASES`.
+
+    ``--help`` lists the canonical names only; an alias is turned into its canonical name.
+    """
+
+    def __init__(self, choices: Sequence[str]) -> None:
+        super().__init__(list(choices))
+        self.aliases = {a: name for a, name in FORMAT_ALIASES.items() if name in choices}
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        return super().convert(self.aliases.get(value, value), param, ctx)
+
+
+def format_option(
+    choices: Sequence[str], default: str | None = None, help: str = "Output format."
+) -> Callable[[F], F]:
+    """``--format`` (parameter ``output_format``) over ``choices``; the help names the aliases."""
+    format_type = FormatChoice(choices)
+    aliases = " ".join(f"{a} = {name}." for a, name in format_type.aliases.items())
+    return click.option(
+        "--format",
+        "output_format",
+        type=format_type,
+        default=default,
+        show_default=default is not None,
+        help=f"{help} Alias: {aliases}" if aliases else help,
+    )
+
+
+def lang_option(
+    help: str = "Language of labels (falls back to the other one).",
+) -> Callable[[F], F]:
+    """``--lang``: one of the label languages the library knows, ``en`` by default."""
+    return click.option(
+        "--lang", type=click.Choice(LANGUAGES), default=LANGUAGES[0], show_default=True, help=help
+    )
+
+
+def drawing_options(function: F) -> F:
+    """``--layout``, ``--seed``, ``--physics/--no-physics``, ``--title``, ``--open``."""
+    # Drawing modules load with the commands that draw, not with every command (e.g. ``query``).
+    from kgtool.render import Layout
+
+    for decorator in reversed(
+        [
+            click.option(
+                "--layout",
+                type=click.Choice([layout.value for layout in Layout]),
+                default=Layout.SPRING.value,
+                show_default=True,
+                help="Seeded networkx layout computed in Python: the same data gives the same picture.",
+            ),
+            click.option(
+                "--seed", type=int, default=42, show_default=True, help="Seed of the layout."
+            ),
+            click.option(
+                "--physics/--no-physics",
+                default=None,
+                help="Let the browser refine the layout and animate drags. Default: on up to 300 nodes.",
+            ),
+            click.option("--title", help="Page heading (default: says what is drawn)."),
+            click.option(
+                "--open",
+                "open_browser",
+                is_flag=True,
+                help="Open the written page in the default browser (never done otherwise).",
+            ),
+        ]
+    ):
+        function = decorator(function)
+    return function
+
+
+def draw_page(
+    graph: networkx.MultiDiGraph,
+    path: Path,
+    title: str,
+    lang: str = "en",
+    layout: str = "spring",
+    seed: int = 42,
+    physics: bool | None = None,
+    open_browser: bool = False,
+    **extra: Any,
+) -> None:
+    """Write the page as the drawing options say, and say so on stderr (stdout stays for data)."""
+    from kgtool.render import Layout, RenderOptions, open_in_browser, render_html
+    from kgtool.views import page_summary
+
+    options = RenderOptions(
+        lang=lang, layout=Layout(layout), seed=seed, title=title, physics=physics, **extra
+    )
+    render_html(graph, path, options)
+    click.echo(page_summary(graph, path), err=True)
+    if open_browser:
+        open_in_browser(path)
+
+
+def draw_saved_query(
+    query: SavedQuery,
+    params: tuple[str, ...],
+    lang: str,
+    project: Project,
+    engine_options: EngineOptions,
+    path: Path,
+    **drawing: Any,
+) -> None:
+    """``query NAME --view`` and ``view --query NAME``: check, run and draw a saved query.
+
+    :raises QueryError: when the query's result cannot be drawn (checked before loading data).
+    """
+    from kgtool.engines.registry import open_engine
+    from kgtool.queries import check_parameter_names, check_query, parse_assignments
+    from kgtool.views import check_drawable, query_network
+
+    values = parse_assignments(params)
+    check_query(query, engine_options.allow_service)
+    check_parameter_names(query, values)
+    check_drawable(query)
+    engine = open_engine(project, engine_options)
+    graph = query_network(engine, query, values, lang)
+    title = drawing.pop("title", None) or query.summary or query.name
+    draw_page(graph, path, title, lang, **drawing)
+
+
+#: ``--root``: for commands that need the project folder but load no data.
+root_option = click.option(
+    "--root",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Knowledge-graph folder (with ontology/, graph/, queries/). Default: found from the "
+    "current directory upward, else the bundled graph.",
+)
+
+
+def data_options(function: F) -> F:
+    """Add the data and engine options; the command receives ``project`` and ``engine_options``.
+
+    Open the engine with :func:`kgtool.engines.registry.open_engine`.
+    """
+
+    @root_option
+    @click.option(
+        "--data",
+        "data",
+        multiple=True,
+        type=click.Path(path_type=Path),
+        help="Extra RDF file or folder to load (repeatable).",
+    )
+    @click.option(
+        "--engine",
+        type=click.Choice(ENGINE_NAMES),
+        default="auto",
+        show_default=True,
+        help="Query engine: auto is Oxigraph, or the endpoint given with --endpoint.",
+    )
+    @click.option(
+        "--store",
+        type=click.Path(file_okay=False, path_type=Path),
+        help="Keep the parsed graph in a persistent Oxigraph store in this folder; later runs "
+        "reopen it without parsing and reload only changed files.",
+    )
+    @click.option(
+        "--endpoint",
+        metavar="URL",
+        help="Run queries on this remote SPARQL 1.1 endpoint instead of the local files. "
+        "Credentials: KGTOOL_ENDPOINT_TOKEN, or KGTOOL_ENDPOINT_USER and KGTOOL_ENDPOINT_PASSWORD.",
+    )
+    @click.option(
+        "--timeout",
+        type=click.FloatRange(min=0, min_open=True),
+        default=30.0,
+        show_default=True,
+        metavar="SECONDS",
+        help="How long a query on --endpoint may take.",
+    )
+    @click.option(
+        "--endpoint-post",
+        type=click.Choice(["direct", "form"]),
+        default="direct",
+        show_default=True,
+        help="How --endpoint receives the query: direct (application/sparql-query) or form "
+        "(URL-encoded; needed by Virtuoso 7).",
+    )
+    @click.option(
+        "--allow-service",
+        "allow_service",
+        multiple=True,
+        metavar="URL",
+        help="Let SERVICE query this endpoint (repeatable); SERVICE is refused otherwise.",
+    )
+    @functools.wraps(function)
+    def wrapper(
+        *args: Any,
+        root: Path | None,
+        data: tuple[Path, ...],
+        engine: str,
+        store: Path | None,
+        endpoint: str | None,
+        timeout: float,
+        allow_service: tuple[str, ...],
+        endpoint_post: str,
+        **kwargs: Any,
+    ) -> Any:
+        project = find_project(root=root, data=data)
+        options = EngineOptions(
+            engine=engine,
+            store=store,
+            endpoint=endpoint,
+            timeout=timeout,
+            allow_service=allow_service,
+            endpoint_post=endpoint_post,
+            observer=StderrObserver(),
+        )
+        return function(*args, project=project, engine_options=options, **kwargs)
+
+    return cast(F, wrapper)

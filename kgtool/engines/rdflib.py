@@ -1,0 +1,176 @@
+"""The rdflib engine: rdflib's in-memory SPARQL, and term conversion to and from pyoxigraph."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, overload
+
+from kgtool.engines.base import QueryKind, QueryResult
+from kgtool.errors import EngineError, QueryError
+from kgtool.graph import load_rdflib
+from kgtool.namespaces import XSD
+from kgtool.rdf.sparql import PreparedQuery, Term, prepare
+
+if TYPE_CHECKING:
+    import pyoxigraph
+    import rdflib
+
+
+@overload
+def to_oxigraph(term: rdflib.term.Node) -> Term: ...
+
+
+@overload
+def to_oxigraph(term: None) -> None: ...
+
+
+def to_oxigraph(term: rdflib.term.Node | None) -> Term | None:
+    """Convert an rdflib term to the pyoxigraph term used in results."""
+    import pyoxigraph
+    import rdflib
+
+    if term is None:
+        return None
+    if isinstance(term, rdflib.URIRef):
+        return pyoxigraph.NamedNode(str(term))
+    if isinstance(term, rdflib.BNode):
+        return pyoxigraph.BlankNode(str(term))
+    if isinstance(term, rdflib.Literal):
+        if term.language:
+            return pyoxigraph.Literal(str(term), language=term.language)
+        datatype = pyoxigraph.NamedNode(str(term.datatype)) if term.datatype else None
+        return pyoxigraph.Literal(str(term), datatype=datatype)
+    raise EngineError(f"unsupported RDF term in a result: {term!r}")
+
+
+_XSD_STRING = XSD + "string"
+
+
+def to_rdflib(term: Term) -> rdflib.term.Identifier:
+    """Convert a pyoxigraph term to rdflib.
+
+    An ``xsd:string`` literal becomes a plain rdflib literal: RDF 1.1 says they are the same
+    term, but rdflib compares ``Literal("x")`` and ``Literal("x", datatype=XSD.string)`` as
+    different, so a bound string parameter would match nothing read from Turtle.
+    """
+    import pyoxigraph
+    import rdflib
+
+    if isinstance(term, pyoxigraph.NamedNode):
+        return rdflib.URIRef(term.value)
+    if isinstance(term, pyoxigraph.BlankNode):
+        return rdflib.BNode(term.value)
+    if term.language:
+        return rdflib.Literal(term.value, lang=term.language)
+    if term.datatype.value == _XSD_STRING:
+        return rdflib.Literal(term.value)
+    return rdflib.Literal(term.value, datatype=rdflib.URIRef(term.datatype.value))
+
+
+@dataclass
+class RdflibEngine:
+    """rdflib's in-memory engine: pure Python, slower, the reference implementation."""
+
+    dataset: rdflib.Dataset
+    name: str = "rdflib"
+    #: Endpoints SERVICE may query (``--allow-service``); SERVICE is refused otherwise.
+    allow_service: tuple[str, ...] = ()
+
+    @classmethod
+    def from_files(cls, files: Iterable[Path]) -> RdflibEngine:
+        """Parse ``files`` into a new rdflib Dataset. :raises DataError: on a bad file."""
+        return cls(load_rdflib(files))
+
+    @classmethod
+    def from_store(cls, store: pyoxigraph.Store) -> RdflibEngine:
+        """A Dataset copied from ``store``, one rdflib graph per named graph."""
+        import rdflib
+
+        dataset = rdflib.Dataset(default_union=True)
+        graphs: dict[str, rdflib.Graph] = {}
+        # rdflib logs a traceback for each ill-typed literal; validation reports them itself.
+        logger = logging.getLogger("rdflib.term")
+        level = logger.level
+        logger.setLevel(logging.CRITICAL)
+        try:
+            for quad in store:
+                name = quad.graph_name.value
+                if name not in graphs:
+                    graphs[name] = dataset.graph(rdflib.URIRef(name))
+                graphs[name].add(
+                    (to_rdflib(quad.subject), to_rdflib(quad.predicate), to_rdflib(quad.object))
+                )
+        finally:
+            logger.setLevel(level)
+        return cls(dataset)
+
+    def quads(self) -> list[pyoxigraph.Quad]:
+        """Every statement, with its named graph (the default graph for unnamed ones)."""
+        import pyoxigraph
+
+        quads = []
+        for s, p, o, graph in self.dataset.quads((None, None, None, None)):
+            name = getattr(graph, "identifier", graph)
+            graph_term = (
+                pyoxigraph.NamedNode(str(name)) if name is not None else pyoxigraph.DefaultGraph()
+            )
+            quads.append(pyoxigraph.Quad(*_statement(s, p, o), graph_term))
+        return quads
+
+    def query(
+        self, sparql: str | PreparedQuery, bindings: Mapping[str, Term] | None = None
+    ) -> QueryResult:
+        from pyparsing import ParseException
+        from rdflib.query import ResultRow
+
+        prepared = prepare(sparql).allowing(self.allow_service)
+        prepared.check_safe()
+        init = {name: to_rdflib(term) for name, term in (bindings or {}).items()}
+        try:
+            result = self.dataset.query(prepared.text, initBindings=init)
+        except ParseException as error:
+            raise QueryError(
+                f"SPARQL syntax error: {' '.join(str(error.msg).split())}",
+                path="query",
+                line=error.lineno,
+                column=error.col,
+                hint="check the query text near that position",
+            ) from None
+        except Exception as error:  # rdflib raises a bare Exception for an undeclared prefix
+            prefix = str(error).partition("Unknown namespace prefix : ")[2]
+            if not prefix:
+                raise
+            raise QueryError(
+                f"SPARQL syntax error: prefix '{prefix}:' is not declared",
+                path="query",
+                hint=f"add 'PREFIX {prefix}: <…>' at the top of the query",
+            ) from None
+        if result.type == "ASK":
+            return QueryResult(QueryKind.ASK, boolean=bool(result.askAnswer))
+        if result.type == "SELECT":
+            variables = tuple(str(v) for v in result.vars or ())
+            rows = tuple(
+                tuple(to_oxigraph(row[i]) for i in range(len(variables)))
+                for row in result
+                if isinstance(row, ResultRow)
+            )
+            return QueryResult(QueryKind.SELECT, variables=variables, rows=rows)
+        import pyoxigraph
+
+        triples = tuple(pyoxigraph.Triple(*_statement(*triple)) for triple in result.graph or ())
+        return QueryResult(QueryKind.GRAPH, triples=triples)
+
+
+def _statement(
+    subject: rdflib.term.Node, predicate: rdflib.term.Node, obj: rdflib.term.Node
+) -> tuple[pyoxigraph.NamedNode | pyoxigraph.BlankNode, pyoxigraph.NamedNode, Term]:
+    """An rdflib statement's terms in pyoxigraph's types, as a Triple or Quad takes them."""
+    import pyoxigraph
+
+    s, p = to_oxigraph(subject), to_oxigraph(predicate)
+    if isinstance(s, pyoxigraph.Literal) or not isinstance(p, pyoxigraph.NamedNode):
+        raise EngineError(f"not an RDF statement: {subject!r} {predicate!r} {obj!r}")
+    return s, p, to_oxigraph(obj)
