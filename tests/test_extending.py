@@ -1,4 +1,4 @@
-"""docs/EXTENDING.md and the README's "Extending the graph" section, run as tests.
+"""docs/EXTENDING.md and docs/editing.md (`new`, `fmt`, `diff`), run as tests.
 
 Every ```console block is a session: lines starting with ``$ `` are commands, the lines after one
 are its output (stdout and stderr as a terminal shows them). A line ``...`` stands for any number
@@ -28,6 +28,7 @@ from kgtool.cli import cli
 
 REPO = Path(__file__).resolve().parent.parent
 GUIDE = REPO / "docs" / "EXTENDING.md"
+EDITING = REPO / "docs" / "editing.md"
 README = REPO / "README.md"
 SECTION = re.compile(
     r"<!-- BEGIN section:extending -->\n(.*?)<!-- END section:extending -->", re.DOTALL
@@ -126,9 +127,9 @@ def check_document(markdown: str, workdir: Path) -> None:
             )
 
 
-def readme_section() -> str:
-    match = SECTION.search(README.read_text(encoding="utf-8"))
-    assert match, "README.md lacks the extending section markers"
+def editing_section() -> str:
+    match = SECTION.search(EDITING.read_text(encoding="utf-8"))
+    assert match, "docs/editing.md lacks the extending section markers"
     return match.group(1)
 
 
@@ -136,8 +137,12 @@ def test_extending_guide_runs_as_documented(tmp_path: Path) -> None:
     check_document(GUIDE.read_text(encoding="utf-8"), copy_project(tmp_path))
 
 
-def test_readme_extending_section_runs_as_documented(tmp_path: Path) -> None:
-    check_document(readme_section(), copy_project(tmp_path))
+def test_editing_page_runs_as_documented(tmp_path: Path) -> None:
+    check_document(editing_section(), copy_project(tmp_path))
+
+
+def test_readme_tour_runs_as_documented(tmp_path: Path) -> None:
+    check_document(README.read_text(encoding="utf-8"), copy_project(tmp_path))
 
 
 def test_guide_covers_the_whole_workflow() -> None:
@@ -263,4 +268,5 @@ def refresh(path: Path, section: bool = False) -> None:  # pragma: no cover - a 
 
 if __name__ == "__main__":  # pragma: no cover
     refresh(GUIDE)
-    refresh(README, section=True)
+    refresh(EDITING, section=True)
+    refresh(README)
