@@ -487,7 +487,7 @@ def split_block(block: str, rng: random.Random) -> list[str]:
         assert match, entry[-1]
         ends.append(match.group(2) or "")
         entry[-1] = entry[-1][: match.start()]
-    pairs = list(zip(entries, ends))
+    pairs = list(zip(entries, ends, strict=True))
     rng.shuffle(pairs)
 
     def render(subject_lines: list[str], parts: list[tuple[list[str], str]], end: list[str]) -> str:

@@ -169,7 +169,7 @@ def test_listener_sees_connections(listener: socket.socket) -> None:
 def test_service_and_from_make_no_connection(
     project: Path, listener: socket.socket, engine: str
 ) -> None:
-    url = "http://127.0.0.1:%d/sparql" % listener.getsockname()[1]
+    url = f"http://127.0.0.1:{listener.getsockname()[1]}/sparql"
     cases = {
         f"SELECT * WHERE {{ SERVICE <{url}> {{ ?s ?p ?o }} }}": "query:1:18: SERVICE would query a remote endpoint",
         f"SELECT * WHERE {{ SERVICE SILENT <{url}> {{ ?s ?p ?o }} }}": "query:1:18: SERVICE would query a remote endpoint",
@@ -193,7 +193,7 @@ def test_service_and_from_make_no_connection(
 def test_saved_query_with_service_is_refused_before_loading(
     project: Path, listener: socket.socket
 ) -> None:
-    url = "http://127.0.0.1:%d/sparql" % listener.getsockname()[1]
+    url = f"http://127.0.0.1:{listener.getsockname()[1]}/sparql"
     path = project / "queries" / "remote.rq"
     path.write_text(
         f"#+ summary: remote\n#+ description: refused\nSELECT * WHERE {{\n  SERVICE <{url}> {{ ?s ?p ?o }}\n}}\n",

@@ -116,7 +116,7 @@ def small_graph() -> networkx.MultiDiGraph:
 def hostile_graph() -> networkx.MultiDiGraph:
     graph = networkx.MultiDiGraph()
     graph.graph["classes"] = {KGO + "Evil": {"label_en": HOSTILE[0], "label_ja": HOSTILE[1]}}
-    for index, text in enumerate(HOSTILE):
+    for text in HOSTILE:
         node(
             graph, f"urn:x:{text}", text, kind="Evil", group="Evil", label_ja=text, comment_en=text
         )
