@@ -34,9 +34,7 @@ ASK { ?_entity a/rdfs:subClassOf* ?_class }
 """
 
 
-def resolve_entity(
-    engine: Engine, text: str, class_iri: str | None = None
-) -> pyoxigraph.NamedNode:
+def resolve_entity(engine: Engine, text: str, class_iri: str | None = None) -> pyoxigraph.NamedNode:
     """Find the one entity ``text`` names.
 
     ``text`` may be a full IRI (``https://…`` or ``<https://…>``), a CURIE with a known prefix

@@ -71,9 +71,7 @@ def check_not_empty(path: Path) -> None:
         raise DataError("the file is empty", path=path, hint="add statements or delete the file")
 
 
-def load_store(
-    files: Iterable[Path], store: pyoxigraph.Store | None = None
-) -> pyoxigraph.Store:
+def load_store(files: Iterable[Path], store: pyoxigraph.Store | None = None) -> pyoxigraph.Store:
     """Load RDF files into a pyoxigraph store (a new in-memory one unless ``store`` is given).
 
     Each file goes into the named graph :func:`graph_name` of its path; a file that fails to

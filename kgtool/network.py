@@ -500,9 +500,7 @@ class _Projector:
                 result.append((subject, predicate, obj))
         return result
 
-    def build(
-        self, triples: Sequence[tuple[str, str, str]] | None = None
-    ) -> networkx.MultiDiGraph:
+    def build(self, triples: Sequence[tuple[str, str, str]] | None = None) -> networkx.MultiDiGraph:
         """The network over ``triples`` (default: every triple of the data)."""
         import networkx
 
@@ -720,9 +718,7 @@ def ego_graph(graph: networkx.MultiDiGraph, node: str, depth: int) -> networkx.M
     ).copy()
 
 
-def filter_classes(
-    graph: networkx.MultiDiGraph, classes: Iterable[str]
-) -> networkx.MultiDiGraph:
+def filter_classes(graph: networkx.MultiDiGraph, classes: Iterable[str]) -> networkx.MultiDiGraph:
     """The subgraph of nodes that are instances of any of ``classes`` (subclasses included)."""
     wanted = set(classes)
     return graph.subgraph([n for n in graph if wanted & set(graph.nodes[n]["types"])]).copy()

@@ -298,9 +298,7 @@ def _markdown_cell(text: str) -> str:
     return _one_line(text.replace("\r\n", "<br>").replace("\n", "<br>"))
 
 
-def _markdown(
-    result: QueryResult, rows: list[list[Term | None]], labels: Mapping[str, str]
-) -> str:
+def _markdown(result: QueryResult, rows: list[list[Term | None]], labels: Mapping[str, str]) -> str:
     if result.kind is QueryKind.ASK:
         return f"{str(result.boolean).lower()}\n"
     lines = [

@@ -119,9 +119,7 @@ def describe(
 @data_options
 @FORMAT
 @LANG
-def stats(
-    project: Project, engine_options: EngineOptions, output_format: str, lang: str
-) -> None:
+def stats(project: Project, engine_options: EngineOptions, output_format: str, lang: str) -> None:
     """Count files, triples, entities per class, claims per kind, passages and sources.
 
     \b
