@@ -173,7 +173,17 @@ def test_guide_covers_the_whole_workflow() -> None:
 def test_pre_commit_hooks_run_kgtool_on_rdf_files(tmp_path: Path) -> None:
     config = yaml.safe_load((REPO / ".pre-commit-config.yaml").read_text(encoding="utf-8"))
     hooks = {hook["id"]: hook for repo in config["repos"] for hook in repo["hooks"]}
-    assert set(hooks) == {"kgtool-fmt", "kgtool-validate", "kgtool-validate-examples"}
+    assert set(hooks) == {
+        "kgtool-fmt",
+        "kgtool-validate",
+        "kgtool-validate-examples",
+        "ruff-check",
+        "ruff-format",
+        "mypy",
+    }
+    assert hooks["ruff-check"]["entry"].startswith("ruff check")
+    assert hooks["ruff-format"]["entry"].startswith("ruff format --check")
+    assert hooks["mypy"]["entry"] == "mypy"
     assert hooks["kgtool-fmt"]["entry"] == "kgtool fmt --check"
     assert hooks["kgtool-validate"]["entry"] == "kgtool validate"
     assert hooks["kgtool-validate"]["pass_filenames"] is False
@@ -186,6 +196,8 @@ def test_pre_commit_hooks_run_kgtool_on_rdf_files(tmp_path: Path) -> None:
     assert selected(hooks["kgtool-fmt"], "graph/actors.ttl") and not selected(
         hooks["kgtool-fmt"], "README.md"
     )
+    # Test fixtures are malformed on purpose: the fmt hook leaves them alone.
+    assert not selected(hooks["kgtool-fmt"], "tests/shapes/invalid/x.ttl")
     assert selected(hooks["kgtool-validate"], "ontology/shapes.ttl")
     assert not selected(hooks["kgtool-validate"], "examples/memo/memo.ttl")
     assert selected(hooks["kgtool-validate-examples"], "examples/memo/memo.ttl")
