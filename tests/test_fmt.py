@@ -13,9 +13,8 @@ import re
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
+from support import invoke
 
-from kgtool.cli import cli
 from kgtool.errors import DataError
 from kgtool.turtle_format import format_turtle, write_atomic
 
@@ -24,8 +23,7 @@ SHIPPED = sorted([*REPO.glob("ontology/*.ttl"), *REPO.glob("graph/*.ttl")])
 HINT = "(hint: put the comment on its own line directly above the subject or predicate it is about)"
 
 
-def run(*args: str):
-    return CliRunner().invoke(cli, list(args))
+run = invoke
 
 
 def canonical_quads(text: str) -> set:

@@ -10,18 +10,20 @@ import pyshacl
 import pytest
 from rdflib import OWL, RDF, RDFS, XSD, Graph, Literal, Namespace, URIRef
 
+from kgtool import namespaces
+
 ROOT = Path(__file__).resolve().parent.parent
 GRAPH_DIR = ROOT / "graph"
 ONTOLOGY = ROOT / "ontology" / "kgtool.ttl"
 SHAPES = ROOT / "ontology" / "shapes.ttl"
 TTL_FILES = sorted([*(ROOT / "ontology").glob("*.ttl"), *GRAPH_DIR.glob("*.ttl")])
 
-KGO = Namespace("https://w3id.org/kgtool/ontology#")
-KGR = Namespace("https://w3id.org/kgtool/resource/")
-OA = Namespace("http://www.w3.org/ns/oa#")
-PROV = Namespace("http://www.w3.org/ns/prov#")
-SKOS = Namespace("http://www.w3.org/2004/02/skos/core#")
-SH = Namespace("http://www.w3.org/ns/shacl#")
+KGO = Namespace(namespaces.KGO)
+KGR = Namespace(namespaces.KGR)
+OA = Namespace(namespaces.OA)
+PROV = Namespace(namespaces.PROV)
+SKOS = Namespace(namespaces.SKOS)
+SH = Namespace(namespaces.SH)
 ARTICLE = KGR["article-pictet-digital-decoupling"]
 
 CLAIMS_QUERY = """

@@ -6,13 +6,12 @@ from __future__ import annotations
 
 import select
 import socket
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
+from support import invoke
 
-from kgtool.cli import cli
 from kgtool.errors import UnsafeQueryError
 from kgtool.sparql import check_read_only
 
@@ -48,24 +47,20 @@ ORDER BY ?rival
 
 
 @pytest.fixture()
-def project(tmp_path: Path) -> Path:
-    root = tmp_path / "kg"
-    for part in ("ontology", "graph", "queries"):
-        (root / part).mkdir(parents=True)
-    (root / "ontology" / "kgtool.ttl").write_text(
+def project(project_factory: Callable[..., Path]) -> Path:
+    ontology = (
         "@prefix kgo: <https://w3id.org/kgtool/ontology#> .\n"
         "@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .\n"
-        'kgo:Company rdfs:label "Company"@en .\n',
-        encoding="utf-8",
+        'kgo:Company rdfs:label "Company"@en .\n'
     )
-    (root / "graph" / "data.ttl").write_text(DATA, encoding="utf-8")
-    (root / "queries" / "search.rq").write_text(SEARCH, encoding="utf-8")
-    (root / "queries" / "rivals.rq").write_text(RIVALS, encoding="utf-8")
-    return root
+    return project_factory(
+        ontology={"kgtool.ttl": ontology},
+        graph={"data.ttl": DATA},
+        queries={"search.rq": SEARCH, "rivals.rq": RIVALS},
+    )
 
 
-def run(*args: str, stdin: str | None = None):  # noqa: ANN201
-    return CliRunner().invoke(cli, list(args), input=stdin)
+run = invoke
 
 
 def snapshot(root: Path) -> dict[str, bytes]:

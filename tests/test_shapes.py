@@ -16,10 +16,12 @@ import pyshacl
 import pytest
 from rdflib import RDF, Graph, Namespace, URIRef
 
+from kgtool import namespaces
+
 ROOT = Path(__file__).resolve().parent.parent
 SHAPES_DIR = ROOT / "tests" / "shapes"
-KGSH = Namespace("https://w3id.org/kgtool/shapes#")
-SH = Namespace("http://www.w3.org/ns/shacl#")
+KGSH = Namespace(namespaces.KGSH)
+SH = Namespace(namespaces.SH)
 
 VALID = sorted((SHAPES_DIR / "valid").glob("*.ttl"))
 INVALID = sorted((SHAPES_DIR / "invalid").glob("*.ttl"))
