@@ -21,6 +21,7 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
+import pytest
 import yaml
 from click.testing import CliRunner
 
@@ -33,6 +34,8 @@ README = REPO / "README.md"
 SECTION = re.compile(
     r"<!-- BEGIN section:extending -->\n(.*?)<!-- END section:extending -->", re.DOTALL
 )
+#: Pages whose ``mistakes`` section (error messages on the shipped examples/mistakes/ files) runs.
+MISTAKES = [REPO / "docs" / "querying.md", REPO / "docs" / "validating.md"]
 FENCE = re.compile(
     r"^(?:<!-- file: (?P<file>\S+) -->\n)?```(?P<lang>[\w-]*)\n(?P<body>.*?)^```$",
     re.DOTALL | re.MULTILINE,
@@ -141,6 +144,17 @@ def test_editing_page_runs_as_documented(tmp_path: Path) -> None:
     check_document(editing_section(), copy_project(tmp_path))
 
 
+@pytest.mark.parametrize("page", MISTAKES, ids=[page.name for page in MISTAKES])
+def test_documented_mistakes_run_as_documented(page: Path, tmp_path: Path) -> None:
+    found = re.search(
+        r"<!-- BEGIN section:mistakes -->\n(.*?)<!-- END section:mistakes -->",
+        page.read_text(encoding="utf-8"),
+        re.DOTALL,
+    )
+    assert found, f"{page.name} lacks the mistakes section markers"
+    check_document(found.group(1), copy_project(tmp_path))
+
+
 def test_readme_tour_runs_as_documented(tmp_path: Path) -> None:
     check_document(README.read_text(encoding="utf-8"), copy_project(tmp_path))
 
@@ -198,6 +212,9 @@ def test_pre_commit_hooks_run_kgtool_on_rdf_files(tmp_path: Path) -> None:
     )
     # Test fixtures are malformed on purpose: the fmt hook leaves them alone.
     assert not selected(hooks["kgtool-fmt"], "tests/shapes/invalid/x.ttl")
+    assert not selected(hooks["kgtool-fmt"], "examples/mistakes/typo.ttl")
+    assert not selected(hooks["kgtool-validate-examples"], "examples/mistakes/typo.ttl")
+    assert selected(hooks["kgtool-validate-examples"], "examples/store/extra.ttl")
     assert selected(hooks["kgtool-validate"], "ontology/shapes.ttl")
     assert not selected(hooks["kgtool-validate"], "examples/memo/memo.ttl")
     assert selected(hooks["kgtool-validate-examples"], "examples/memo/memo.ttl")
