@@ -83,3 +83,14 @@ def test_every_saved_query_is_in_the_catalogue(path: Path) -> None:
 def test_the_catalogue_lists_no_missing_query() -> None:
     listed = re.findall(r"^\| `([a-z0-9-]+)` \|", catalogue(), re.MULTILINE)
     assert sorted(listed) == [p.stem for p in QUERY_FILES]
+
+
+MARKDOWN = [REPO / "README.md", *sorted(DOCS.glob("*.md"))]
+
+
+@pytest.mark.parametrize("page", MARKDOWN, ids=[p.name for p in MARKDOWN])
+def test_relative_links_point_to_files_that_exist(page: Path) -> None:
+    text = re.sub(r"```.*?```", "", page.read_text(encoding="utf-8"), flags=re.DOTALL)
+    targets = re.findall(r"\]\(([^)#\s]+)(?:#[^)]*)?\)", text)
+    broken = [t for t in targets if "://" not in t and not (page.parent / t).exists()]
+    assert broken == [], f"{page.name} links to missing files: {broken}"
