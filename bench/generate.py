@@ -173,7 +173,7 @@ def generate_copies(copies: int, out: Path) -> None:
     ]
     for copy in range(1, copies):
 
-        def rename(term):  # type: ignore[no-untyped-def]
+        def rename(term, copy=copy):  # type: ignore[no-untyped-def]
             if isinstance(term, pyoxigraph.NamedNode) and term.value.startswith(KGR):
                 return pyoxigraph.NamedNode(f"{term.value}-copy{copy}")
             return term

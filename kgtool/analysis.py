@@ -287,7 +287,9 @@ def shortest_paths(
     found.sort(key=lambda nodes: ([_label(graph, n, lang) for n in nodes], nodes))
     paths = []
     for nodes in found[:limit]:
-        hops = tuple(Hop(u, v, _statements(graph, u, v, lang)) for u, v in itertools.pairwise(nodes))
+        hops = tuple(
+            Hop(u, v, _statements(graph, u, v, lang)) for u, v in itertools.pairwise(nodes)
+        )
         paths.append(Path(tuple(nodes), hops))
     return paths
 

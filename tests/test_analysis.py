@@ -7,7 +7,8 @@ import json
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
+from click.testing import CliRunner, Result
+from support import invoke, write_project
 
 from kgtool.analysis import (
     AnalysisError,
@@ -22,10 +23,8 @@ from kgtool.analysis import (
 from kgtool.cli import cli
 from kgtool.engines import OxigraphEngine
 from kgtool.errors import ExitCode
+from kgtool.namespaces import KGO, KGR
 from kgtool.network import project_graph
-
-KGR = "https://w3id.org/kgtool/resource/"
-KGO = "https://w3id.org/kgtool/ontology#"
 
 ONTOLOGY = """\
 @prefix kgo:  <https://w3id.org/kgtool/ontology#> .
@@ -74,12 +73,11 @@ ALPHA, BRAVO, CHARLIE, DELTA, EASTLAND, WESTLAND, ZED = (
 
 @pytest.fixture(scope="module")
 def project(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    root = tmp_path_factory.mktemp("views-project")
-    for folder in ("ontology", "graph", "queries"):
-        (root / folder).mkdir()
-    (root / "ontology" / "onto.ttl").write_text(ONTOLOGY, encoding="utf-8")
-    (root / "graph" / "story.ttl").write_text(STORY, encoding="utf-8")
-    return root
+    return write_project(
+        tmp_path_factory.mktemp("views-project"),
+        ontology={"onto.ttl": ONTOLOGY},
+        graph={"story.ttl": STORY},
+    )
 
 
 @pytest.fixture(scope="module")
@@ -91,8 +89,8 @@ def graph(project: Path):  # noqa: ANN201 - a networkx.MultiDiGraph
     )
 
 
-def run(project: Path, *args: str) -> CliRunner.invoke:
-    return CliRunner().invoke(cli, [*args, "--root", str(project)])
+def run(project: Path, *args: str) -> Result:
+    return invoke(*args, "--root", str(project))
 
 
 # --- library ------------------------------------------------------------------------------------

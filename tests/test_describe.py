@@ -7,9 +7,9 @@ import shutil
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner, Result
+from click.testing import Result
+from support import invoke
 
-from kgtool.cli import cli
 from kgtool.describe import describe
 from kgtool.engines import Engine, open_engine
 from kgtool.project import find_project
@@ -38,7 +38,7 @@ Claims about it (1):
 
 
 def run(*args: str) -> Result:
-    return CliRunner().invoke(cli, ["describe", *args])
+    return invoke("describe", *args)
 
 
 @pytest.mark.parametrize(

@@ -8,9 +8,7 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
-
-from kgtool.cli import cli
+from support import invoke
 
 PREFIXES = """\
 @prefix ex:   <http://example.org/> .
@@ -67,8 +65,7 @@ ex:gone
 """
 
 
-def run(*args: str):
-    return CliRunner().invoke(cli, list(args))
+run = invoke
 
 
 @pytest.fixture

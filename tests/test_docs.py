@@ -1,4 +1,4 @@
-"""The README keeps up with the code: every command is documented, every saved query listed."""
+"""The docs keep up with the code: every command is documented, every saved query listed."""
 
 from __future__ import annotations
 
@@ -12,16 +12,29 @@ from kgtool.cli import cli
 from kgtool.queries import load_saved_query
 
 REPO = Path(__file__).resolve().parent.parent
-README = (REPO / "README.md").read_text(encoding="utf-8")
+DOCS = REPO / "docs"
+# The topic pages written by hand (docs/cli.md is generated from --help, see test_cli_reference.py).
+TOPIC_PAGES = (
+    "querying.md",
+    "validating.md",
+    "views.md",
+    "engines.md",
+    "editing.md",
+    "EXTENDING.md",
+)
+PROSE = "\n".join((DOCS / page).read_text(encoding="utf-8") for page in TOPIC_PAGES) + (
+    REPO / "README.md"
+).read_text(encoding="utf-8")
+QUERYING = (DOCS / "querying.md").read_text(encoding="utf-8")
 QUERY_FILES = sorted((REPO / "queries").glob("*.rq"))
 
 
 def section(name: str) -> str:
-    """The README text between ``<!-- BEGIN section:NAME -->`` and its END marker."""
+    """The docs/querying.md text between ``<!-- BEGIN section:NAME -->`` and its END marker."""
     found = re.search(
-        rf"<!-- BEGIN section:{name} -->\n(.*?)<!-- END section:{name} -->", README, re.DOTALL
+        rf"<!-- BEGIN section:{name} -->\n(.*?)<!-- END section:{name} -->", QUERYING, re.DOTALL
     )
-    assert found, f"README.md has no section {name}"
+    assert found, f"docs/querying.md has no section {name}"
     return found.group(1)
 
 
@@ -43,30 +56,41 @@ def test_every_command_has_help_text(name: str, command: click.Command) -> None:
 
 
 @pytest.mark.parametrize("name", sorted(cli.commands))
-def test_every_command_appears_in_the_readme(name: str) -> None:
-    assert re.search(rf"\bkgtool {re.escape(name)}\b", README), (
-        f"README.md never mentions `kgtool {name}`"
+def test_every_command_appears_in_the_docs(name: str) -> None:
+    assert re.search(rf"\bkgtool {re.escape(name)}\b", PROSE), (
+        f"neither README.md nor a docs/ topic page mentions `kgtool {name}`"
     )
 
 
 def catalogue() -> str:
     """The saved-query catalogue: the queries section from its catalogue heading to the next heading."""
     text = section("queries")
-    start = text.index("### The saved-query catalogue")
-    end = text.find("\n### ", start + 1)
+    start = text.index("## The saved-query catalogue")
+    end = text.find("\n## ", start + 1)
     return text[start : end if end != -1 else len(text)]
 
 
 @pytest.mark.parametrize("path", QUERY_FILES, ids=[p.stem for p in QUERY_FILES])
-def test_every_saved_query_is_in_the_readme_catalogue(path: Path) -> None:
+def test_every_saved_query_is_in_the_catalogue(path: Path) -> None:
     query = load_saved_query(path)
     rows = [line for line in catalogue().splitlines() if line.startswith(f"| `{query.name}` |")]
-    assert len(rows) == 1, f"the README catalogue has no row for {query.name}"
+    assert len(rows) == 1, f"the docs/querying.md catalogue has no row for {query.name}"
     assert f"| {query.summary} |" in rows[0], (
-        f"the README catalogue row for {query.name} should show its summary"
+        f"the docs/querying.md catalogue row for {query.name} should show its summary"
     )
 
 
 def test_the_catalogue_lists_no_missing_query() -> None:
     listed = re.findall(r"^\| `([a-z0-9-]+)` \|", catalogue(), re.MULTILINE)
     assert sorted(listed) == [p.stem for p in QUERY_FILES]
+
+
+MARKDOWN = [REPO / "README.md", *sorted(DOCS.glob("*.md"))]
+
+
+@pytest.mark.parametrize("page", MARKDOWN, ids=[p.name for p in MARKDOWN])
+def test_relative_links_point_to_files_that_exist(page: Path) -> None:
+    text = re.sub(r"```.*?```", "", page.read_text(encoding="utf-8"), flags=re.DOTALL)
+    targets = re.findall(r"\]\(([^)#\s]+)(?:#[^)]*)?\)", text)
+    broken = [t for t in targets if "://" not in t and not (page.parent / t).exists()]
+    assert broken == [], f"{page.name} links to missing files: {broken}"

@@ -117,7 +117,7 @@ def canonical_term(term: Any) -> str:
 
 def has_order_by(sparql: str) -> bool:
     words = [t.text.upper() for t in tokenize(sparql) if t.kind == "name"]
-    return any(a == "ORDER" and b == "BY" for a, b in zip(words, words[1:]))
+    return any(a == "ORDER" and b == "BY" for a, b in zip(words, words[1:], strict=False))
 
 
 def canonical(result: QueryResult, ordered: bool) -> Any:

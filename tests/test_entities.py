@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -9,9 +10,7 @@ import pytest
 from kgtool.engines import OxigraphEngine
 from kgtool.entities import resolve_entity
 from kgtool.errors import EntityNotFoundError
-
-KGR = "https://w3id.org/kgtool/resource/"
-KGO = "https://w3id.org/kgtool/ontology#"
+from kgtool.namespaces import KGO, KGR
 
 DATA = """\
 @prefix kgo: <https://w3id.org/kgtool/ontology#> .
@@ -26,10 +25,8 @@ kgr:MercuryPlanet a kgo:Planet ; rdfs:label "mercury"@en .
 
 
 @pytest.fixture()
-def engine(tmp_path: Path) -> OxigraphEngine:
-    path = tmp_path / "data.ttl"
-    path.write_text(DATA, encoding="utf-8")
-    return OxigraphEngine.from_files([path])
+def engine(turtle_engine: Callable[..., OxigraphEngine]) -> OxigraphEngine:
+    return turtle_engine(DATA)
 
 
 @pytest.mark.parametrize(

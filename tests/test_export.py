@@ -5,12 +5,14 @@ from __future__ import annotations
 
 import io
 import json
+from collections.abc import Callable
 from pathlib import Path
 
 import networkx
 import pyoxigraph
 import pytest
-from click.testing import CliRunner
+from click.testing import Result
+from support import invoke
 
 from kgtool.cli import cli
 from kgtool.engines import EngineOptions, OxigraphEngine, RdflibEngine, open_engine
@@ -75,21 +77,19 @@ _:c14n0 schema:currency "USD" ;
 
 
 @pytest.fixture()
-def project(tmp_path: Path) -> Path:
-    root = tmp_path / "kg"
-    for part in ("ontology", "graph", "queries"):
-        (root / part).mkdir(parents=True)
-    (root / "ontology" / "kgtool.ttl").write_text(ONTOLOGY, encoding="utf-8")
-    (root / "graph" / "data.ttl").write_text(DATA, encoding="utf-8")
-    # the same statement in two files is exported once (except in N-Quads)
-    (root / "graph" / "more.ttl").write_text(
-        '<https://w3id.org/kgtool/resource/OpenAI> <http://www.w3.org/2000/01/rdf-schema#label> "OpenAI"@en .\n'
+def project(project_factory: Callable[..., Path]) -> Path:
+    return project_factory(
+        ontology={"kgtool.ttl": ONTOLOGY},
+        graph={
+            "data.ttl": DATA,
+            # the same statement in two files is exported once (except in N-Quads)
+            "more.ttl": '<https://w3id.org/kgtool/resource/OpenAI> <http://www.w3.org/2000/01/rdf-schema#label> "OpenAI"@en .\n',
+        },
     )
-    return root
 
 
-def run(*args: str):  # type: ignore[no-untyped-def]
-    return CliRunner().invoke(cli, ["export", *args])
+def run(*args: str) -> Result:
+    return invoke("export", *args)
 
 
 def test_cli_format_choices_come_from_the_library() -> None:

@@ -1,4 +1,4 @@
-"""docs/EXTENDING.md and the README's "Extending the graph" section, run as tests.
+"""docs/EXTENDING.md and docs/editing.md (`new`, `fmt`, `diff`), run as tests.
 
 Every ```console block is a session: lines starting with ``$ `` are commands, the lines after one
 are its output (stdout and stderr as a terminal shows them). A line ``...`` stands for any number
@@ -21,6 +21,7 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
+import pytest
 import yaml
 from click.testing import CliRunner
 
@@ -28,10 +29,13 @@ from kgtool.cli import cli
 
 REPO = Path(__file__).resolve().parent.parent
 GUIDE = REPO / "docs" / "EXTENDING.md"
+EDITING = REPO / "docs" / "editing.md"
 README = REPO / "README.md"
 SECTION = re.compile(
     r"<!-- BEGIN section:extending -->\n(.*?)<!-- END section:extending -->", re.DOTALL
 )
+#: Pages whose ``mistakes`` section (error messages on the shipped examples/mistakes/ files) runs.
+MISTAKES = [REPO / "docs" / "querying.md", REPO / "docs" / "validating.md"]
 FENCE = re.compile(
     r"^(?:<!-- file: (?P<file>\S+) -->\n)?```(?P<lang>[\w-]*)\n(?P<body>.*?)^```$",
     re.DOTALL | re.MULTILINE,
@@ -126,9 +130,9 @@ def check_document(markdown: str, workdir: Path) -> None:
             )
 
 
-def readme_section() -> str:
-    match = SECTION.search(README.read_text(encoding="utf-8"))
-    assert match, "README.md lacks the extending section markers"
+def editing_section() -> str:
+    match = SECTION.search(EDITING.read_text(encoding="utf-8"))
+    assert match, "docs/editing.md lacks the extending section markers"
     return match.group(1)
 
 
@@ -136,8 +140,23 @@ def test_extending_guide_runs_as_documented(tmp_path: Path) -> None:
     check_document(GUIDE.read_text(encoding="utf-8"), copy_project(tmp_path))
 
 
-def test_readme_extending_section_runs_as_documented(tmp_path: Path) -> None:
-    check_document(readme_section(), copy_project(tmp_path))
+def test_editing_page_runs_as_documented(tmp_path: Path) -> None:
+    check_document(editing_section(), copy_project(tmp_path))
+
+
+@pytest.mark.parametrize("page", MISTAKES, ids=[page.name for page in MISTAKES])
+def test_documented_mistakes_run_as_documented(page: Path, tmp_path: Path) -> None:
+    found = re.search(
+        r"<!-- BEGIN section:mistakes -->\n(.*?)<!-- END section:mistakes -->",
+        page.read_text(encoding="utf-8"),
+        re.DOTALL,
+    )
+    assert found, f"{page.name} lacks the mistakes section markers"
+    check_document(found.group(1), copy_project(tmp_path))
+
+
+def test_readme_tour_runs_as_documented(tmp_path: Path) -> None:
+    check_document(README.read_text(encoding="utf-8"), copy_project(tmp_path))
 
 
 def test_guide_covers_the_whole_workflow() -> None:
@@ -168,7 +187,17 @@ def test_guide_covers_the_whole_workflow() -> None:
 def test_pre_commit_hooks_run_kgtool_on_rdf_files(tmp_path: Path) -> None:
     config = yaml.safe_load((REPO / ".pre-commit-config.yaml").read_text(encoding="utf-8"))
     hooks = {hook["id"]: hook for repo in config["repos"] for hook in repo["hooks"]}
-    assert set(hooks) == {"kgtool-fmt", "kgtool-validate", "kgtool-validate-examples"}
+    assert set(hooks) == {
+        "kgtool-fmt",
+        "kgtool-validate",
+        "kgtool-validate-examples",
+        "ruff-check",
+        "ruff-format",
+        "mypy",
+    }
+    assert hooks["ruff-check"]["entry"].startswith("ruff check")
+    assert hooks["ruff-format"]["entry"].startswith("ruff format --check")
+    assert hooks["mypy"]["entry"] == "mypy"
     assert hooks["kgtool-fmt"]["entry"] == "kgtool fmt --check"
     assert hooks["kgtool-validate"]["entry"] == "kgtool validate"
     assert hooks["kgtool-validate"]["pass_filenames"] is False
@@ -181,6 +210,11 @@ def test_pre_commit_hooks_run_kgtool_on_rdf_files(tmp_path: Path) -> None:
     assert selected(hooks["kgtool-fmt"], "graph/actors.ttl") and not selected(
         hooks["kgtool-fmt"], "README.md"
     )
+    # Test fixtures are malformed on purpose: the fmt hook leaves them alone.
+    assert not selected(hooks["kgtool-fmt"], "tests/shapes/invalid/x.ttl")
+    assert not selected(hooks["kgtool-fmt"], "examples/mistakes/typo.ttl")
+    assert not selected(hooks["kgtool-validate-examples"], "examples/mistakes/typo.ttl")
+    assert selected(hooks["kgtool-validate-examples"], "examples/store/extra.ttl")
     assert selected(hooks["kgtool-validate"], "ontology/shapes.ttl")
     assert not selected(hooks["kgtool-validate"], "examples/memo/memo.ttl")
     assert selected(hooks["kgtool-validate-examples"], "examples/memo/memo.ttl")
@@ -263,4 +297,5 @@ def refresh(path: Path, section: bool = False) -> None:  # pragma: no cover - a 
 
 if __name__ == "__main__":  # pragma: no cover
     refresh(GUIDE)
-    refresh(README, section=True)
+    refresh(EDITING, section=True)
+    refresh(README)

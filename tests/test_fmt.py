@@ -13,9 +13,8 @@ import re
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
+from support import invoke
 
-from kgtool.cli import cli
 from kgtool.errors import DataError
 from kgtool.turtle_format import format_turtle, write_atomic
 
@@ -24,8 +23,7 @@ SHIPPED = sorted([*REPO.glob("ontology/*.ttl"), *REPO.glob("graph/*.ttl")])
 HINT = "(hint: put the comment on its own line directly above the subject or predicate it is about)"
 
 
-def run(*args: str):
-    return CliRunner().invoke(cli, list(args))
+run = invoke
 
 
 def canonical_quads(text: str) -> set:
@@ -487,7 +485,7 @@ def split_block(block: str, rng: random.Random) -> list[str]:
         assert match, entry[-1]
         ends.append(match.group(2) or "")
         entry[-1] = entry[-1][: match.start()]
-    pairs = list(zip(entries, ends))
+    pairs = list(zip(entries, ends, strict=True))
     rng.shuffle(pairs)
 
     def render(subject_lines: list[str], parts: list[tuple[list[str], str]], end: list[str]) -> str:

@@ -10,18 +10,20 @@ import pyshacl
 import pytest
 from rdflib import OWL, RDF, RDFS, XSD, Graph, Literal, Namespace, URIRef
 
+from kgtool import namespaces
+
 ROOT = Path(__file__).resolve().parent.parent
 GRAPH_DIR = ROOT / "graph"
 ONTOLOGY = ROOT / "ontology" / "kgtool.ttl"
 SHAPES = ROOT / "ontology" / "shapes.ttl"
 TTL_FILES = sorted([*(ROOT / "ontology").glob("*.ttl"), *GRAPH_DIR.glob("*.ttl")])
 
-KGO = Namespace("https://w3id.org/kgtool/ontology#")
-KGR = Namespace("https://w3id.org/kgtool/resource/")
-OA = Namespace("http://www.w3.org/ns/oa#")
-PROV = Namespace("http://www.w3.org/ns/prov#")
-SKOS = Namespace("http://www.w3.org/2004/02/skos/core#")
-SH = Namespace("http://www.w3.org/ns/shacl#")
+KGO = Namespace(namespaces.KGO)
+KGR = Namespace(namespaces.KGR)
+OA = Namespace(namespaces.OA)
+PROV = Namespace(namespaces.PROV)
+SKOS = Namespace(namespaces.SKOS)
+SH = Namespace(namespaces.SH)
 ARTICLE = KGR["article-pictet-digital-decoupling"]
 
 CLAIMS_QUERY = """
@@ -159,7 +161,7 @@ def _labelled_nodes(data: Graph, ontology: Graph) -> dict[URIRef, Graph]:
 def test_exactly_one_label_per_language(data: Graph, ontology: Graph) -> None:
     bad = {}
     for node, graph in _labelled_nodes(data, ontology).items():
-        langs = sorted(l.language or "" for l in graph.objects(node, RDFS.label))
+        langs = sorted(label.language or "" for label in graph.objects(node, RDFS.label))
         if langs != ["en", "ja"]:
             bad[str(node)] = langs
     assert bad == {}
@@ -171,7 +173,7 @@ def test_ontology_terms_are_defined_in_both_languages(ontology: Graph) -> None:
         for term in ontology.subjects(RDF.type, kind):
             if not isinstance(term, URIRef):
                 continue
-            langs = sorted(l.language for l in ontology.objects(term, SKOS.definition))
+            langs = sorted(text.language for text in ontology.objects(term, SKOS.definition))
             if langs != ["en", "ja"]:
                 bad[str(term)] = langs
     assert bad == {}
@@ -179,9 +181,9 @@ def test_ontology_terms_are_defined_in_both_languages(ontology: Graph) -> None:
 
 def test_no_duplicate_english_labels(data: Graph) -> None:
     counts = Counter(
-        str(l)
-        for s, l in data.subject_objects(RDFS.label)
-        if isinstance(s, URIRef) and l.language == "en"
+        str(label)
+        for s, label in data.subject_objects(RDFS.label)
+        if isinstance(s, URIRef) and label.language == "en"
     )
     assert {label: n for label, n in counts.items() if n > 1} == {}
 

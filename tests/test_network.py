@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
 from kgtool.engines import OxigraphEngine, QueryKind, QueryResult, RdflibEngine
 from kgtool.errors import EntityNotFoundError, QueryError
+from kgtool.namespaces import KGO, KGR, RDF_TYPE, RDFS
 from kgtool.network import (
     CLAIM_EDGE,
     ClaimRecord,
@@ -19,10 +21,7 @@ from kgtool.network import (
     resolve_class,
 )
 
-KGO = "https://w3id.org/kgtool/ontology#"
-KGR = "https://w3id.org/kgtool/resource/"
-RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
-SUBCLASS = "http://www.w3.org/2000/01/rdf-schema#subClassOf"
+SUBCLASS = RDFS + "subClassOf"
 
 #: A tiny ontology and story: a company based in a country developed a model (a claim with a
 #: quote backs that edge); a second claim links the company to a country nothing else links.
@@ -282,15 +281,16 @@ def test_project_result_refuses_other_shapes(engine: OxigraphEngine) -> None:
     )
 
 
-def test_hostile_labels_pass_through_unchanged(tmp_path: Path) -> None:
+def test_hostile_labels_pass_through_unchanged(
+    turtle_engine: Callable[..., OxigraphEngine],
+) -> None:
     # Escaping is the renderer's job; the projection keeps the text exactly.
     hostile = "</script><script>alert(1)</script>"
-    path = tmp_path / "hostile.ttl"
-    path.write_text(
+    engine = turtle_engine(
         f'<urn:x:a> <http://www.w3.org/2000/01/rdf-schema#label> "{hostile}"@en .\n<urn:x:a> <urn:x:p> <urn:x:b> .\n',
-        encoding="utf-8",
+        "hostile.ttl",
     )
-    graph = project_graph(OxigraphEngine.from_files([path]))
+    graph = project_graph(engine)
     assert graph.nodes["urn:x:a"]["label_en"] == hostile
 
 

@@ -8,20 +8,19 @@ from __future__ import annotations
 
 import re
 import shutil
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
+from support import invoke
 
-from kgtool.cli import cli
 from kgtool.turtle_format import format_turtle
 
 REPO = Path(__file__).resolve().parent.parent
 ARTICLE = "kgr:article-pictet-digital-decoupling"
 
 
-def run(*args: str):
-    return CliRunner().invoke(cli, list(args))
+run = invoke
 
 
 def parses(text: str) -> int:
@@ -239,19 +238,16 @@ def test_claim_kinds(kind: str, iri: str) -> None:
 
 
 @pytest.fixture
-def project(tmp_path: Path) -> Path:
+def project(project_factory: Callable[..., Path]) -> Path:
     """A project with the real ontology and one small data file that defines kgr:Acme."""
-    root = tmp_path / "project"
-    shutil.copytree(REPO / "ontology", root / "ontology")
-    (root / "graph").mkdir()
-    (root / "queries").mkdir()
-    (root / "graph" / "acme.ttl").write_text(
+    acme = (
         "@prefix kgo: <https://w3id.org/kgtool/ontology#> .\n"
         "@prefix kgr: <https://w3id.org/kgtool/resource/> .\n"
         "@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .\n\n"
-        'kgr:Acme a kgo:Company ;\n    rdfs:label "Acme"@en .\n',
-        encoding="utf-8",
+        'kgr:Acme a kgo:Company ;\n    rdfs:label "Acme"@en .\n'
     )
+    root = project_factory(name="project", graph={"acme.ttl": acme})
+    shutil.copytree(REPO / "ontology", root / "ontology", dirs_exist_ok=True)
     return root
 
 

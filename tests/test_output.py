@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from pathlib import Path
 
 import pyoxigraph
@@ -11,6 +12,7 @@ import pytest
 from kgtool.cli import cli
 from kgtool.engines import OxigraphEngine, QueryKind, QueryResult
 from kgtool.errors import FormatError
+from kgtool.namespaces import KGR, XSD
 from kgtool.output import (
     FORMAT_NAMES,
     GRAPH_FORMATS,
@@ -22,9 +24,6 @@ from kgtool.output import (
     format_result,
     iris_to_label,
 )
-
-KGR = "https://w3id.org/kgtool/resource/"
-XSD = "http://www.w3.org/2001/XMLSchema#"
 
 
 def iri(local: str) -> pyoxigraph.NamedNode:
@@ -303,17 +302,17 @@ def test_output_is_deterministic_across_blank_node_ids() -> None:
         assert format_result(other, output_format) == format_result(GRAPH, output_format)
 
 
-def test_labels_prefer_the_chosen_language_then_the_other(tmp_path: Path) -> None:
-    data = tmp_path / "d.ttl"
-    data.write_text(
+def test_labels_prefer_the_chosen_language_then_the_other(
+    turtle_engine: Callable[..., OxigraphEngine],
+) -> None:
+    engine = turtle_engine(
         "@prefix kgr: <https://w3id.org/kgtool/resource/> .\n"
         "@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .\n"
         'kgr:A rdfs:label "A"@en, "エー"@ja .\n'
         'kgr:B rdfs:label "ビー"@ja .\n'
         'kgr:C rdfs:label "C (no language)" .\n',
-        encoding="utf-8",
+        "d.ttl",
     )
-    engine = OxigraphEngine.from_files([data])
     iris = [KGR + x for x in "ABCD"]
     assert fetch_labels(engine, iris, "en") == {
         KGR + "A": "A",

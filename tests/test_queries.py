@@ -10,11 +10,11 @@ import json
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
+from support import invoke, write_project
 
-from kgtool.cli import cli
 from kgtool.engines import OxigraphEngine
 from kgtool.errors import ParameterError, QueryError
+from kgtool.namespaces import KGO, KGR
 from kgtool.queries import (
     ParamType,
     adhoc_query,
@@ -23,9 +23,6 @@ from kgtool.queries import (
     parse_assignments,
     parse_saved_query,
 )
-
-KGR = "https://w3id.org/kgtool/resource/"
-KGO = "https://w3id.org/kgtool/ontology#"
 
 ONTOLOGY = """\
 @prefix kgo: <https://w3id.org/kgtool/ontology#> .
@@ -117,10 +114,6 @@ CONSTRUCT { ?a kgo:competesWith ?b } WHERE { ?a kgo:competesWith ?b }
 
 def make_project(root: Path, queries: dict[str, str] | None = None) -> Path:
     """A tiny knowledge-graph folder: ontology, one data file and saved queries."""
-    for part in ("ontology", "graph", "queries"):
-        (root / part).mkdir(parents=True, exist_ok=True)
-    (root / "ontology" / "kgtool.ttl").write_text(ONTOLOGY, encoding="utf-8")
-    (root / "graph" / "data.ttl").write_text(DATA, encoding="utf-8")
     default = {
         "rivals": RIVALS,
         "costs": COSTS,
@@ -128,9 +121,14 @@ def make_project(root: Path, queries: dict[str, str] | None = None) -> Path:
         "has-company": HAS_COMPANY,
         "network": NETWORK,
     }
-    for name, text in (default if queries is None else queries).items():
-        (root / "queries" / f"{name}.rq").write_text(text, encoding="utf-8")
-    return root
+    return write_project(
+        root,
+        ontology={"kgtool.ttl": ONTOLOGY},
+        graph={"data.ttl": DATA},
+        queries={
+            f"{name}.rq": text for name, text in (default if queries is None else queries).items()
+        },
+    )
 
 
 @pytest.fixture()
@@ -138,8 +136,7 @@ def project(tmp_path: Path) -> Path:
     return make_project(tmp_path / "kg")
 
 
-def run(*args: str, stdin: str | None = None):  # noqa: ANN201 - click's Result
-    return CliRunner().invoke(cli, list(args), input=stdin)
+run = invoke
 
 
 # --- library ------------------------------------------------------------------------------------

@@ -6,13 +6,12 @@ from __future__ import annotations
 
 import select
 import socket
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
+from support import invoke
 
-from kgtool.cli import cli
 from kgtool.errors import UnsafeQueryError
 from kgtool.sparql import check_read_only
 
@@ -48,24 +47,20 @@ ORDER BY ?rival
 
 
 @pytest.fixture()
-def project(tmp_path: Path) -> Path:
-    root = tmp_path / "kg"
-    for part in ("ontology", "graph", "queries"):
-        (root / part).mkdir(parents=True)
-    (root / "ontology" / "kgtool.ttl").write_text(
+def project(project_factory: Callable[..., Path]) -> Path:
+    ontology = (
         "@prefix kgo: <https://w3id.org/kgtool/ontology#> .\n"
         "@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .\n"
-        'kgo:Company rdfs:label "Company"@en .\n',
-        encoding="utf-8",
+        'kgo:Company rdfs:label "Company"@en .\n'
     )
-    (root / "graph" / "data.ttl").write_text(DATA, encoding="utf-8")
-    (root / "queries" / "search.rq").write_text(SEARCH, encoding="utf-8")
-    (root / "queries" / "rivals.rq").write_text(RIVALS, encoding="utf-8")
-    return root
+    return project_factory(
+        ontology={"kgtool.ttl": ontology},
+        graph={"data.ttl": DATA},
+        queries={"search.rq": SEARCH, "rivals.rq": RIVALS},
+    )
 
 
-def run(*args: str, stdin: str | None = None):  # noqa: ANN201
-    return CliRunner().invoke(cli, list(args), input=stdin)
+run = invoke
 
 
 def snapshot(root: Path) -> dict[str, bytes]:
@@ -169,7 +164,7 @@ def test_listener_sees_connections(listener: socket.socket) -> None:
 def test_service_and_from_make_no_connection(
     project: Path, listener: socket.socket, engine: str
 ) -> None:
-    url = "http://127.0.0.1:%d/sparql" % listener.getsockname()[1]
+    url = f"http://127.0.0.1:{listener.getsockname()[1]}/sparql"
     cases = {
         f"SELECT * WHERE {{ SERVICE <{url}> {{ ?s ?p ?o }} }}": "query:1:18: SERVICE would query a remote endpoint",
         f"SELECT * WHERE {{ SERVICE SILENT <{url}> {{ ?s ?p ?o }} }}": "query:1:18: SERVICE would query a remote endpoint",
@@ -193,7 +188,7 @@ def test_service_and_from_make_no_connection(
 def test_saved_query_with_service_is_refused_before_loading(
     project: Path, listener: socket.socket
 ) -> None:
-    url = "http://127.0.0.1:%d/sparql" % listener.getsockname()[1]
+    url = f"http://127.0.0.1:{listener.getsockname()[1]}/sparql"
     path = project / "queries" / "remote.rq"
     path.write_text(
         f"#+ summary: remote\n#+ description: refused\nSELECT * WHERE {{\n  SERVICE <{url}> {{ ?s ?p ?o }}\n}}\n",

@@ -13,6 +13,7 @@ import networkx
 import pytest
 
 from kgtool.errors import KgtoolError, OutputError
+from kgtool.namespaces import KGO
 from kgtool.network import ClaimRecord
 from kgtool.render import (
     KAMADA_KAWAI_LIMIT,
@@ -25,7 +26,6 @@ from kgtool.render import (
     view_data,
 )
 
-KGO = "https://w3id.org/kgtool/ontology#"
 HOSTILE = [
     "<img src=x onerror=alert(1)>",
     "</script><script>alert(1)</script>",
@@ -116,7 +116,7 @@ def small_graph() -> networkx.MultiDiGraph:
 def hostile_graph() -> networkx.MultiDiGraph:
     graph = networkx.MultiDiGraph()
     graph.graph["classes"] = {KGO + "Evil": {"label_en": HOSTILE[0], "label_ja": HOSTILE[1]}}
-    for index, text in enumerate(HOSTILE):
+    for text in HOSTILE:
         node(
             graph, f"urn:x:{text}", text, kind="Evil", group="Evil", label_ja=text, comment_en=text
         )

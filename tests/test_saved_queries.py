@@ -16,7 +16,8 @@ import sys
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
+from click.testing import CliRunner, Result
+from support import invoke
 
 from kgtool.cli import cli
 from kgtool.engines import RdflibEngine
@@ -115,8 +116,8 @@ def test_saved_query_style(path: Path) -> None:
 # --- parameters on the real data ------------------------------------------------------------------------
 
 
-def run(*args: str):  # noqa: ANN201
-    return CliRunner().invoke(cli, [*args, "--root", str(REPO)])
+def run(*args: str) -> Result:
+    return invoke(*args, "--root", str(REPO))
 
 
 def test_iri_parameter_by_japanese_label_on_real_data() -> None:

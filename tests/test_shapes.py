@@ -16,10 +16,12 @@ import pyshacl
 import pytest
 from rdflib import RDF, Graph, Namespace, URIRef
 
+from kgtool import namespaces
+
 ROOT = Path(__file__).resolve().parent.parent
 SHAPES_DIR = ROOT / "tests" / "shapes"
-KGSH = Namespace("https://w3id.org/kgtool/shapes#")
-SH = Namespace("http://www.w3.org/ns/shacl#")
+KGSH = Namespace(namespaces.KGSH)
+SH = Namespace(namespaces.SH)
 
 VALID = sorted((SHAPES_DIR / "valid").glob("*.ttl"))
 INVALID = sorted((SHAPES_DIR / "invalid").glob("*.ttl"))
@@ -96,7 +98,7 @@ def test_every_property_shape_has_path_cardinality_and_type(shapes: Graph) -> No
     incomplete = []
     for node_shape in shapes.subjects(RDF.type, SH.NodeShape):
         for prop in shapes.objects(node_shape, SH.property):
-            has = lambda preds: any(shapes.value(prop, p) is not None for p in preds)  # noqa: E731
+            has = lambda preds, prop=prop: any(shapes.value(prop, p) is not None for p in preds)  # noqa: E731
             if shapes.value(prop, SH.path) is None or not has(cardinality) or not has(typing):
                 incomplete.append((str(node_shape), str(shapes.value(prop, SH.path))))
     assert incomplete == []

@@ -7,10 +7,9 @@ import sys
 
 import pytest
 
-HEAVY = ("rdflib", "pyoxigraph", "pyvis", "networkx", "pyshacl", "yaml", "jinja2")
-
-
 from kgtool.cli import cli
+
+HEAVY = ("rdflib", "pyoxigraph", "pyvis", "networkx", "pyshacl", "yaml", "jinja2")
 
 COMMAND_HELP = [[name, "--help"] for name in sorted(cli.commands)]
 

@@ -6,9 +6,9 @@ import json
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner, Result
+from click.testing import Result
+from support import invoke
 
-from kgtool.cli import cli
 from kgtool.engines import EngineOptions, open_engine
 from kgtool.project import find_project
 from kgtool.stats import compute_stats
@@ -17,7 +17,7 @@ FIXTURE = Path(__file__).parent / "validate_fixtures" / "valid"
 
 
 def run(*args: str) -> Result:
-    return CliRunner().invoke(cli, ["stats", *args])
+    return invoke("stats", *args)
 
 
 def test_stats_text_on_the_fixture() -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import fcntl
 import json
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -319,15 +320,11 @@ def test_the_progress_bar_shows_on_a_terminal_only(monkeypatch: pytest.MonkeyPat
 
 
 @pytest.fixture()
-def project(tmp_path: Path) -> Path:
-    root = tmp_path / "kg"
-    for part in ("ontology", "graph", "queries"):
-        (root / part).mkdir(parents=True)
-    (root / "ontology" / "kgtool.ttl").write_text(
-        PREFIXES + 'kgr:Ontology rdfs:label "ontology"@en .\n'
+def project(project_factory: Callable[..., Path]) -> Path:
+    return project_factory(
+        ontology={"kgtool.ttl": PREFIXES + 'kgr:Ontology rdfs:label "ontology"@en .\n'},
+        graph={"a.ttl": A},
     )
-    (root / "graph" / "a.ttl").write_text(A)
-    return root
 
 
 def test_cli_store_is_built_once_then_reused(project: Path, tmp_path: Path) -> None:

@@ -12,9 +12,9 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner, Result
+from click.testing import Result
+from support import invoke
 
-from kgtool.cli import cli
 from kgtool.errors import ExitCode
 from kgtool.project import find_project
 from kgtool.validation import Check, Finding, Severity, ValidationReport, validate
@@ -27,7 +27,7 @@ DANGLING = (
 
 
 def run(*args: str) -> Result:
-    return CliRunner().invoke(cli, ["validate", *args])
+    return invoke("validate", *args)
 
 
 Edit = Callable[[str], str]

@@ -17,17 +17,16 @@ from typing import Any
 
 import networkx
 import pytest
-from click.testing import CliRunner
+from support import invoke, write_project
 
-from kgtool.cli import cli
 from kgtool.engines import OxigraphEngine
+from kgtool.namespaces import KGR
 from kgtool.network import ego_graph, project_graph
 from kgtool.project import find_project
 from kgtool.render import CHROMIUM_ARGS, CHROMIUM_PATH, Layout, RenderOptions, render_html
 
 pytestmark = pytest.mark.browser
 
-KGR = "https://w3id.org/kgtool/resource/"
 IMG = "<img src=x onerror=alert(1)>"
 SCRIPT = "</script><script>alert(2)</script>"
 CLASS_IMG = "<img src=y onerror=alert(3)>"
@@ -174,20 +173,16 @@ def real_graph(repo: Path, hostile_file: Path) -> networkx.MultiDiGraph:
 
 @pytest.fixture(scope="module")
 def query_project(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    root = tmp_path_factory.mktemp("query-project")
-    for folder, name, text in (
-        ("ontology", "onto.ttl", QUERY_ONTOLOGY),
-        ("graph", "story.ttl", QUERY_STORY),
-        ("queries", "rivals.rq", RIVALS_QUERY),
-        ("queries", "based-in.rq", EDGES_QUERY),
-    ):
-        (root / folder).mkdir(exist_ok=True)
-        (root / folder / name).write_text(text, encoding="utf-8")
-    return root
+    return write_project(
+        tmp_path_factory.mktemp("query-project"),
+        ontology={"onto.ttl": QUERY_ONTOLOGY},
+        graph={"story.ttl": QUERY_STORY},
+        queries={"rivals.rq": RIVALS_QUERY, "based-in.rq": EDGES_QUERY},
+    )
 
 
 def kgtool(*args: str) -> None:
-    result = CliRunner().invoke(cli, list(args))
+    result = invoke(*args)
     assert result.exit_code == 0, result.stderr
 
 
