@@ -31,6 +31,9 @@ Checks, in order:
     every ``kgr:`` IRI used as an object is described (is the subject of a triple) somewhere.
 ``ill-typed-literal``
     typed literals are valid for their datatype (``"abc"^^xsd:integer`` is not).
+``selector``, ``source-hash``
+    passage selectors agree with the source text; a source text changed since its recorded
+    ``kgo:textSha256`` (see :mod:`kgtool.sources`).
 """
 
 from __future__ import annotations
@@ -87,6 +90,8 @@ class Check(str, Enum):
     DUPLICATE_LABEL = "duplicate-label"
     DANGLING_IRI = "dangling-iri"
     ILL_TYPED_LITERAL = "ill-typed-literal"
+    SELECTOR = "selector"
+    SOURCE_HASH = "source-hash"
 
 
 @dataclass(frozen=True)
@@ -1032,6 +1037,10 @@ def validate(project: Project, engine: str = "oxigraph") -> ValidationReport:
     findings += _lint_undeclared(loaded, query_engine, locator)
     findings += _lint_labels(query_engine, locator)
     findings += _lint_dangling(query_engine, locator)
+    from kgtool.sources import registered_checks
+
+    for _, check in registered_checks():
+        findings += check(query_engine, project, lambda iri: locator.subject(_named(iri)))
     unique = sorted(set(findings), key=Finding.sort_key)
     return ValidationReport(tuple(unique), tuple(files))
 
