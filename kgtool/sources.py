@@ -501,7 +501,9 @@ def passage_turtle(quote: Quote, source: Source, passage_iri: str, source_name: 
     if quote.suffix:
         quote_selector.append(f"oa:suffix {turtle_string(quote.suffix)}@{lang}")
     body = " ;\n        ".join(["a oa:TextQuoteSelector", *quote_selector])
-    return (
+    from kgtool.turtle_format import format_turtle
+
+    return format_turtle(
         _prefix_lines("kgo", "kgr", "rdfs", "xsd", "oa")
         + f"\n{shorten(passage_iri)}\n"
         + "    a kgo:Passage ;\n"
@@ -515,6 +517,30 @@ def passage_turtle(quote: Quote, source: Source, passage_iri: str, source_name: 
         + "    ] ;\n"
         + f"    oa:hasSource {shorten(source.iri)} .\n"
     )
+
+
+def append_passage(turtle: str, iri: str, target: Path) -> None:
+    """Append a passage (from :func:`passage_turtle`) to the Turtle file ``target``, atomically.
+
+    :raises OutputError: when the folder of ``target`` does not exist.
+    :raises DataError: when the file already describes ``iri``, or does not parse.
+    """
+    from kgtool.errors import OutputError
+    from kgtool.scaffold import Stub, append_stub
+
+    if not target.parent.is_dir():
+        raise OutputError(
+            f"the folder {display_path(target.parent)} does not exist",
+            path=display_path(target),
+            hint="create the folder first, or give another -o file",
+        )
+    if target.is_file() and shorten(iri) in target.read_text(encoding="utf-8", errors="replace"):
+        raise DataError(
+            f"{shorten(iri)} is already in the file",
+            path=display_path(target),
+            hint="this passage was quoted before",
+        )
+    append_stub(Stub(turtle, (iri,), 0), target)
 
 
 def passage_iri(source: Source, quote: Quote) -> str:
@@ -609,7 +635,9 @@ def source_turtle(
             lines.append(f'schema:datePublished "{day.isoformat()}"^^xsd:date')
     if url is not None:
         lines.append(f'schema:url "{url}"^^xsd:anyURI')
-    return (
+    from kgtool.turtle_format import format_turtle
+
+    return format_turtle(
         f"# Source registered with kgtool source add: {local_text}\n\n"
         + _prefix_lines("kgo", "kgr", "rdfs", "xsd", "dcterms", "schema")
         + f"\n{shorten(iri)}\n    "
@@ -753,7 +781,8 @@ def _texts(engine: Engine, project: Project) -> list[tuple[Source, SourceText]]:
     found = []
     for source in sources(engine):
         try:
-            found.append((source, read_text(source.path(project.graph_dir))))
+            path = source.path(project.graph_dir)
+            found.append((source, read_text(path, display_path(path, project.root))))
         except DataError:
             continue  # the quote check reports unreadable texts
     return found
@@ -764,7 +793,7 @@ def _where(source: SourceText, needle: str) -> str:
     if not places:
         return "the exact text is no longer in the source"
     shown = ", ".join(f"{line}:{column}" for line, column in places[:5])
-    return f"the exact text is now at {display_path(source.path)}:{shown}"
+    return f"the exact text is now at {source.display}:{shown}"
 
 
 def check_selectors(engine: Engine, project: Project, locate: Locate) -> list[Finding]:

@@ -150,27 +150,24 @@ def quote(
       kgtool quote graph/sources/memo.ja.txt --sentence 7 -o graph/memo.ttl
     """
     from kgtool.engines import open_engine
-    from kgtool.errors import DataError
     from kgtool.namespaces import KGR, shorten
-    from kgtool.scaffold import Stub, append_stub
-    from kgtool.sources import find_quote, passage_iri, passage_turtle, resolve_source
+    from kgtool.sources import (
+        append_passage,
+        find_quote,
+        passage_iri,
+        passage_turtle,
+        resolve_source,
+    )
 
     engine = open_engine(project, engine_options)
     source, source_text = resolve_source(engine, project, source_name)
     found = find_quote(source_text, text, line=line, sentence=sentence, prefix=prefix)
     iri = passage_iri(source, found)
-    name = source.iri.removeprefix(KGR)
-    turtle = passage_turtle(found, source, iri, name)
+    turtle = passage_turtle(found, source, iri, source.iri.removeprefix(KGR))
     if output is None:
         click.echo(turtle, nl=False)
         return
-    if output.exists() and shorten(iri) in output.read_text(encoding="utf-8", errors="replace"):
-        raise DataError(
-            f"{shorten(iri)} is already in the file",
-            path=display_path(output),
-            hint="this passage was quoted before",
-        )
-    append_stub(Stub(turtle, (iri,), 0), output)
+    append_passage(turtle, iri, output)
     click.echo(f"added {shorten(iri)} to {display_path(output)} ({found.line}:{found.column})")
 
 
@@ -226,7 +223,8 @@ def coverage(
             for item in result.sentences:
                 if show_all or item.status is Status.UNCOVERED:
                     s = item.sentence
-                    text = s.text if len(s.text) <= 40 else s.text[:39] + "…"
+                    text = " ".join(s.text.split())  # one line per sentence
+                    text = text if len(text) <= 40 else text[:39] + "…"
                     click.echo(
                         f"{result.file}:{s.line}:{s.column}: {item.status.value}: "
                         f"sentence {s.number}: {text}"
