@@ -105,7 +105,8 @@ def source_coverage(
         target.extend((start, end, shorten(passage.iri)) for start, end in passage.spans(text.text))
     results = []
     for sentence in split_sentences(text.text):
-        status, names = Status.UNCOVERED, ()
+        status = Status.UNCOVERED
+        names: tuple[str, ...] = ()
         for kind, spans in ((Status.EXCLUDED, excluded), (Status.COVERED, covered)):
             hits = tuple(
                 sorted({n for s, e, n in spans if s < sentence.end and e > sentence.start})
@@ -135,7 +136,12 @@ def coverage(engine: Engine, project: Project, names: Sequence[str] = ()) -> lis
                 hint="register one with kgtool source add FILE",
             )
         chosen = [
-            (s, read_text(s.path(project.graph_dir), display_path(s.path(project.graph_dir))))
+            (
+                s,
+                read_text(
+                    s.path(project.graph_dir), display_path(s.path(project.graph_dir), project.root)
+                ),
+            )
             for s in registered
         ]
     found = passages(engine)

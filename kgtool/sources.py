@@ -457,7 +457,7 @@ def resolve_source(engine: Engine, project: Project, name: str) -> tuple[Source,
     for source in registered:
         local = source.path(project.graph_dir)
         if source.iri == iri or (path.exists() and local.exists() and local.samefile(path)):
-            return source, read_text(local, display_path(local))
+            return source, read_text(local, display_path(local, project.root))
     known = ", ".join(shorten(s.iri) for s in registered) or "none"
     raise ProjectError(
         f"{name} is not a registered source (registered: {known})",
@@ -541,6 +541,13 @@ def append_passage(turtle: str, iri: str, target: Path) -> None:
             hint="this passage was quoted before",
         )
     append_stub(Stub(turtle, (iri,), 0), target)
+
+
+def described(engine: Engine, iri: str) -> bool:
+    """True when the graph already says something about ``iri``."""
+    import pyoxigraph
+
+    return bool(engine.query("ASK { ?_iri ?p ?o }", {"_iri": pyoxigraph.NamedNode(iri)}).boolean)
 
 
 def passage_iri(source: Source, quote: Quote) -> str:
@@ -634,7 +641,7 @@ def source_turtle(
             lines.append(f'dcterms:date "{day.isoformat()}"^^xsd:date')
             lines.append(f'schema:datePublished "{day.isoformat()}"^^xsd:date')
     if url is not None:
-        lines.append(f'schema:url "{url}"^^xsd:anyURI')
+        lines.append(f"schema:url {turtle_string(url)}^^xsd:anyURI")
     from kgtool.turtle_format import format_turtle
 
     return format_turtle(
@@ -650,6 +657,18 @@ def _inline(text: str) -> str:
     return turtle_string(" ".join(text.split()))[1:-1]
 
 
+def record_errors(project: Project, turtle: Path) -> list[Finding]:
+    """The validation errors placed in the file ``turtle`` (a new source record)."""
+    from kgtool.validation import Severity, validate
+
+    shown = display_path(turtle, project.root)
+    return [
+        finding
+        for finding in validate(project).findings
+        if finding.severity is Severity.ERROR and finding.file == shown
+    ]
+
+
 def add_source(
     project: Project,
     engine: Engine,
@@ -660,7 +679,7 @@ def add_source(
     publisher: str | None = None,
     published: str | None = None,
     url: str | None = None,
-    validate: Callable[[Project, Path], list[Finding]] | None = None,
+    validate: Callable[[Project, Path], list[Finding]] = record_errors,
 ) -> AddedSource:
     """Copy ``file`` into ``graph/sources/`` and write its record to ``graph/source-<name>.ttl``.
 
@@ -668,7 +687,7 @@ def add_source(
     :param published: the date as the source writes it (kept verbatim in ``kgo:statedDate``;
         also as ``xsd:date`` when it is one unambiguous day).
     :param validate: checks the project once both files are written and returns the errors
-        about the new record; on any, both files are removed again.
+        about the new record (default :func:`record_errors`); on any, both files are removed.
     :raises DataError: for a text that cannot be read (see :func:`read_text`) or a record that
         does not validate.
     :raises KgtoolError: for a duplicate (the same text, or the same name, already registered).
@@ -692,7 +711,7 @@ def add_source(
         ):
             raise KgtoolError(
                 f"the same text is already registered as {shorten(registered.iri)} "
-                f"({display_path(path)})",
+                f"({display_path(path, project.root)})",
                 path=text.display,
                 hint="nothing to add; quote the registered source",
             )
@@ -705,13 +724,17 @@ def add_source(
     for path in (text_path, turtle_path):
         if path.exists():
             raise KgtoolError(
-                f"{display_path(path)} already exists",
+                f"{display_path(path, project.root)} already exists",
                 path=text.display,
                 hint="rename the file to give the source another name",
             )
     publisher_iri = None
     if publisher is not None:
         publisher_iri = resolve_entity(engine, publisher, f"{KGO}Organization").value
+    if url is not None and not re.fullmatch(r"https?://[^\s<>\"{}|\\^`]+", url):
+        raise KgtoolError(
+            f"--url {url!r} is not an http(s) URL", hint="give e.g. https://example.org/report"
+        )
     if published is not None and not published.strip():
         raise KgtoolError("--published is empty", hint="give the date as the source writes it")
     turtle = source_turtle(
@@ -731,7 +754,7 @@ def add_source(
         written.append(text_path)
         write_atomic(turtle_path, turtle.encode("utf-8"))
         written.append(turtle_path)
-        errors = validate(project, turtle_path) if validate is not None else []
+        errors = validate(project, turtle_path)
         if errors:
             first = errors[0]
             raise DataError(

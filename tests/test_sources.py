@@ -228,10 +228,12 @@ def test_quote_appends_to_a_file_that_then_validates(project: Path) -> None:
         "added kgr:passage-memo-27 to graph/new.ttl (2:24)\n",
     )
     assert (project / "graph" / "new.ttl").read_text(encoding="utf-8") == PASSAGE
-    again = run(project, "quote", "kgr:source-memo", "これは安いです。", "-o", "graph/new.ttl")
+    # A file outside graph/ is not loaded, so the file itself is checked.
+    assert run(project, "quote", "kgr:source-memo", "高いと", "-o", "draft.ttl").exit_code == 0
+    again = run(project, "quote", "kgr:source-memo", "高いと", "-o", "draft.ttl")
     assert again.exit_code == 2
     assert again.stderr == (
-        "Error: graph/new.ttl: kgr:passage-memo-27 is already in the file "
+        "Error: draft.ttl: kgr:passage-memo-63 is already in the file "
         "(hint: this passage was quoted before)\n"
     )
     findings = validate(find_project(project)).findings
@@ -273,6 +275,18 @@ def test_quote_errors_are_one_line_exit_2(
     if error is not None:
         assert result.stderr == error
     assert snapshot(project) == before
+
+
+def test_quote_of_a_passage_already_in_the_graph_is_refused(project: Path) -> None:
+    assert (
+        run(project, "quote", "kgr:source-memo", "これは安い", "-o", "graph/new.ttl").exit_code == 0
+    )
+    result = run(project, "quote", "kgr:source-memo", "これは安い")
+    assert (result.exit_code, result.stderr) == (
+        2,
+        "Error: kgr:passage-memo-27 already exists: this passage was quoted before "
+        "(hint: use the existing passage)\n",
+    )
 
 
 def test_quote_of_a_source_whose_text_became_binary_is_refused(project: Path) -> None:
@@ -378,6 +392,18 @@ def test_source_add_keeps_an_ambiguous_date_only_as_written(project: Path) -> No
         ),
         ("new.txt", "本文。", ["--published", " "], "Error: --published is empty"),
         ("ボ.txt", "本文。", [], "Error: ボ.txt: cannot make an IRI from the file name 'ボ.txt'"),
+        (
+            "new.txt",
+            "本文。",
+            ["--url", 'https://x.org/"a b'],
+            "Error: --url 'https://x.org/\"a b' is not an http(s) URL",
+        ),
+        (
+            "new.txt",
+            "本文。",
+            ["--endpoint", "http://127.0.0.1:9/sparql"],
+            "Error: source add writes the local graph/ folder; --endpoint does not apply",
+        ),
     ],
     ids=[
         "same-text",
@@ -389,6 +415,8 @@ def test_source_add_keeps_an_ambiguous_date_only_as_written(project: Path) -> No
         "unknown-publisher",
         "empty-date",
         "no-name",
+        "bad-url",
+        "endpoint",
     ],
 )
 def test_source_add_refuses_bad_input_and_writes_nothing(

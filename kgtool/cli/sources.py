@@ -18,7 +18,6 @@ from kgtool.project import display_path
 if TYPE_CHECKING:
     from kgtool.engines import EngineOptions
     from kgtool.project import Project
-    from kgtool.validation import Finding
 
 FORMAT = click.option(
     "--format",
@@ -37,18 +36,6 @@ def _json(data: object) -> None:
 @cli.group()
 def source() -> None:
     """Register source texts (kgtool source add)."""
-
-
-def _record_errors(project: Project, turtle: Path) -> list[Finding]:
-    """The validation errors about the new record ``turtle``."""
-    from kgtool.validation import Severity, validate
-
-    shown = display_path(turtle, project.root)
-    return [
-        finding
-        for finding in validate(project).findings
-        if finding.severity is Severity.ERROR and finding.file == shown
-    ]
 
 
 @source.command("add")
@@ -87,8 +74,15 @@ def source_add(
       kgtool source add memo.ja.txt --title "社内メモ" --lang ja --published 2029年1月15日
     """
     from kgtool.engines import open_engine
+    from kgtool.errors import EngineError
+    from kgtool.namespaces import shorten
     from kgtool.sources import add_source
 
+    if engine_options.endpoint is not None:
+        raise EngineError(
+            "source add writes the local graph/ folder; --endpoint does not apply",
+            hint="drop --endpoint",
+        )
     added = add_source(
         project,
         open_engine(project, engine_options),
@@ -98,13 +92,10 @@ def source_add(
         publisher=publisher,
         published=published,
         url=url,
-        validate=_record_errors,
     )
-    from kgtool.namespaces import shorten
-
     click.echo(
-        f"added {shorten(added.iri)}: {display_path(added.text_path)}, "
-        f"{display_path(added.turtle_path)}"
+        f"added {shorten(added.iri)}: {display_path(added.text_path, project.root)}, "
+        f"{display_path(added.turtle_path, project.root)}"
     )
 
 
@@ -150,9 +141,11 @@ def quote(
       kgtool quote graph/sources/memo.ja.txt --sentence 7 -o graph/memo.ttl
     """
     from kgtool.engines import open_engine
+    from kgtool.errors import DataError
     from kgtool.namespaces import KGR, shorten
     from kgtool.sources import (
         append_passage,
+        described,
         find_quote,
         passage_iri,
         passage_turtle,
@@ -163,6 +156,11 @@ def quote(
     source, source_text = resolve_source(engine, project, source_name)
     found = find_quote(source_text, text, line=line, sentence=sentence, prefix=prefix)
     iri = passage_iri(source, found)
+    if described(engine, iri):
+        raise DataError(
+            f"{shorten(iri)} already exists: this passage was quoted before",
+            hint="use the existing passage",
+        )
     turtle = passage_turtle(found, source, iri, source.iri.removeprefix(KGR))
     if output is None:
         click.echo(turtle, nl=False)
