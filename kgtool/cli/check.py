@@ -53,7 +53,9 @@ def validate(project: Project, engine_options: EngineOptions, output_format: str
     line, FILE:LINE:COLUMN: SEVERITY: MESSAGE, sorted by file and position (paths relative to
     the project folder); a summary goes to stderr. Checks: syntax, shacl, quote (every
     oa:exact is verbatim in the text registered with kgo:localText), undeclared-term,
-    missing-label (@en and @ja), duplicate-label, dangling-iri, ill-typed-literal.
+    missing-label (@en and @ja), duplicate-label, dangling-iri, ill-typed-literal, selector
+    (oa:start/oa:end, oa:prefix and oa:suffix agree with oa:exact in the text), source-hash
+    (a text changed since its kgo:textSha256: each passage that stopped matching is named).
 
     --format json prints {conforms, readable, errors, warnings, infos, files, findings}; each
     finding has file, line, column, severity, check, message, focus, path, shape, hint.
