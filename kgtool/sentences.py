@@ -3,13 +3,16 @@
 Positions are offsets in code points of the text exactly as held (a CRLF counts as two), so a
 sentence's ``start``/``end`` can be compared with a passage's ``oa:TextPositionSelector``.
 
-The rule, measured against pysbd and ja-sentence-segmenter on the shipped article (see
-the report of issue 11): every non-empty line starts a segment (headings, list items, chart
-captions and page furniture stand alone) unless it begins with a lower-case latin letter
-(hard-wrapped English continues); inside a line a sentence ends after
-``。．！？!?`` (and ``.`` followed by a space and a capital letter, for English), unless the mark is
-inside brackets (「…。」 stays one sentence with its sentence), and closing brackets and quotes
-right after the mark stay with it.
+The rule: every non-empty line starts a segment (headings, list items, chart captions and page
+furniture stand alone) unless it begins with a lower-case latin letter (hard-wrapped English
+continues); inside a line a sentence ends after ``。．！？!?`` (and ``.`` followed by a space and a
+capital letter, for English), unless the mark is inside brackets (「…。」 stays one sentence with
+its sentence), and closing brackets and quotes right after the mark stay with it.
+
+Why no library: on the shipped article, pysbd 0.3.4 (``language="ja"``) and
+ja-sentence-segmenter 0.3.0 (newline + 。!? splitter) give the same 106 sentences as this rule;
+on probes pysbd cuts 「(注:概算。)」 inside the parentheses and ja-sentence-segmenter does not
+split English at all, while this rule handles both and keeps exact offsets.
 """
 
 from __future__ import annotations

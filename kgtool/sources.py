@@ -286,7 +286,7 @@ def near_miss(
             best_at, best_length = index - (len(needle) - len(piece)), len(piece)
             best_at = max(best_at, 0)
             break
-    if best_length < 2:
+    if best_length < max(2, len(needle) / 4):  # a few shared characters are no match
         return KgtoolError(
             f"not found{where}, nor anything close to it",
             path=source.display,
@@ -814,7 +814,13 @@ def _texts(engine: Engine, project: Project) -> list[tuple[Source, SourceText]]:
 def _where(source: SourceText, needle: str) -> str:
     places = [source.position(i) for i in occurrences(source.text, needle)]
     if not places:
-        return "the exact text is no longer in the source"
+        closest = near_miss(source, needle, 0, len(source.text))
+        if closest.line is None:
+            return "the exact text is no longer in the source, nor anything close to it"
+        return (
+            "the exact text is no longer in the source; closest match at "
+            f"{source.display}:{closest.line}:{closest.column}"
+        )
     shown = ", ".join(f"{line}:{column}" for line, column in places[:5])
     return f"the exact text is now at {source.display}:{shown}"
 

@@ -350,6 +350,24 @@ def test_source_add_copies_the_text_and_writes_a_valid_record(project: Path) -> 
     assert 'oa:start "17"^^xsd:nonNegativeInteger' in quoted.stdout  # the CRLF counts as two
 
 
+def test_english_source_gets_english_quotes(project: Path) -> None:
+    (project / "note.en.txt").write_text(
+        "A note.\nMr. Smith said the cost was USD 3 million. Nobody agreed.\n", encoding="utf-8"
+    )
+    added = run(project, "source", "add", "note.en.txt", "--title", "A note", "--lang", "en")
+    assert added.exit_code == 0, added.output
+    record = (project / "graph/source-note.ttl").read_text(encoding="utf-8")
+    assert 'dcterms:title "A note"@en' in record and 'dcterms:language "en"' in record
+    quoted = run(project, "quote", "kgr:source-note", "--sentence", "2", "-o", "graph/note.ttl")
+    assert quoted.exit_code == 0, quoted.output
+    passage = (project / "graph/note.ttl").read_text(encoding="utf-8")
+    assert 'oa:exact "Mr. Smith said the cost was USD 3 million."@en' in passage
+    findings = validate(find_project(project)).findings
+    assert [
+        f for f in findings if f.file == "graph/note.ttl" and f.severity is Severity.ERROR
+    ] == []
+
+
 def test_source_add_keeps_an_ambiguous_date_only_as_written(project: Path) -> None:
     (project / "audit.ja.txt").write_bytes(AUDIT.encode())
     result = run(
@@ -514,12 +532,22 @@ def test_changed_text_names_each_passage_that_stopped_matching_and_where_it_went
         "the new hash)",
         "graph/memo.ttl:63:1: error: kgr:passage-disclaimer stopped matching sources/memo.ja.txt "
         "(its text changed since kgo:textSha256 was recorded); the exact text is no longer in the "
-        "source (hint: re-quote the passage with kgtool quote, then record the new hash)",
+        "source, nor anything close to it (hint: re-quote the passage with kgtool quote, then "
+        "record the new hash)",
         "graph/memo.ttl:73:1: error: kgr:source-memo text sources/memo.ja.txt changed since "
         "kgo:textSha256 was recorded (2 passages stopped matching) (hint: record the new hash: "
         f'kgo:textSha256 "{sha}")',
     ]
     assert findings_of(project, Check.SELECTOR) == []  # left to source-hash
+
+
+def test_changed_text_names_the_closest_match_of_an_edited_passage(project: Path) -> None:
+    (project / MEMO).write_text(
+        (project / MEMO).read_text(encoding="utf-8").replace("約120万", "約130万"),
+        encoding="utf-8",
+    )
+    (finding, _) = findings_of(project, Check.SOURCE_HASH)
+    assert "no longer in the source; closest match at graph/sources/memo.ja.txt:2:6 " in finding
 
 
 def test_changed_text_where_every_passage_still_matches_is_a_warning(project: Path) -> None:
