@@ -747,10 +747,12 @@ def add_source(
         published.strip() if published is not None else None,
         url,
     )
+    created_folder = not text_path.parent.exists()
     text_path.parent.mkdir(parents=True, exist_ok=True)
     written: list[Path] = []
     try:
-        write_atomic(text_path, text.path.read_bytes())
+        # Strict UTF-8 decoding round-trips: these are the bytes that were hashed.
+        write_atomic(text_path, text.text.encode("utf-8"))
         written.append(text_path)
         write_atomic(turtle_path, turtle.encode("utf-8"))
         written.append(turtle_path)
@@ -767,6 +769,8 @@ def add_source(
     except BaseException:
         for path in written:
             path.unlink(missing_ok=True)
+        if created_folder:
+            text_path.parent.rmdir()
         raise
     return AddedSource(iri, text_path, turtle_path, text.sha256)
 

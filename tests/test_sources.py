@@ -453,6 +453,7 @@ def test_source_add_refuses_bad_input_and_writes_nothing(
 
 def test_source_add_removes_both_files_when_the_record_does_not_validate(project: Path) -> None:
     (project / "audit.ja.txt").write_text(AUDIT, encoding="utf-8")
+    shutil.rmtree(project / "graph/sources")  # the folder it creates goes too
     before = snapshot(project)
     refused = Finding("graph/source-audit.ttl", 10, 1, Severity.ERROR, Check.SHACL, "bad record")
 
