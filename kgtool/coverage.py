@@ -14,6 +14,7 @@ else at the occurrences of the exact text its prefix and suffix allow.
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import Enum
@@ -40,11 +41,16 @@ class Status(str, Enum):
 
 @dataclass(frozen=True)
 class SentenceCoverage:
-    """One sentence and its status; ``passages`` are the CURIEs of the passages that decide it."""
+    """One sentence and its status; ``passages`` are the CURIEs of the passages that decide it.
+
+    :param quoted: the share (0 to 1) of the sentence's letters, digits and symbols inside
+        those passages. A covered sentence below 1 may hold a clause no claim states yet.
+    """
 
     sentence: Sentence
     status: Status
     passages: tuple[str, ...]
+    quoted: float = 0.0
 
 
 @dataclass(frozen=True)
@@ -83,6 +89,7 @@ class SourceCoverage:
                     "column": s.sentence.column,
                     "status": s.status.value,
                     "passages": list(s.passages),
+                    "quoted": round(s.quoted, 2),
                     "text": s.sentence.text,
                 }
                 for s in self.sentences
@@ -107,15 +114,27 @@ def source_coverage(
     for sentence in split_sentences(text.text):
         status = Status.UNCOVERED
         names: tuple[str, ...] = ()
+        quoted = 0.0
         for kind, spans in ((Status.EXCLUDED, excluded), (Status.COVERED, covered)):
-            hits = tuple(
-                sorted({n for s, e, n in spans if s < sentence.end and e > sentence.start})
-            )
-            if hits:
-                status, names = kind, hits
+            inside = [(s, e, n) for s, e, n in spans if s < sentence.end and e > sentence.start]
+            if inside:
+                status, names = kind, tuple(sorted({n for _, _, n in inside}))
+                quoted = _share(text.text, sentence, [(s, e) for s, e, _ in inside])
                 break
-        results.append(SentenceCoverage(sentence, status, names))
+        results.append(SentenceCoverage(sentence, status, names, quoted))
     return SourceCoverage(source.iri, text.display, tuple(results))
+
+
+def _share(text: str, sentence: Sentence, spans: list[tuple[int, int]]) -> float:
+    """The share of the sentence's letters, digits and symbols (not spaces or punctuation, which
+    quotes often leave out at their ends) that lie inside ``spans``."""
+    visible = [
+        i
+        for i in range(sentence.start, sentence.end)
+        if not text[i].isspace() and not unicodedata.category(text[i]).startswith("P")
+    ]
+    inside = sum(1 for i in visible if any(s <= i < e for s, e in spans))
+    return inside / len(visible) if visible else 1.0
 
 
 def coverage(engine: Engine, project: Project, names: Sequence[str] = ()) -> list[SourceCoverage]:

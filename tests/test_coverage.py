@@ -126,6 +126,14 @@ def test_a_passage_inside_or_overlapping_a_sentence_covers_it() -> None:
     assert statuses(text, [passage("文目です。二文")]) == ["covered", "covered", "uncovered"]
 
 
+def test_quoted_share_counts_letters_not_punctuation() -> None:
+    source = SourceText(Path("s.txt"), "s.txt", "一二三四、五六七八。", "")
+    result = source_coverage(SOURCE, source, [passage("一二三四、五六")])
+    assert [(s.status, s.quoted) for s in result.sentences] == [(Status.COVERED, 0.75)]
+    result = source_coverage(SOURCE, source, [passage("一二三四、五六七八")])
+    assert result.sentences[0].quoted == 1.0
+
+
 def test_a_passage_no_claim_derives_from_covers_nothing() -> None:
     assert statuses("一文目。", [passage("一文目。", derived=False)]) == ["uncovered"]
 
@@ -169,7 +177,9 @@ def test_coverage_lists_uncovered_sentences_with_their_place(project: Path) -> N
 def test_coverage_all_lists_every_sentence(project: Path) -> None:
     result = run(project, "coverage", "kgr:source-memo", "--all")
     assert result.stdout.splitlines()[1:4] == [
-        "graph/sources/memo.ja.txt:2:1: covered: sentence 2: ミナト1の学習コストは約120万米ドルでした。",
+        # 14 of the sentence's 22 letters and digits are quoted: a clause may lack a claim.
+        "graph/sources/memo.ja.txt:2:1: covered (64% quoted): sentence 2: "
+        "ミナト1の学習コストは約120万米ドルでした。",
         "graph/sources/memo.ja.txt:2:24: uncovered: sentence 3: これは安いです。",
         "graph/sources/memo.ja.txt:3:1: excluded: sentence 4: 免責事項:これは架空の例です。",
     ]
@@ -203,6 +213,7 @@ def test_coverage_json(project: Path) -> None:
         "column": 1,
         "status": "excluded",
         "passages": ["kgr:passage-disclaimer"],
+        "quoted": 1.0,
         "text": "免責事項:これは架空の例です。",
     }
 
@@ -258,7 +269,7 @@ def test_coverage_counts_crlf_texts_exactly(project: Path) -> None:
     memo.write_bytes(memo.read_bytes().replace(b"\n", b"\r\n"))
     result = run(project, "coverage", "--all")
     # The position selector (9-23) no longer holds the quote, so the exact text is searched.
-    assert "graph/sources/memo.ja.txt:2:1: covered: sentence 2" in result.stdout
+    assert "graph/sources/memo.ja.txt:2:1: covered (64% quoted): sentence 2" in result.stdout
     assert result.stdout.endswith("5 sentences, 1 covered, 1 excluded, 3 uncovered (40.0%)\n")
 
 

@@ -198,8 +198,10 @@ def coverage(
     Each sentence is covered (a claim derives from a passage inside or overlapping it),
     excluded (a kgo:ExcludedPassage marks it as deliberately left out) or uncovered. Prints
     FILE:LINE:COLUMN for each uncovered sentence with its number (for kgtool quote --sentence),
-    then the counts and the percentage covered or excluded. SOURCE is a registered source's
-    IRI, CURIE or text file; default: every registered source.
+    then the counts and the percentage covered or excluded. With --all, a covered sentence only
+    partly inside passages shows how much is quoted ("covered (55% quoted)"): the rest may hold
+    a clause no claim states yet. SOURCE is a registered source's IRI, CURIE or text file;
+    default: every registered source.
 
     \b
     Examples:
@@ -223,8 +225,14 @@ def coverage(
                     s = item.sentence
                     text = " ".join(s.text.split())  # one line per sentence
                     text = text if len(text) <= 40 else text[:39] + "…"
+                    # A partly quoted covered sentence may hold a clause no claim states.
+                    part = (
+                        f" ({item.quoted:.0%} quoted)"
+                        if item.status is Status.COVERED and item.quoted < 1
+                        else ""
+                    )
                     click.echo(
-                        f"{result.file}:{s.line}:{s.column}: {item.status.value}: "
+                        f"{result.file}:{s.line}:{s.column}: {item.status.value}{part}: "
                         f"sentence {s.number}: {text}"
                     )
             click.echo(
