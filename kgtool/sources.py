@@ -491,10 +491,10 @@ def _prefix_lines(*names: str) -> str:
     return "".join(f"@prefix {name + ':':<{width}}<{PREFIXES[name]}> .\n" for name in names)
 
 
-def passage_turtle(quote: Quote, source: Source, passage_iri: str, source_name: str) -> str:
+def passage_turtle(quote: Quote, source: Source, iri: str, source_label: str) -> str:
     """A ``kgo:Passage`` with both selectors, as a Turtle snippet with its prefixes."""
     lang = source.language if source.language in LANGUAGES else "ja"
-    where = f"{source_name} {quote.line}:{quote.column}"
+    where = f"{source_label} {quote.line}:{quote.column}"
     quote_selector = [f"oa:exact {turtle_string(quote.exact)}@{lang}"]
     if quote.prefix:
         quote_selector.append(f"oa:prefix {turtle_string(quote.prefix)}@{lang}")
@@ -505,7 +505,7 @@ def passage_turtle(quote: Quote, source: Source, passage_iri: str, source_name: 
 
     return format_turtle(
         _prefix_lines("kgo", "kgr", "rdfs", "xsd", "oa")
-        + f"\n{shorten(passage_iri)}\n"
+        + f"\n{shorten(iri)}\n"
         + "    a kgo:Passage ;\n"
         + f'    rdfs:label "Passage: {where}"@en , "引用:{where}"@ja ;\n'
         + "    oa:hasSelector [\n"
