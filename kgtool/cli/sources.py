@@ -169,7 +169,13 @@ def quote(
     click.echo(f"added {shorten(iri)} to {display_path(output)} ({found.line}:{found.column})")
 
 
-@cli.command()
+@cli.command(
+    epilog="""\b
+Exit codes:
+  0  the report was printed (and is at or above --fail-under)
+  1  less than --fail-under percent covered or excluded
+  2  a source is not registered, or its text cannot be read"""
+)
 @click.argument("sources", nargs=-1, metavar="[SOURCE]...")
 @click.option(
     "--fail-under",
@@ -245,7 +251,13 @@ def coverage(
         click.get_current_context().exit(1)
 
 
-@cli.command()
+@cli.command(
+    epilog="""\b
+Exit codes:
+  0  no conflict
+  1  conflicts found
+  2  the data could not be read"""
+)
 @data_options
 @FORMAT
 def conflicts(project: Project, engine_options: EngineOptions, output_format: str) -> None:
