@@ -348,7 +348,14 @@ def class_shape(schema: rdflib.Graph, iri: str, curie: Any = None) -> ClassShape
                 value = schema.value(prop, _u(SH + predicate))
                 if value is not None and severity != SH + "Warning":
                     entry[key] = str(value)
-            for cls in schema.objects(prop, _u(SH + "class")):
+            # A qualified class (one TextQuoteSelector among a passage's selectors) is the one
+            # a stub should show.
+            qualified = [
+                cls
+                for shape_node in schema.objects(prop, _u(SH + "qualifiedValueShape"))
+                for cls in schema.objects(shape_node, _u(SH + "class"))
+            ]
+            for cls in [*schema.objects(prop, _u(SH + "class")), *qualified]:
                 if str(cls) not in entry["classes"]:
                     entry["classes"].insert(0, str(cls))  # the most specific first
             for languages in schema.objects(prop, _u(SH + "languageIn")):

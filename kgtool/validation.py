@@ -31,6 +31,9 @@ Checks, in order:
     every ``kgr:`` IRI used as an object is described (is the subject of a triple) somewhere.
 ``ill-typed-literal``
     typed literals are valid for their datatype (``"abc"^^xsd:integer`` is not).
+``selector``, ``source-hash``
+    passage selectors agree with the source text; a source text changed since its recorded
+    ``kgo:textSha256`` (see :mod:`kgtool.sources`).
 """
 
 from __future__ import annotations
@@ -52,6 +55,7 @@ from kgtool.labels import LANGUAGE_NAMES
 from kgtool.namespaces import KGO, KGR, OA, RDF_TYPE, RDFS_LABEL, SH, shorten
 from kgtool.project import display_path, rdf_files
 from kgtool.rdf.terms import bound, literal, resource
+from kgtool.sources import TextProblem, check_selectors, check_source_hashes
 
 if TYPE_CHECKING:
     import contextlib
@@ -90,6 +94,8 @@ class Check(str, Enum):
     DUPLICATE_LABEL = "duplicate-label"
     DANGLING_IRI = "dangling-iri"
     ILL_TYPED_LITERAL = "ill-typed-literal"
+    SELECTOR = "selector"
+    SOURCE_HASH = "source-hash"
 
 
 @dataclass(frozen=True)
@@ -967,6 +973,30 @@ def _lint_dangling(check: Rule, context: RuleContext) -> list[Finding]:
 # The registry: validate runs these in order; --list-rules and the docs list them
 # ---------------------------------------------------------------------------------------------
 
+
+def _text_findings(rule: Rule, context: RuleContext, problems: list[TextProblem]) -> list[Finding]:
+    return [
+        rule.finding(
+            context.locator.subject(_named(problem.iri)),
+            problem.message,
+            severity=None if problem.error else Severity.WARNING,
+            focus=shorten(problem.iri),
+            path=problem.path,
+            hint=problem.hint,
+        )
+        for problem in problems
+    ]
+
+
+def _check_selectors(rule: Rule, context: RuleContext) -> list[Finding]:
+    return _text_findings(rule, context, check_selectors(context.engine, context.loaded.project))
+
+
+def _check_source_hashes(rule: Rule, context: RuleContext) -> list[Finding]:
+    problems = check_source_hashes(context.engine, context.loaded.project)
+    return _text_findings(rule, context, problems)
+
+
 RULES: tuple[Rule, ...] = (
     Rule(
         Check.SYNTAX,
@@ -1016,6 +1046,18 @@ RULES: tuple[Rule, ...] = (
         "typed literals are valid for their datatype",
         _check_ill_typed,
     ),
+    Rule(
+        Check.SELECTOR,
+        Severity.ERROR,
+        "a passage's position selector, prefix and suffix agree with its exact quote in the text",
+        _check_selectors,
+    ),
+    Rule(
+        Check.SOURCE_HASH,
+        Severity.ERROR,
+        "a source's text still has its recorded kgo:textSha256; passages that stopped matching are named",
+        _check_source_hashes,
+    ),
 )
 
 
@@ -1031,6 +1073,16 @@ def rule(check: Check) -> Rule:
 # ---------------------------------------------------------------------------------------------
 # The entry point
 # ---------------------------------------------------------------------------------------------
+
+
+def errors_in_file(project: Project, path: Path) -> list[Finding]:
+    """The errors :func:`validate` places in the file ``path`` (e.g. a record just written)."""
+    shown = display_path(path, project.root)
+    return [
+        finding
+        for finding in validate(project).findings
+        if finding.severity is Severity.ERROR and finding.file == shown
+    ]
 
 
 def validate(project: Project, engine: str = "oxigraph") -> ValidationReport:

@@ -172,6 +172,10 @@ def test_guide_covers_the_whole_workflow() -> None:
         ["kgtool", "query"],
         ["kgtool", "view"],
         ["kgtool", "diff"],
+        ["kgtool", "source"],
+        ["kgtool", "quote"],
+        ["kgtool", "coverage"],
+        ["kgtool", "conflicts"],
     ):
         assert needed in commands, needed
     memo = (REPO / "examples" / "memo" / "memo.ja.txt").read_text(encoding="utf-8")

@@ -45,6 +45,10 @@ COMMANDS: dict[str, str] = {
     "path": "kgtool.cli.view:path_command",
     "neighbors": "kgtool.cli.view:neighbors_command",
     "communities": "kgtool.cli.view:communities_command",
+    "source": "kgtool.cli.sources:source",
+    "quote": "kgtool.cli.sources:quote",
+    "coverage": "kgtool.cli.sources:coverage",
+    "conflicts": "kgtool.cli.sources:conflicts",
 }
 
 
