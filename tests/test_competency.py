@@ -573,6 +573,17 @@ QUESTIONS = [
                 "kgr:caveat-sic",
             ),
             ("kgr:Stockpiling", "kgr:caveat-stockpile-unspecified", "kgr:caveat-not-stated"),
+            (
+                "kgr:DeepSeek-January-LLM",
+                "kgr:caveat-january-model-unnamed",
+                "kgr:caveat-not-stated",
+            ),
+            ("kgr:IndustryCodingTest", "kgr:caveat-industry-test-unnamed", "kgr:caveat-not-stated"),
+            (
+                "kgr:claim-deepseek-upended-us-approach",
+                "kgr:caveat-this-model-ambiguous",
+                "kgr:caveat-ambiguous",
+            ),
         },
     ),
     Question(
