@@ -523,3 +523,14 @@ def test_caveats_live_in_data_not_in_comments(data: Graph) -> None:
         if re.search(r"sic|原文ママ|typo|誤記|does not (say|name|give)|記していない", str(c))
     ]
     assert comments == []
+
+
+def test_caveats_and_excluded_passages_are_not_drawn_as_entities() -> None:
+    """In the entity network caveats fold away like passages; excluded passages never show."""
+    from kgtool.engines import OxigraphEngine
+    from kgtool.network import project_graph
+
+    network = project_graph(OxigraphEngine.from_files([ONTOLOGY, *sorted(GRAPH_DIR.glob("*.ttl"))]))
+    drawn = {str(n).removeprefix(str(KGR)) for n in network.nodes}
+    assert {"DeepSeek", "Hardware", "ServicesLikePerplexity"} <= drawn
+    assert [n for n in drawn if n.startswith(("caveat-", "excluded-"))] == []
