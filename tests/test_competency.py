@@ -283,7 +283,6 @@ QUESTIONS = [
         {
             ("kgr:claim-democratic-vs-authoritarian-ai", "kgr:modality-asserted"),
             ("kgr:claim-us-espionage-concern", "kgr:modality-concern"),
-            ("kgr:claim-us-servers-rationale", "kgr:modality-asserted"),
         },
     ),
     Question(
