@@ -522,7 +522,7 @@ QUESTIONS = [
     ),
     Question(
         "export-control-effect-concept",
-        "Is China's technological self-reliance the same concept as every country's technological independence?",
+        "Is China's drive for technological self-reliance the same concept as every country's technological independence?",
         """SELECT ?effect ?effectJa ?stake ?stakeJa WHERE {
              kgr:USChipExportControls kgo:hadEffect ?effect .
              kgr:claim-new-world-of-hard-choices kgo:about ?stake . ?stake a kgo:Concept .
@@ -532,7 +532,7 @@ QUESTIONS = [
         {
             (
                 "kgr:TechnologicalSelfReliance",
-                "技術的自立",
+                "技術的自立への推進力",
                 "kgr:TechnologicalIndependence",
                 "技術的独立性",
             )
