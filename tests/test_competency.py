@@ -453,7 +453,7 @@ QUESTIONS = [
         {
             ("kgr:condition-us-hardware-and-model-advantage",),
             ("kgr:condition-export-control-effectiveness",),
-            ("kgr:condition-us-innovation-pace",),
+            ("kgr:condition-domestic-innovation-pace",),
         },
     ),
     Question(
@@ -572,6 +572,11 @@ QUESTIONS = [
                 "kgr:caveat-sic",
             ),
             ("kgr:Stockpiling", "kgr:caveat-stockpile-unspecified", "kgr:caveat-not-stated"),
+            (
+                "kgr:condition-domestic-innovation-pace",
+                "kgr:caveat-whose-domestic-innovation",
+                "kgr:caveat-ambiguous",
+            ),
             (
                 "kgr:DeepSeek-January-LLM",
                 "kgr:caveat-january-model-unnamed",

@@ -453,11 +453,21 @@ def test_hardware_is_not_mapped_to_advanced_semiconductors(data: Graph) -> None:
     assert wrong == []
 
 
-def test_geopolitical_tension_names_no_parties(data: Graph, merged: Graph) -> None:
-    involved = set(data.objects(KGR["condition-rising-geopolitical-tension"], KGO.involves))
+@pytest.mark.parametrize(
+    ("condition", "involved"),
+    [
+        ("condition-rising-geopolitical-tension", "GeopoliticalTension"),
+        ("condition-domestic-innovation-pace", "DomesticInnovation"),
+    ],
+)
+def test_conditions_name_no_party_the_article_does_not(
+    data: Graph, merged: Graph, condition: str, involved: str
+) -> None:
+    """Rising tension (between whom?) and 自国 innovation (whose?) involve no actor."""
+    involves = set(data.objects(KGR[condition], KGO.involves))
     actor_classes = set(merged.transitive_subjects(RDFS.subClassOf, KGO.Actor))
-    assert involved == {KGR.GeopoliticalTension}
-    assert [e for e in involved if set(data.objects(e, RDF.type)) & actor_classes] == []
+    assert involves == {KGR[involved]}
+    assert [e for e in involves if set(data.objects(e, RDF.type)) & actor_classes] == []
 
 
 def test_ijou_is_at_least_in_every_label(data: Graph, claims: set[URIRef]) -> None:
