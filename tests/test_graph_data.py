@@ -252,7 +252,7 @@ def _labelled_nodes(data: Graph, ontology: Graph) -> dict[URIRef, Graph]:
 def test_exactly_one_label_per_language(data: Graph, ontology: Graph) -> None:
     bad = {}
     for node, graph in _labelled_nodes(data, ontology).items():
-        langs = sorted(lbl.language or "" for lbl in graph.objects(node, RDFS.label))
+        langs = sorted(label.language or "" for label in graph.objects(node, RDFS.label))
         if langs != ["en", "ja"]:
             bad[str(node)] = langs
     assert bad == {}
@@ -264,7 +264,7 @@ def test_ontology_terms_are_defined_in_both_languages(ontology: Graph) -> None:
         for term in ontology.subjects(RDF.type, kind):
             if not isinstance(term, URIRef):
                 continue
-            langs = sorted(d.language for d in ontology.objects(term, SKOS.definition))
+            langs = sorted(text.language for text in ontology.objects(term, SKOS.definition))
             if langs != ["en", "ja"]:
                 bad[str(term)] = langs
     assert bad == {}
@@ -272,9 +272,9 @@ def test_ontology_terms_are_defined_in_both_languages(ontology: Graph) -> None:
 
 def test_no_duplicate_english_labels(data: Graph) -> None:
     counts = Counter(
-        str(lbl)
-        for s, lbl in data.subject_objects(RDFS.label)
-        if isinstance(s, URIRef) and lbl.language == "en"
+        str(label)
+        for s, label in data.subject_objects(RDFS.label)
+        if isinstance(s, URIRef) and label.language == "en"
     )
     assert {label: n for label, n in counts.items() if n > 1} == {}
 
