@@ -128,6 +128,7 @@ FOLDED_CLASSES = frozenset(
     {
         KGO_CLAIM,
         KGO + "Passage",
+        KGO + "Caveat",
         KGO + "Condition",
         KGO + "Consequence",
         OA + "SpecificResource",

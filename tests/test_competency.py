@@ -82,7 +82,7 @@ QUESTIONS = [
     ),
     Question(
         "labs-spending-date",
-        "By when had major US research labs spent over USD 100 million, and how precise is that date?",
+        "By when had major US research labs spent at least USD 100 million, and how precise is that date?",
         """SELECT ?date ?precision ?stated WHERE {
              ?claim kgo:mainSubject kgr:MajorUSResearchLabs ; kgo:referenceDate ?date ;
                     kgo:datePrecision ?precision ; kgo:statedValue ?stated .
@@ -236,7 +236,7 @@ QUESTIONS = [
         {
             (
                 "kgr:CustomAIChips",
-                "Claim: US tech giants invest in their own custom AI chips to reduce reliance on a single supplier",
+                "Claim: US tech giants are investing capital in developing their own custom AI chips to reduce reliance on a single supplier",
             )
         },
     ),
@@ -249,13 +249,26 @@ QUESTIONS = [
              ?remedy kgo:addresses ?censorship .
              ?proposer kgo:proposes ?remedy .
            }""",
-        {("kgr:ChineseAIModels", "kgr:RunDeepSeekOnUSServers", "kgr:Perplexity")},
+        {("kgr:ChineseAIModels", "kgr:RunDeepSeekOnUSServers", "kgr:ServicesLikePerplexity")},
     ),
     Question(
         "perplexity-proposal-uses",
-        "What would Perplexity's proposal use?",
-        "SELECT ?tech WHERE { kgr:Perplexity kgo:proposes ?m . ?m kgo:uses ?tech }",
+        "What would the proposal of services such as Perplexity use?",
+        """SELECT ?tech WHERE {
+             ?group kgo:namedExample kgr:Perplexity ; kgo:proposes ?m . ?m kgo:uses ?tech .
+           }""",
         {("kgr:DeepSeekModels",), ("kgr:USBasedServers",)},
+    ),
+    Question(
+        "us-servers-rationale",
+        "Who proposes running DeepSeek's models on US servers, and who explains why?",
+        """SELECT ?claim ?kind ?agent WHERE {
+             ?claim kgo:mainSubject kgr:RunDeepSeekOnUSServers ; a ?kind ; prov:wasAttributedTo ?agent .
+           }""",
+        {
+            ("kgr:claim-perplexity-proposal", "kgo:ProposalClaim", "kgr:ServicesLikePerplexity"),
+            ("kgr:claim-us-servers-rationale", "kgo:ValuesClaim", "kgr:PictetJapan"),
+        },
     ),
     Question(
         "us-government-concerns",
@@ -270,7 +283,6 @@ QUESTIONS = [
         {
             ("kgr:claim-democratic-vs-authoritarian-ai", "kgr:modality-asserted"),
             ("kgr:claim-us-espionage-concern", "kgr:modality-concern"),
-            ("kgr:claim-perplexity-proposal", "kgr:modality-proposed"),
         },
     ),
     Question(
@@ -441,7 +453,7 @@ QUESTIONS = [
         {
             ("kgr:condition-us-hardware-and-model-advantage",),
             ("kgr:condition-export-control-effectiveness",),
-            ("kgr:condition-us-innovation-pace",),
+            ("kgr:condition-domestic-innovation-pace",),
         },
     ),
     Question(
@@ -495,6 +507,143 @@ QUESTIONS = [
              ?company a/rdfs:subClassOf* kgo:Company ; kgo:isUnnamed true ; kgo:basedIn kgr:China .
            }""",
         {("kgr:ChineseTechGiant",), ("kgr:ChineseCompanies",), ("kgr:ChineseStartups",)},
+    ),
+    Question(
+        "new-world-stakes",
+        "What does the article say governments' hard choices in the new world will shape?",
+        """SELECT ?stake WHERE {
+             kgr:claim-new-world-of-hard-choices kgo:about ?stake . ?stake a kgo:Concept .
+           }""",
+        {
+            ("kgr:TechnologicalIndependence",),
+            ("kgr:PoliticalAlliances",),
+            ("kgr:EconomicFuture",),
+        },
+    ),
+    Question(
+        "export-control-effect-concept",
+        "Is China's drive for technological self-reliance the same concept as every country's technological independence?",
+        """SELECT ?effect ?effectJa ?stake ?stakeJa WHERE {
+             kgr:USChipExportControls kgo:hadEffect ?effect .
+             kgr:claim-new-world-of-hard-choices kgo:about ?stake . ?stake a kgo:Concept .
+             ?effect rdfs:label ?effectJa FILTER(lang(?effectJa) = "ja")
+             ?stake rdfs:label ?stakeJa FILTER(lang(?stakeJa) = "ja" && STRSTARTS(?stakeJa, "技術的"))
+           }""",
+        {
+            (
+                "kgr:TechnologicalSelfReliance",
+                "技術的自立への推進力",
+                "kgr:TechnologicalIndependence",
+                "技術的独立性",
+            )
+        },
+    ),
+    Question(
+        "caveats",
+        "Which caveats about the source does the graph record, of which kind, on what?",
+        "SELECT ?on ?caveat ?kind WHERE { ?on kgo:hasCaveat ?caveat . ?caveat kgo:caveatKind ?kind }",
+        {
+            (
+                "kgr:article-pictet-digital-decoupling",
+                "kgr:caveat-article-date-typo",
+                "kgr:caveat-probable-typo",
+            ),
+            ("kgr:claim-article-date", "kgr:caveat-article-date-typo", "kgr:caveat-probable-typo"),
+            (
+                "kgr:chart-frontier-model-intelligence",
+                "kgr:caveat-chart-source-truncated",
+                "kgr:caveat-possibly-truncated",
+            ),
+            (
+                "kgr:claim-chart-source",
+                "kgr:caveat-chart-source-truncated",
+                "kgr:caveat-possibly-truncated",
+            ),
+            (
+                "kgr:claim-us-vision-contrasts-with-china",
+                "kgr:caveat-chinese-model-ambiguous",
+                "kgr:caveat-ambiguous",
+            ),
+            ("kgr:claim-us-export-controls", "kgr:caveat-whose-technology", "kgr:caveat-ambiguous"),
+            ("kgr:passage-espionage-concern", "kgr:caveat-concern-sic", "kgr:caveat-sic"),
+            (
+                "kgr:passage-deepseek-upended-model",
+                "kgr:caveat-deep-seek-spelling",
+                "kgr:caveat-sic",
+            ),
+            ("kgr:Stockpiling", "kgr:caveat-stockpile-unspecified", "kgr:caveat-not-stated"),
+            (
+                "kgr:condition-domestic-innovation-pace",
+                "kgr:caveat-whose-domestic-innovation",
+                "kgr:caveat-ambiguous",
+            ),
+            (
+                "kgr:DeepSeek-January-LLM",
+                "kgr:caveat-january-model-unnamed",
+                "kgr:caveat-not-stated",
+            ),
+            ("kgr:IndustryCodingTest", "kgr:caveat-industry-test-unnamed", "kgr:caveat-not-stated"),
+            (
+                "kgr:claim-deepseek-upended-us-approach",
+                "kgr:caveat-this-model-ambiguous",
+                "kgr:caveat-ambiguous",
+            ),
+        },
+    ),
+    Question(
+        "article-date-caveat",
+        "Is the article's date certain, and what does the graph say about it (English)?",
+        """SELECT ?date ?stated ?caveat WHERE {
+             kgr:claim-article-date kgo:referenceDate ?date ; kgo:statedValue ?stated ;
+                                    kgo:hasCaveat/rdfs:label ?caveat .
+             FILTER(lang(?caveat) = "en")
+           }""",
+        {
+            (
+                date(2028, 11, 28),
+                "2028/11/28",
+                "The article's date line 2028/11/28 is probably a typo",
+            )
+        },
+    ),
+    Question(
+        "chart-source-as-written",
+        "How does the chart's source line read, and why is it flagged?",
+        """SELECT ?stated ?kind WHERE {
+             kgr:claim-chart-source kgo:statedValue ?stated ; kgo:hasCaveat/kgo:caveatKind ?kind .
+           }""",
+        {("出所:Pictet Wealth Management,", "kgr:caveat-possibly-truncated")},
+    ),
+    Question(
+        "index-names",
+        "Under which names does the graph know the index the chart shows?",
+        """SELECT ?name WHERE {
+             kgr:chart-frontier-model-intelligence kgo:depicts ?index .
+             ?index rdfs:label|skos:altLabel ?name .
+           }""",
+        {("AI分析指数",), ("AI Analysis Index",)},
+    ),
+    Question(
+        "china-response",
+        "How does the article describe China's response to the export controls?",
+        """SELECT ?label WHERE {
+             ?claim kgo:about kgr:China , kgr:USChipExportControls ; kgo:mainSubject kgr:China ;
+                    rdfs:label ?label FILTER(lang(?label) = "en")
+           }""",
+        {("Claim: China's response was swift and decisive",)},
+    ),
+    Question(
+        "scenario-3-paths",
+        "Through what does China reach near-parity in the third scenario (English labels)?",
+        """SELECT ?label WHERE {
+             kgr:scenario-china-rapid-progress kgo:hasCondition ?c .
+             ?c rdfs:label ?label FILTER(lang(?label) = "en")
+           }""",
+        {
+            ("China's focus on efficiency",),
+            ("China's clever alternative measures",),
+            ("Large-scale investment in China's domestic chip industry",),
+        },
     ),
     Question(
         "deepseek-aliases",

@@ -145,8 +145,9 @@ def test_date_and_number_parameters_on_real_data() -> None:
     result = run("query", "timeline", "-p", "since=2025-01-01", "--format", "csv")
     assert result.stdout_bytes.decode().splitlines()[1:] == [
         "2025-06-10,day,https://w3id.org/kgtool/resource/claim-chart-reference-date,"
-        "Claim: the chart's data are as of 10 June 2025,2025年6月10日時点",
-        "2028-11-28,day,https://w3id.org/kgtool/resource/claim-article-date,Claim: the article is dated 2028/11/28,2028/11/28",
+        "Claim: the chart's data are as of 10 June 2025,2025年6月10日時点,",
+        "2028-11-28,day,https://w3id.org/kgtool/resource/claim-article-date,Claim: the article is dated 2028/11/28,2028/11/28,"
+        "The article's date line 2028/11/28 is probably a typo",
     ]
     result = run("query", "money-amounts", "-p", "min=100000000", "--format", "json")
     amounts = [b["amount"]["value"] for b in json.loads(result.stdout)["results"]["bindings"]]
