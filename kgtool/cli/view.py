@@ -182,7 +182,10 @@ def _network(
 
     engine = open_engine(project, engine_options)
     return engine, project_graph(
-        engine, ProjectionOptions(show_claims=show_claims, show_ontology=show_ontology)
+        engine,
+        ProjectionOptions(
+            show_claims=show_claims, show_ontology=show_ontology, text_root=project.graph_dir
+        ),
     )
 
 
@@ -235,7 +238,7 @@ def draw_saved_query(
     """
     from kgtool.engines import QueryKind, open_engine
     from kgtool.errors import QueryError
-    from kgtool.network import project_result
+    from kgtool.network import ProjectionOptions, project_result
     from kgtool.queries import check_parameter_names, check_query, parse_assignments, run_query
     from kgtool.sparql import variables
 
@@ -257,7 +260,7 @@ def draw_saved_query(
         )
     engine = open_engine(project, engine_options)
     result = run_query(engine, query, values, lang)
-    graph = project_result(engine, result)
+    graph = project_result(engine, result, ProjectionOptions(text_root=project.graph_dir))
     title = drawing.pop("title", None) or query.summary or query.name
     _draw(graph, path, title, lang, **drawing)
 
@@ -376,14 +379,23 @@ def view_command(
         names = ", ".join(
             graph.graph["classes"].get(i, {}).get(f"label_{lang}", _curie(i)) for i in iris
         )
-        heading = heading or f"{names} in the US–China AI knowledge graph"
+        heading = heading or (
+            f"{names} in the US–China AI knowledge graph"
+            if lang == "en"
+            else f"米中AIナレッジグラフの{names}"
+        )
     if focus is not None:
         node = _entity(engine, focus)
         hops = 1 if depth is None else depth
         graph = ego_graph(graph, node, hops)
         label = graph.nodes[node][f"label_{lang}"]
-        heading = heading or f"Around {label} ({hops} hop{'s' if hops != 1 else ''})"
-    _draw(graph, output, heading or "US–China AI knowledge graph", lang, **drawing)
+        heading = heading or (
+            f"Around {label} ({hops} hop{'s' if hops != 1 else ''})"
+            if lang == "en"
+            else f"{label}の周辺({hops}ホップ)"
+        )
+    default = "US–China AI knowledge graph" if lang == "en" else "米中AIナレッジグラフ"
+    _draw(graph, output, heading or default, lang, **drawing)
 
 
 # --- analytics ----------------------------------------------------------------------------------------
