@@ -250,7 +250,7 @@ def _shells(simple: networkx.Graph) -> list[list[Any]]:
     return shells
 
 
-def _vis_options(physics: bool, large: bool) -> dict[str, Any]:
+def _vis_options(physics: bool, large: bool, lang: str = "en") -> dict[str, Any]:
     """vis-network options: pyvis's option objects, completed for our pages."""
     from pyvis.options import Options
 
@@ -296,9 +296,12 @@ def _vis_options(physics: bool, large: bool) -> dict[str, Any]:
         "scaling": {"label": {"enabled": False}},
         "widthConstraint": {"maximum": 170},  # long labels wrap onto a second line
     }
+    if lang == "ja":  # labels come wrapped at phrase boundaries: never break them mid-word
+        del result["nodes"]["widthConstraint"]
     result["interaction"].update(
         {
-            "hover": True,
+            # Hover tests every node on each mouse move: off for big graphs (smooth panning).
+            "hover": not large,
             "tooltipDelay": 150,
             "navigationButtons": False,
             "keyboard": {"enabled": False},  # view.js has its own keys
@@ -757,7 +760,7 @@ def view_data(
             }
             for source in sources.values()
         ],
-        "options": _vis_options(physics, large),
+        "options": _vis_options(physics, large, lang),
     }
 
 

@@ -17,11 +17,6 @@
   }
   function isJapanese(text) { return /[\u3040-\u30ff\u3400-\u9fff\uff00-\uffef]/.test(text); }
   function langOf(text) { return isJapanese(text) ? "ja" : "en"; }
-  function tooltip(lines) {
-    var box = el("div", null, { "class": "kgtool-tip" });
-    for (var i = 0; i < lines.length; i++) { box.appendChild(el("div", lines[i])); }
-    return box;
-  }
 
   // --- the network -----------------------------------------------------------------------
   var dark = window.matchMedia && window.matchMedia("(prefers-color-scheme: dark)").matches;
@@ -32,12 +27,14 @@
     data.options.edges.font.strokeColor = "#1f1f1f";
   }
   var edgeLabels = [];
+  // Short tooltips as strings: vis-network sets them with innerText (never as HTML), and no
+  // DOM is built for them at load.
   for (var i = 0; i < data.nodes.length; i++) {
-    data.nodes[i].title = tooltip(data.nodes[i].tip);
+    data.nodes[i].title = data.nodes[i].tip.join("\n");
     delete data.nodes[i].tip;
   }
   for (i = 0; i < data.edges.length; i++) {
-    data.edges[i].title = tooltip(data.edges[i].tip);
+    data.edges[i].title = data.edges[i].tip.join("\n");
     delete data.edges[i].tip;
     edgeLabels.push(links[i].label);
   }
