@@ -1,4 +1,10 @@
-"""Drawing a network as one self-contained, offline, safe HTML page (vis-network).
+"""Drawing a network as one self-contained, offline, safe HTML page (vis-network): the explorer.
+
+The page (``kgtool/templates/view.html.j2`` and ``view.js``; see docs/explorer.md) holds the
+graph, a details panel with every claim and quote, the text of each quoted source with its
+passages highlighted, filters, search, state in the URL fragment and exports — all from the data
+:func:`view_data` embeds, so nothing re-runs the CLI. Class styles come from
+:mod:`kgtool.styles`; Japanese labels are broken at BudouX phrase boundaries here, at build time.
 
 This is the only module that imports pyvis (used for its vis-network option objects), so it can
 be replaced. pyvis's own page generation is not used, because it links CDNs, leaves ids and the
@@ -13,8 +19,9 @@ heading unescaped and writes in the locale's encoding (see STYLE.md §4). Instea
 * the page is rendered by a Jinja environment with autoescape on from
   ``kgtool/templates/view.html.j2``, with the vendored vis-network JS and CSS inlined; it makes
   no network request and works from ``file://``;
-* tooltips are DOM elements built with ``textContent`` (never HTML), the search menu's options
-  likewise; labels are drawn on the canvas;
+* tooltips are short strings vis-network sets with ``innerText``; the panel, search results,
+  article pane and relation list are built with ``textContent`` (never HTML); labels are drawn
+  on the canvas;
 * a Content-Security-Policy allows only the page's own two scripts (by hash), inline styles and
   ``data:`` images: even an injected tag could neither run nor load anything;
 * the file is written as UTF-8 whatever the locale, atomically (a temporary file in the same
@@ -293,7 +300,9 @@ def _vis_options(physics: bool, large: bool, lang: str = "en") -> dict[str, Any]
             "strokeWidth": 4,
             "strokeColor": "#ffffff",
         },
-        "scaling": {"label": {"enabled": False}},
+        # Labels smaller than drawThreshold px on screen are not drawn (vis-network needs the
+        # value spelt out here): the zoomed-out overview of a big graph draws no text.
+        "scaling": {"label": {"enabled": False, "drawThreshold": 6, "maxVisible": 30}},
         "widthConstraint": {"maximum": 170},  # long labels wrap onto a second line
     }
     if lang == "ja":  # labels come wrapped at phrase boundaries: never break them mid-word
@@ -499,6 +508,62 @@ def _locate(text: str, passage: PassageRecord) -> tuple[int, int]:
     return -1, -1
 
 
+def _legend(
+    graph: networkx.MultiDiGraph, options: RenderOptions
+) -> tuple[dict[Any, int], list[dict[str, Any]]]:
+    """Each node's legend entry (an index), and the entries in order: by class, styled from the
+    ontology (:mod:`kgtool.styles`), or by the ``color_by`` attribute's values."""
+    from kgtool.styles import PALETTE, SHAPES, Style, class_styles
+    from kgtool.styles import UNTYPED as UNTYPED_STYLE
+
+    lang, other = options.lang, "ja" if options.lang == "en" else "en"
+    if options.color_by:
+        values = {n: str(graph.nodes[n].get(options.color_by, "")) for n in graph}
+        keys = sorted(
+            set(values.values()), key=lambda v: (not v.isdigit(), int(v) if v.isdigit() else 0, v)
+        )
+        heading = options.legend_title or options.color_by
+        styles = {
+            key: Style(PALETTE[i % len(PALETTE)], SHAPES[i // len(PALETTE) % len(SHAPES)])
+            for i, key in enumerate(keys)
+        }
+        kinds = dict.fromkeys(keys, heading)
+        labels = {key: (key, key) for key in keys}
+    else:
+        # Styles come from the ontology's classes, so every view of the same data agrees.
+        class_kinds = dict(graph.graph.get("class_kinds", {}))
+        for node in graph:
+            for cls in graph.nodes[node].get("lineage") or ():
+                class_kinds.setdefault(cls, graph.nodes[node].get("kind") or cls)
+        styles = class_styles(class_kinds)
+        values = {node: _display_class(graph, node) for node in graph}
+        order = list(styles)
+        keys = sorted(
+            set(values.values()),
+            key=lambda c: (
+                order.index(class_kinds.get(c, c)) if class_kinds.get(c, c) in styles else -1,
+                order.index(c) if c in styles else -1,
+            ),
+        )
+        kinds = {key: _label(graph, class_kinds.get(key, key), lang) for key in keys}
+        labels = {key: (_label(graph, key, lang), _label(graph, key, other)) for key in keys}
+    members = Counter(values.values())
+    legend = [
+        {
+            "key": str(key),
+            "label": labels[key][0],
+            "other": labels[key][1],
+            "color": styles.get(key, UNTYPED_STYLE).color,
+            "shape": styles.get(key, UNTYPED_STYLE).shape,
+            "count": members[key],
+            "kind": kinds[key],
+        }
+        for key in keys
+    ]
+    index = {key: i for i, key in enumerate(keys)}
+    return {node: index[values[node]] for node in graph}, legend
+
+
 def view_data(
     graph: networkx.MultiDiGraph, options: RenderOptions = RenderOptions()
 ) -> dict[str, Any]:
@@ -510,8 +575,7 @@ def view_data(
 
     :raises KgtoolError: when the layout cannot be computed.
     """
-    from kgtool.styles import CLAIM_FAMILY, class_styles, relation_family
-    from kgtool.styles import UNTYPED as UNTYPED_STYLE
+    from kgtool.styles import CLAIM_FAMILY, relation_family
 
     if options.lang not in ("en", "ja"):
         raise KgtoolError(f"unknown language {options.lang!r}", hint="use en or ja")
@@ -530,42 +594,7 @@ def view_data(
         weights = {n: float(degree[n]) for n in graph}
     top = max(weights.values(), default=0.0) or 1.0
 
-    # Styles come from the ontology's classes, so every view of the same data agrees.
-    class_kinds = dict(graph.graph.get("class_kinds", {}))
-    for node in graph:
-        data = graph.nodes[node]
-        for cls in data.get("lineage") or ():
-            class_kinds.setdefault(cls, data.get("kind") or cls)
-    styles = class_styles(class_kinds)
-    display = {node: _display_class(graph, node) for node in graph}
-    if options.color_by:
-        values = sorted({str(graph.nodes[n].get(options.color_by, "")) for n in graph})
-        palette = [s.color for s in class_styles({v: "" for v in values}).values()]
-        by_value = dict(zip(values, palette, strict=True))
-    members = Counter(display.values())
-    legend_keys = sorted(
-        members,
-        key=lambda c: (
-            list(styles).index(class_kinds.get(c, c)) if class_kinds.get(c, c) in styles else -1,
-            list(styles).index(c) if c in styles else -1,
-        ),
-    )
-    legend_index = {key: i for i, key in enumerate(legend_keys)}
-    legend = []
-    for key in legend_keys:
-        style = styles.get(key, UNTYPED_STYLE)
-        kind = class_kinds.get(key, key)
-        legend.append(
-            {
-                "key": str(key),
-                "label": _label(graph, key, lang),
-                "other": _label(graph, key, other),
-                "color": style.color,
-                "shape": style.shape,
-                "count": members[key],
-                "kind": _label(graph, kind, lang),
-            }
-        )
+    key_of, legend = _legend(graph, options)
     documents = set(graph.graph.get("documents", ()))
     sources = graph.graph.get("sources", {})
     source_ids = {iri: i for i, iri in enumerate(sources)}
@@ -622,8 +651,7 @@ def view_data(
     nodes, info = [], []
     for node in graph.nodes:
         data = graph.nodes[node]
-        cls = display[node]
-        style = styles.get(cls, UNTYPED_STYLE)
+        entry = legend[key_of[node]]
         label = str(data.get(f"label_{lang}", node))
         x, y = places[node]
         own = [claim_id(r) for r in data.get("claims", ())]
@@ -636,15 +664,14 @@ def view_data(
             counts.append(f"{len(own)} {text['claims_count']}")
         counts.append(f"{degree[node]} {text['relations_count']}")
         tip.append(" · ".join(counts))
-        color = by_value[str(data.get(options.color_by, ""))] if options.color_by else style.color
         nodes.append(
             {
                 "id": ids[node],
                 "label": wrap_japanese(label) if lang == "ja" else label,
                 "x": x,
                 "y": y,
-                "shape": style.shape,
-                "color": color,
+                "shape": entry["shape"],
+                "color": entry["color"],
                 "size": round(8 + 22 * math.sqrt(max(weights[node], 0.0) / top), 1),
                 "tip": tip,
             }
@@ -656,7 +683,7 @@ def view_data(
                 "ja": str(data.get("label_ja", node)),
                 "aliases": [str(a) for a in data.get("aliases", ())],
                 "classes": classes,
-                "legend": legend_index[cls],
+                "legend": key_of[node],
                 "comment": data.get(f"comment_{lang}") or data.get(f"comment_{other}") or "",
                 "attributes": sorted(
                     [str(k), ", ".join(map(str, v))] for k, v in data.get("attributes", {}).items()

@@ -423,8 +423,7 @@
     setText(params.text === "1");
     applying = false;
   }
-  window.addEventListener("popstate", readHash);
-  window.addEventListener("hashchange", readHash);
+  window.addEventListener("popstate", readHash);  // also fires when the fragment is edited
 
   // --- filters and controls -----------------------------------------------------------------
   var classBoxes = document.querySelectorAll("#kgtool-classes input[data-class]");
@@ -579,7 +578,8 @@
   search.addEventListener("blur", function () { setTimeout(closeResults, 150); });
 
   // --- keyboard -----------------------------------------------------------------------------
-  var neighbourAt = 0;
+  // n/p cycle through the neighbours of the node the walk started from.
+  var walk = null;
   document.addEventListener("keydown", function (event) {
     var target = event.target;
     var typing = target && (target.tagName === "INPUT" || target.tagName === "SELECT" || target.tagName === "TEXTAREA");
@@ -590,12 +590,12 @@
     }
     if (typing || event.ctrlKey || event.metaKey || event.altKey) { return; }
     if (event.key === "/") { event.preventDefault(); search.focus(); search.select(); } else if ((event.key === "n" || event.key === "p") && state.sel && state.sel.type === "node") {
-      var list = incident[state.sel.id].filter(function (e) { return visibleEdge[e]; });
+      if (!walk || walk.current !== state.sel.id) { walk = { anchor: state.sel.id, at: -1 }; }
+      var list = incident[walk.anchor].filter(function (e) { return visibleEdge[e]; });
       if (!list.length) { return; }
-      neighbourAt = (neighbourAt + (event.key === "n" ? 1 : list.length - 1)) % list.length;
-      var next = other(list[neighbourAt], state.sel.id);
-      neighbourAt = 0;
-      select({ type: "node", id: next }, true);
+      walk.at = (walk.at + (event.key === "n" ? 1 : list.length - 1) + (walk.at < 0 && event.key === "p" ? 1 : 0)) % list.length;
+      walk.current = other(list[walk.at], walk.anchor);
+      select({ type: "node", id: walk.current }, true, true);
     } else if (event.key === "f") { focusSelection(); } else if (event.key === "r") { reset(); } else if (event.key === "t" && $("kgtool-text-toggle")) { setText(!state.text); writeHash(false); }
   });
 
@@ -626,7 +626,7 @@
     }
     for (var e = 0; e < links.length; e++) {
       var edge = data.edges[e], from = iriRef(info[edge.from].iri), to = iriRef(info[edge.to].iri), p = iriRef(data.predicates[links[e].p].iri);
-      if (visibleEdge[e] && from && to && p && data.predicates[links[e].p].iri.indexOf("ontology#Claim") < 0) { lines.push(from + " " + p + " " + to + " ."); }
+      if (visibleEdge[e] && from && to && p && data.predicates[links[e].p].family !== "claims") { lines.push(from + " " + p + " " + to + " ."); }
     }
     download("kgtool-view.ttl", "text/turtle", lines.join("\n") + "\n");
   });
