@@ -31,6 +31,7 @@ heading unescaped and writes in the locale's encoding (see STYLE.md §4). Instea
 from __future__ import annotations
 
 import contextlib
+import functools
 import json
 import math
 import os
@@ -479,16 +480,12 @@ def wrap_japanese(label: str, width: float = JA_LINE) -> str:
     return "\n".join(lines)
 
 
+@functools.cache
 def _budoux_parser() -> Any:
+    """BudouX's Japanese model, loaded once (it is imported only for Japanese pages)."""
     import budoux
 
-    global _PARSER
-    if _PARSER is None:
-        _PARSER = budoux.load_default_japanese_parser()
-    return _PARSER
-
-
-_PARSER: Any = None
+    return budoux.load_default_japanese_parser()
 
 
 def _utf16(text: str, index: int) -> int:

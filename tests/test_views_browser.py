@@ -745,8 +745,15 @@ def test_dark_mode_and_drawers_on_a_phone(browser: Any, whole_page: Path) -> Non
     )
     assert width >= 380  # the graph keeps the screen
     assert not page.is_visible("#kgtool-legend")
+    assert not page.is_visible("#kgtool-panel")  # the panel opens with a selection
     page.click("#kgtool-legend-toggle")
     assert page.is_visible("#kgtool-legend")
+    page.click("#kgtool-legend-toggle")
+    page.fill("#kgtool-search", "deepseek")
+    page.keyboard.press("Enter")
+    assert page.is_visible("#kgtool-panel")
+    page.click("#kgtool-panel-close")
+    assert not page.is_visible("#kgtool-panel")
     view.check_clean()
     close(view)
 

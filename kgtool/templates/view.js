@@ -256,6 +256,7 @@
   }
   function renderPanel() {
     var heading = $("kgtool-panel-heading");
+    $("kgtool-panel").classList.toggle("open", Boolean(state.sel));  // a drawer on small screens
     panel.textContent = "";
     var result;
     if (!state.sel) {
