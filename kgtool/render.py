@@ -528,7 +528,7 @@ def _legend(
         labels = {key: (key, key) for key in keys}
     else:
         # Styles come from the ontology's classes, so every view of the same data agrees.
-        class_kinds = dict(graph.graph.get("class_kinds", {}))
+        class_kinds: dict[str, str] = dict(graph.graph.get("class_kinds", {}))
         for node in graph:
             for cls in graph.nodes[node].get("lineage") or ():
                 class_kinds.setdefault(cls, graph.nodes[node].get("kind") or cls)
@@ -538,7 +538,7 @@ def _legend(
         keys = sorted(
             set(values.values()),
             key=lambda c: (
-                order.index(class_kinds.get(c, c)) if class_kinds.get(c, c) in styles else -1,
+                order.index(class_kinds[c]) if class_kinds.get(c) in styles else -1,
                 order.index(c) if c in styles else -1,
             ),
         )
