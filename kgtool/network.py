@@ -831,7 +831,8 @@ def attach_coverage(
     """
     from dataclasses import replace
 
-    sources = graph.graph.get("sources", {})
+    # A new mapping, so copies of the graph (which share the old one) are left as they were.
+    sources = dict(graph.graph.get("sources", {}))
     for iri, spans in coverage.items():
         if iri not in sources:
             continue
@@ -840,6 +841,7 @@ def attach_coverage(
             if status not in SENTENCE_STATUSES or not 0 <= start <= end <= length:
                 raise ValueError(f"bad coverage span {(start, end, status)!r} for {iri}")
         sources[iri] = replace(sources[iri], sentences=tuple(sorted(spans)))
+    graph.graph["sources"] = sources
 
 
 def _claim_edge_labels(records: list[ClaimRecord]) -> tuple[str, str]:

@@ -254,11 +254,15 @@ def test_source_texts_are_read_from_the_project_folder_only(
         "前。アクメはモデル1を開発した。",
         "The article",
     )
-    attach_coverage(graph, {KGR + "article": [(0, 2, "uncovered"), (2, 16, "covered")]})
+    before = graph.copy()
+    attach_coverage(graph, {KGR + "article": [(2, 16, "covered"), (0, 2, "uncovered")]})
     assert graph.graph["sources"][KGR + "article"].sentences == (
         (0, 2, "uncovered"),
         (2, 16, "covered"),
     )
+    assert before.graph["sources"][KGR + "article"].sentences == ()  # copies keep their own
+    with pytest.raises(ValueError, match="bad coverage span"):
+        attach_coverage(graph, {KGR + "article": [(0, 2, "maybe")]})
 
 
 def test_entities_carry_the_claims_about_them(graph) -> None:  # noqa: ANN001
