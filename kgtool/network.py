@@ -728,16 +728,11 @@ class _Projector:
         if root is None:
             return {}
         root = Path(root).resolve()
-        quoted = {
-            passage.source
-            for records in (
-                *(graph.nodes[n].get("claims", ()) for n in graph),
-                *(d.get("claims", ()) for _, _, d in graph.edges(data=True)),
-                *([self.claim_record(n)] for n in graph if n in self.claims),
-            )
-            for record in records
-            for passage in record.passages
-        }
+        claims = set(self.claims)
+        records = [r for n in graph for r in graph.nodes[n].get("claims", ())]
+        records += [r for *_, data in graph.edges(data=True) for r in data.get("claims", ())]
+        records += [self.claim_record(n) for n in graph if n in claims]  # --show-claims
+        quoted = {passage.source for record in records for passage in record.passages}
         quoted |= {o for n in graph for p, o in self.index.out.get(n, ()) if p == OA_HAS_SOURCE}
         result = {}
         for source in sorted(quoted):
