@@ -11,7 +11,13 @@ then measures:
 * ``size``: the HTML file size;
 * ``ready``: from ``page.goto`` in headless chromium until the page says it is interactive
   (the network has drawn; ``body[data-ready=true]``), then a check that the vis DataSets hold
-  every node and edge.
+  every node and edge;
+* ``search``: typing a query into the search box until its result list is filled (ms);
+* ``pan``/``zoom``: the longest gap between two animation frames (ms) while dragging the
+  picture with the mouse (30 moves), then while zooming with the wheel (10 notches): a stall
+  shows as a long gap;
+* ``redraw``: one full drawing of the fitted picture, edges included (ms), as happens once
+  when a gesture ends.
 
 Run:  python bench/views.py            (1,000 and 5,000 nodes)
       python bench/views.py 1000 5000 10000 --no-pyvis
@@ -111,6 +117,61 @@ def pyvis_baseline(graph: networkx.MultiDiGraph) -> float:
     return time.perf_counter() - start
 
 
+#: Records the longest gap between animation frames until ``window.stopFrames()``.
+FRAME_RECORDER = """() => {
+  let last = performance.now(), worst = 0, running = true;
+  function frame(now) { worst = Math.max(worst, now - last); last = now; if (running) requestAnimationFrame(frame); }
+  requestAnimationFrame(frame);
+  window.stopFrames = () => { running = false; return worst; };
+}"""
+SEARCH = """(query) => {
+  const box = document.getElementById("kgtool-search");
+  const start = performance.now();
+  box.value = query;
+  box.dispatchEvent(new Event("input"));
+  const found = document.querySelectorAll("#kgtool-results [role=option][data-node]").length;
+  return [performance.now() - start, found];
+}"""
+
+
+def interaction(browser: object, path: Path) -> tuple[float, float, float, float]:
+    """Milliseconds: a search; the longest frame gap while panning, then while zooming (edges
+    hidden above the physics threshold); and one full redraw (edges included), which follows
+    the end of each gesture."""
+    page = browser.new_page(viewport={"width": 1600, "height": 1000})  # type: ignore[attr-defined]
+    page.goto(path.resolve().as_uri())
+    page.wait_for_selector("body[data-ready=true]", state="attached", timeout=120_000)
+    search, found = page.evaluate(SEARCH, "entity 99")
+    if found < 1:
+        raise SystemExit(f"{path}: search found nothing")
+    page.evaluate("() => document.getElementById('kgtool-search').blur()")
+    page.wait_for_timeout(300)
+    gaps = []
+    for gesture in ("pan", "zoom"):
+        page.mouse.move(800, 500)
+        page.wait_for_timeout(300)
+        page.evaluate(FRAME_RECORDER)
+        if gesture == "pan":
+            page.mouse.down()
+            for step in range(30):
+                page.mouse.move(800 - 10 * step, 500 - 5 * step)
+            gaps.append(page.evaluate("() => window.stopFrames()"))
+            page.mouse.up()
+        else:
+            for _ in range(10):
+                page.mouse.wheel(0, -120)
+                page.wait_for_timeout(30)
+            gaps.append(page.evaluate("() => window.stopFrames()"))
+        page.wait_for_timeout(500)
+    redraw = page.evaluate(
+        """() => { const net = window.kgtool.network; net.fit({ animation: false });
+                   const start = performance.now(); for (let i = 0; i < 5; i++) net.redraw();
+                   return (performance.now() - start) / 5; }"""
+    )
+    page.close()
+    return search, gaps[0], gaps[1], redraw
+
+
 def time_to_ready(browser: object, path: Path, nodes: int, edges: int) -> float:
     """Seconds from navigation until the page is interactive; checks the counts."""
     page = browser.new_page(viewport={"width": 1600, "height": 1000})  # type: ignore[attr-defined]
@@ -151,7 +212,8 @@ def main(argv: list[str] | None = None) -> int:
         synthetic_graph(SMALL_SPRING + 1)
     )  # warm up: numpy and scipy imports are not layout time
     print(
-        f"{'nodes':>6} {'edges':>6} {'layout s':>9} {'build s':>8} {'pyvis s':>8} {'size MB':>8} {'ready s':>8}"
+        f"{'nodes':>6} {'edges':>6} {'layout s':>9} {'build s':>8} {'pyvis s':>8} {'size MB':>8}"
+        f" {'ready s':>8} {'search ms':>9} {'pan ms':>7} {'zoom ms':>7} {'redraw ms':>9}"
     )
     try:
         with tempfile.TemporaryDirectory() as folder:
@@ -166,13 +228,13 @@ def main(argv: list[str] | None = None) -> int:
                 build = time.perf_counter() - start
                 baseline = "-" if args.no_pyvis else f"{pyvis_baseline(graph):.2f}"
                 megabytes = path.stat().st_size / 1e6
-                ready = (
-                    "-"
-                    if browser is None
-                    else f"{time_to_ready(browser, path, size, graph.number_of_edges()):.2f}"
-                )
+                ready = search = pan = zoom = redraw = "-"
+                if browser is not None:
+                    ready = f"{time_to_ready(browser, path, size, graph.number_of_edges()):.2f}"
+                    search, pan, zoom, redraw = (f"{v:.0f}" for v in interaction(browser, path))
                 print(
-                    f"{size:>6} {graph.number_of_edges():>6} {layout:>9.2f} {build:>8.2f} {baseline:>8} {megabytes:>8.2f} {ready:>8}"
+                    f"{size:>6} {graph.number_of_edges():>6} {layout:>9.2f} {build:>8.2f} {baseline:>8}"
+                    f" {megabytes:>8.2f} {ready:>8} {search:>9} {pan:>7} {zoom:>7} {redraw:>9}"
                 )
                 sys.stdout.flush()
     finally:

@@ -31,8 +31,10 @@ Edge attributes (the key is the predicate IRI): ``predicate``, ``label_en``, ``l
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import asdict, dataclass, field
+from functools import cached_property
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from kgtool.errors import EntityNotFoundError, QueryError
@@ -71,7 +73,25 @@ KGO_CLAIM = KGO + "Claim"
 KGO_ABOUT = KGO + "about"
 PROV_WAS_DERIVED_FROM = PROV + "wasDerivedFrom"
 OA_HAS_SELECTOR = OA + "hasSelector"
+OA_HAS_SOURCE = OA + "hasSource"
 OA_EXACT = OA + "exact"
+OA_PREFIX = OA + "prefix"
+OA_SUFFIX = OA + "suffix"
+KGO_LOCAL_TEXT = KGO + "localText"
+KGO_MODALITY = KGO + "modality"
+KGO_TIME_NOTE = KGO + "timeNote"
+OWL_SYMMETRIC = OWL + "SymmetricProperty"
+#: Predicates that tie a document to who made it or what it shows: with documents (nodes that
+#: have a local text, are quoted, or use these) they form the bibliographic cluster.
+DOCUMENT_PREDICATES = frozenset(
+    {
+        "http://purl.org/dc/terms/creator",
+        "http://purl.org/dc/terms/publisher",
+        KGO + "sourceArticle",
+        KGO + "depicts",
+        KGO + "basedOnInformationFrom",
+    }
+)
 
 #: Types whose instances are part of the ontology (or shapes), not of the story.
 META_TYPES = frozenset(
@@ -169,16 +189,39 @@ class ProjectionOptions:
         the claim is about that no data edge already connects it to, with one edge (key
         :data:`CLAIM_EDGE`) carrying those claims — so an entity only claims mention is not left
         floating.
+    :param text_root: the folder ``kgo:localText`` paths are relative to (a project's
+        ``graph/``); the texts of quoted sources found inside it are kept in
+        ``graph.graph["sources"]``. ``None`` reads no file.
     """
 
     show_claims: bool = False
     show_ontology: bool = False
     claim_edges: bool = True
+    text_root: Path | None = None
+
+
+@dataclass(frozen=True)
+class PassageRecord:
+    """A passage a claim derives from: its verbatim text, where it sits and in which source.
+
+    ``exact``, ``prefix`` and ``suffix`` come from the passage's ``oa:TextQuoteSelector``;
+    ``source`` is the ``oa:hasSource`` IRI (``""`` when none).
+    """
+
+    iri: str
+    exact: str
+    prefix: str = ""
+    suffix: str = ""
+    source: str = ""
 
 
 @dataclass(frozen=True)
 class ClaimRecord:
-    """A claim folded onto a node or an edge: what it is and the passages it comes from."""
+    """A claim folded onto a node or an edge: what it is and the passages it comes from.
+
+    ``quotes`` are the verbatim texts of ``passages`` (and of any ``oa:exact`` on the passage
+    itself), without repeats.
+    """
 
     iri: str
     kind_en: str
@@ -187,6 +230,11 @@ class ClaimRecord:
     label_ja: str
     stated_value: str = ""
     quotes: tuple[str, ...] = ()
+    modality_en: str = ""
+    modality_ja: str = ""
+    time_en: str = ""
+    time_ja: str = ""
+    passages: tuple[PassageRecord, ...] = ()
 
     def as_dict(self) -> dict[str, Any]:
         """A JSON-ready dict (field order as declared)."""
@@ -198,7 +246,32 @@ class ClaimRecord:
             "label_ja": self.label_ja,
             "stated_value": self.stated_value,
             "quotes": list(self.quotes),
+            "modality_en": self.modality_en,
+            "modality_ja": self.modality_ja,
+            "time_en": self.time_en,
+            "time_ja": self.time_ja,
+            "passages": [asdict(passage) for passage in self.passages],
         }
+
+
+#: Coverage status of one sentence of a source text (see :func:`attach_coverage`).
+SENTENCE_STATUSES = ("covered", "excluded", "uncovered")
+
+
+@dataclass(frozen=True)
+class SourceText:
+    """The text of a source some passage of the network quotes, read from the project folder.
+
+    ``sentences`` holds ``(start, end, status)`` character spans of the text with a status from
+    :data:`SENTENCE_STATUSES`; empty until :func:`attach_coverage` fills it.
+    """
+
+    iri: str
+    path: str
+    text: str
+    label_en: str
+    label_ja: str
+    sentences: tuple[tuple[int, int, str], ...] = ()
 
 
 def _term_key(term: Term) -> str:
@@ -410,7 +483,7 @@ class _Projector:
         return list(reversed(chain))
 
     def claim_record(self, claim: str) -> ClaimRecord:
-        """The claim's kind, labels, stated value and verbatim quotes (cached)."""
+        """The claim's kind, labels, stated value, modality, time note and passages (cached)."""
         if claim in self._claim_records:
             return self._claim_records[claim]
         index = self.index
@@ -418,16 +491,45 @@ class _Projector:
         kind_en, kind_ja = index.display_labels(primary)
         label_en, label_ja = index.display_labels(claim)
         stated = "; ".join(text for _, text in index.texts(claim, [KGO + "statedValue"]))
+        modality = [o for p, o in index.out.get(claim, ()) if p == KGO_MODALITY]
+        modality_en, modality_ja = index.display_labels(modality[0]) if modality else ("", "")
+        times = index.texts(claim, [KGO_TIME_NOTE])
+        time_en = "; ".join(t for lang, t in times if lang != "ja")
+        time_ja = "; ".join(t for lang, t in times if lang == "ja") or time_en
         quotes: list[str] = []
+        passages: list[PassageRecord] = []
         for predicate, passage in index.out.get(claim, ()):
             if predicate != PROV_WAS_DERIVED_FROM:
                 continue
             quotes.extend(text for _, text in index.texts(passage, [OA_EXACT]))
+            sources = [o for p, o in index.out.get(passage, ()) if p == OA_HAS_SOURCE]
             for selector_predicate, selector in index.out.get(passage, ()):
-                if selector_predicate == OA_HAS_SELECTOR:
-                    quotes.extend(text for _, text in index.texts(selector, [OA_EXACT]))
+                if selector_predicate != OA_HAS_SELECTOR:
+                    continue
+                for _, exact in index.texts(selector, [OA_EXACT]):
+                    quotes.append(exact)
+                    passages.append(
+                        PassageRecord(
+                            passage,
+                            exact,
+                            "".join(t for _, t in index.texts(selector, [OA_PREFIX])),
+                            "".join(t for _, t in index.texts(selector, [OA_SUFFIX])),
+                            sources[0] if sources else "",
+                        )
+                    )
         record = ClaimRecord(
-            claim, kind_en, kind_ja, label_en, label_ja, stated, tuple(dict.fromkeys(quotes))
+            claim,
+            kind_en,
+            kind_ja,
+            label_en,
+            label_ja,
+            stated,
+            tuple(dict.fromkeys(quotes)),
+            modality_en if modality else "",
+            modality_ja if modality else "",
+            time_en,
+            time_ja,
+            tuple(passages),
         )
         self._claim_records[claim] = record
         return record
@@ -557,9 +659,98 @@ class _Projector:
         assign_groups(graph)
         used = {c for n in graph for c in (graph.nodes[n]["kind"], *graph.nodes[n]["lineage"])}
         graph.graph["classes"] = self.class_labels(
-            used | {c for n in graph for c in graph.nodes[n]["classes"]}
+            used | {c for n in graph for c in graph.nodes[n]["classes"]} | set(self.class_kinds)
         )
+        graph.graph["class_kinds"] = self.class_kinds
+        graph.graph["symmetric"] = sorted(
+            p for p, types in self.index.types.items() if OWL_SYMMETRIC in types
+        )
+        graph.graph["documents"] = self.documents(graph)
+        graph.graph["sources"] = self.source_texts(graph)
         return graph
+
+    @cached_property
+    def class_kinds(self) -> dict[str, str]:
+        """Every class of the data (ontology classes included) → its kind, the top of its
+        hierarchy within its namespace. Drawings style nodes by this, so every view agrees."""
+        result = {}
+        for cls in sorted(self.classes):
+            if cls.startswith("_:") or cls in META_TYPES or self.index.ancestors(cls) & META_TYPES:
+                continue
+            namespace = _namespace(cls)
+            chain = {c for c in self.index.ancestors(cls) if _namespace(c) == namespace}
+            result[cls] = min(
+                c for c in chain if not (self.index.supers.get(c, set()) & (chain - {c}))
+            )
+        return result
+
+    def documents(self, graph: networkx.MultiDiGraph) -> list[str]:
+        """The bibliographic cluster of the network: documents (nodes with a local text, the
+        source of a passage, or the subject of a :data:`DOCUMENT_PREDICATES` edge) and what they
+        alone lead to (their makers, what a chart depicts and its parts) — hidden by the
+        page's "story only" switch."""
+        index = self.index
+        quoted = {o for p in index.out.values() for q, o in p if q == OA_HAS_SOURCE}
+        documents = {
+            n
+            for n in graph
+            if n in quoted
+            or any(p == KGO_LOCAL_TEXT for p, _ in index.literals.get(n, ()))
+            or any(p in DOCUMENT_PREDICATES for p, _ in index.out.get(n, ()))
+        }
+        cluster, stack = set(documents), sorted(documents)
+        while stack:
+            node = stack.pop()
+            for _, target, key in graph.out_edges(node, keys=True):
+                if key != CLAIM_EDGE and target not in cluster:
+                    cluster.add(target)
+                    stack.append(target)
+        # A node the story also points at (a data edge from outside the cluster) stays in it.
+        changed = True
+        while changed:
+            changed = False
+            for node in sorted(cluster - documents):
+                if any(
+                    key != CLAIM_EDGE and source not in cluster
+                    for source, _, key in graph.in_edges(node, keys=True)
+                ) or any(
+                    key != CLAIM_EDGE and target not in cluster
+                    for _, target, key in graph.out_edges(node, keys=True)
+                ):
+                    cluster.discard(node)
+                    changed = True
+        return sorted(cluster)
+
+    def source_texts(self, graph: networkx.MultiDiGraph) -> dict[str, SourceText]:
+        """The texts of the sources quoted in ``graph``, read from ``options.text_root`` only
+        (a ``kgo:localText`` path leading outside that folder, or a missing or undecodable
+        file, is skipped: ``kgtool check`` reports those)."""
+        root = self.options.text_root
+        if root is None:
+            return {}
+        root = Path(root).resolve()
+        claims = set(self.claims)
+        records = [r for n in graph for r in graph.nodes[n].get("claims", ())]
+        records += [r for *_, data in graph.edges(data=True) for r in data.get("claims", ())]
+        records += [self.claim_record(n) for n in graph if n in claims]  # --show-claims
+        quoted = {passage.source for record in records for passage in record.passages}
+        quoted |= {o for n in graph for p, o in self.index.out.get(n, ()) if p == OA_HAS_SOURCE}
+        result = {}
+        for source in sorted(quoted):
+            for predicate, literal in self.index.literals.get(source, ()):
+                if predicate != KGO_LOCAL_TEXT:
+                    continue
+                path = (root / literal.value).resolve()
+                if not path.is_relative_to(root) or not path.is_file():
+                    continue
+                try:
+                    text = path.read_text(encoding="utf-8")
+                except (OSError, UnicodeDecodeError):
+                    continue
+                label_en, label_ja = self.index.display_labels(source)
+                result[source] = SourceText(source, literal.value, text, label_en, label_ja)
+                break
+        return result
 
     def claim_edge_triples(
         self, edges: list[tuple[str, str, str]], nodes: set[str]
@@ -625,13 +816,45 @@ def assign_groups(graph: networkx.MultiDiGraph) -> None:
     graph.graph["groups"] = list(dict.fromkeys(group for (_, group), _ in ordered))
 
 
+def attach_coverage(
+    graph: networkx.MultiDiGraph, coverage: Mapping[str, Sequence[tuple[int, int, str]]]
+) -> None:
+    """Record per-sentence coverage of the network's source texts, for the page's text pane
+    (which marks uncovered sentences). ``coverage`` maps a source IRI to ``(start, end,
+    status)`` spans in characters of its text; sources not in the network are ignored.
+
+    :raises ValueError: for a status outside :data:`SENTENCE_STATUSES` or a span outside the text.
+    """
+    from dataclasses import replace
+
+    # A new mapping, so copies of the graph (which share the old one) are left as they were.
+    sources = dict(graph.graph.get("sources", {}))
+    for iri, spans in coverage.items():
+        if iri not in sources:
+            continue
+        length = len(sources[iri].text)
+        for start, end, status in spans:
+            if status not in SENTENCE_STATUSES or not 0 <= start <= end <= length:
+                raise ValueError(f"bad coverage span {(start, end, status)!r} for {iri}")
+        sources[iri] = replace(sources[iri], sentences=tuple(sorted(spans)))
+    graph.graph["sources"] = sources
+
+
 def _claim_edge_labels(records: list[ClaimRecord]) -> tuple[str, str]:
-    """Edge labels for folded claims: the claim kind, or the number of claims."""
+    """Edge labels for folded claims: what they are (their kinds), and how many when several.
+
+    >>> r = ClaimRecord("urn:c", "Cost claim", "コストに関する主張", "", "")
+    >>> _claim_edge_labels([r]), _claim_edge_labels([r, r])
+    (('cost claim', 'コストに関する主張'), ('2 claims: cost claim', '主張2件:コストに関する主張'))
+    """
+    english = list(dict.fromkeys(r.kind_en[:1].lower() + r.kind_en[1:] for r in records))
+    japanese = list(dict.fromkeys(r.kind_ja for r in records))
     if len(records) == 1:
-        return records[0].kind_en.lower() if records[0].kind_en[:1].isupper() else records[
-            0
-        ].kind_en, records[0].kind_ja
-    return f"{len(records)} claims", f"主張{len(records)}件"
+        return english[0], japanese[0]
+    return (
+        f"{len(records)} claims: {', '.join(english)}",
+        f"主張{len(records)}件:{'、'.join(japanese)}",
+    )
 
 
 def _projector(engine: Engine, options: ProjectionOptions) -> _Projector:

@@ -1,4 +1,10 @@
-"""Drawing a network as one self-contained, offline, safe HTML page (vis-network).
+"""Drawing a network as one self-contained, offline, safe HTML page (vis-network): the explorer.
+
+The page (``kgtool/templates/view.html.j2`` and ``view.js``; see docs/explorer.md) holds the
+graph, a details panel with every claim and quote, the text of each quoted source with its
+passages highlighted, filters, search, state in the URL fragment and exports — all from the data
+:func:`view_data` embeds, so nothing re-runs the CLI. Class styles come from
+:mod:`kgtool.styles`; Japanese labels are broken at BudouX phrase boundaries here, at build time.
 
 This is the only module that imports pyvis (used for its vis-network option objects), so it can
 be replaced. pyvis's own page generation is not used, because it links CDNs, leaves ids and the
@@ -13,8 +19,9 @@ heading unescaped and writes in the locale's encoding (see STYLE.md §4). Instea
 * the page is rendered by a Jinja environment with autoescape on from
   ``kgtool/templates/view.html.j2``, with the vendored vis-network JS and CSS inlined; it makes
   no network request and works from ``file://``;
-* tooltips are DOM elements built with ``textContent`` (never HTML), the search menu's options
-  likewise; labels are drawn on the canvas;
+* tooltips are short strings vis-network sets with ``innerText``; the panel, search results,
+  article pane and relation list are built with ``textContent`` (never HTML); labels are drawn
+  on the canvas;
 * a Content-Security-Policy allows only the page's own two scripts (by hash), inline styles and
   ``data:`` images: even an injected tag could neither run nor load anything;
 * the file is written as UTF-8 whatever the locale, atomically (a temporary file in the same
@@ -23,31 +30,28 @@ heading unescaped and writes in the locale's encoding (see STYLE.md §4). Instea
 
 from __future__ import annotations
 
-import contextlib
+import functools
 import json
 import math
-import os
-import tempfile
-from collections import Counter, defaultdict
+from collections import Counter
 from dataclasses import dataclass
 from enum import Enum
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from kgtool.errors import KgtoolError, OutputError
+from kgtool.errors import KgtoolError
 from kgtool.namespaces import KGO, shorten
 
 if TYPE_CHECKING:
     import networkx
+
+    from kgtool.network import ClaimRecord, PassageRecord
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 TEMPLATE_NAME = "view.html.j2"
 VENDOR_JS = TEMPLATES / "vendor" / "vis-network.min.js"
 VENDOR_CSS = TEMPLATES / "vendor" / "vis-network.css"
 APP_JS = TEMPLATES / "view.js"
-
-#: At most this many claims are listed in one tooltip.
-TOOLTIP_CLAIMS = 6
 
 
 class Layout(str, Enum):
@@ -68,24 +72,6 @@ GRAVITY = 4.0
 #: kamada-kawai holds an n×n distance matrix: refuse it beyond this many nodes.
 KAMADA_KAWAI_LIMIT = 2000
 
-#: Shapes for the project's top classes (kinds); other kinds take the next free shape.
-KIND_SHAPES = {
-    KGO + "Actor": "dot",
-    KGO + "Technology": "diamond",
-    KGO + "Measure": "triangle",
-    KGO + "Concept": "hexagon",
-    KGO + "Sector": "square",
-    KGO + "Event": "star",
-    KGO + "Claim": "square",
-    KGO + "Passage": "triangleDown",
-}
-SHAPES = ("dot", "diamond", "triangle", "hexagon", "square", "star", "triangleDown")
-#: A qualitative palette (Okabe–Ito and Tableau colours), readable on white.
-PALETTE = (
-    "#1f77b4", "#e6550d", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2", "#17becf",
-    "#bcbd22", "#7f7f7f", "#393b79", "#637939", "#8c6d31", "#843c39", "#7b4173", "#3182bd",
-    "#31a354", "#756bb1", "#636363", "#e7969c",
-)  # fmt: skip
 UNTYPED = ""
 
 
@@ -100,7 +86,8 @@ class RenderOptions:
     :param physics: let vis-network refine the layout and animate drags; ``None`` turns it on up
         to ``physics_threshold`` nodes.
     :param size_by: node attribute that sizes nodes (e.g. ``score``); ``None`` sizes by degree.
-    :param color_by: node attribute whose values get a colour and a legend entry.
+    :param color_by: node attribute whose values get a colour and a legend entry (e.g.
+        ``community``); ``None`` colours and shapes nodes by class (see :mod:`kgtool.styles`).
     :param legend_title: heading of the legend for ``color_by``.
     """
 
@@ -111,7 +98,7 @@ class RenderOptions:
     physics: bool | None = None
     physics_threshold: int = 300
     size_by: str | None = None
-    color_by: str = "group"
+    color_by: str | None = None
     legend_title: str = ""
 
 
@@ -268,7 +255,7 @@ def _shells(simple: networkx.Graph) -> list[list[Any]]:
     return shells
 
 
-def _vis_options(physics: bool, large: bool) -> dict[str, Any]:
+def _vis_options(physics: bool, large: bool, lang: str = "en") -> dict[str, Any]:
     """vis-network options: pyvis's option objects, completed for our pages."""
     from pyvis.options import Options
 
@@ -285,186 +272,310 @@ def _vis_options(physics: bool, large: bool) -> dict[str, Any]:
             "overlap": 0.9,
         }
     )
-    options.physics.stabilization.iterations = 400
+    # The page starts from the seeded layout: a bounded refinement, then physics is switched
+    # off (view.js), so every view stops moving within seconds.
+    options.physics.stabilization.iterations = 150
     options.physics.stabilization.updateInterval = 25
     options.edges.inherit_colors(False)
     options.edges.toggle_smoothness("continuous")
     result: dict[str, Any] = json.loads(options.to_json())
+    result["physics"]["minVelocity"] = 1.0
     result["edges"]["smooth"]["enabled"] = not large
     result["edges"].update(
         {
             "arrows": {"to": {"enabled": True, "scaleFactor": 0.5}},
-            "color": {"color": "#9aa0a6", "highlight": "#202124", "hover": "#202124"},
-            "font": {"size": 11, "color": "#5f6368", "strokeWidth": 3, "align": "middle"},
-            # Edge labels appear once zoomed in enough to read them: the overview stays clean.
-            "scaling": {"label": {"enabled": False, "drawThreshold": 7}},
+            "color": {"color": "#80868b", "highlight": "#202124", "hover": "#202124"},
+            "font": {"size": 12, "color": "#3c4043", "strokeWidth": 4, "align": "middle"},
         }
     )
     result["nodes"] = {
         "borderWidth": 1,
+        "borderWidthSelected": 4,
         "font": {
             "size": 18,
-            "face": "system-ui, sans-serif",
-            "strokeWidth": 3,
+            "face": "system-ui, 'Noto Sans CJK JP', sans-serif",
+            "color": "#202124",
+            "strokeWidth": 4,
             "strokeColor": "#ffffff",
         },
-        "scaling": {"label": {"enabled": False}},
+        # Labels smaller than drawThreshold px on screen are not drawn (vis-network needs the
+        # value spelt out here): the zoomed-out overview of a big graph draws no text.
+        "scaling": {"label": {"enabled": False, "drawThreshold": 6, "maxVisible": 30}},
         "widthConstraint": {"maximum": 170},  # long labels wrap onto a second line
     }
+    if lang == "ja":  # labels come wrapped at phrase boundaries: never break them mid-word
+        del result["nodes"]["widthConstraint"]
     result["interaction"].update(
         {
-            "hover": True,
+            # Hover tests every node on each mouse move: off for big graphs (smooth panning).
+            "hover": not large,
             "tooltipDelay": 150,
             "navigationButtons": False,
+            "keyboard": {"enabled": False},  # view.js has its own keys
             "hideEdgesOnDrag": large,
             "hideEdgesOnZoom": large,
+            "multiselect": False,
         }
     )
     result["layout"] = {"improvedLayout": False, "randomSeed": 1}
     return result
 
 
-def _group_styles(
-    graph: networkx.MultiDiGraph, color_by: str
-) -> tuple[dict[Any, Any], dict[Any, dict[str, Any]]]:
-    """Each node's legend key (its ``color_by`` attribute), and per key a colour, a shape (by
-    kind, for ``color_by="group"``) and a count, in legend order.
+#: A Japanese label line holds at most this many full-width characters (BudouX phrases).
+JA_LINE = 9
 
-    Colours follow ``graph.graph["groups"]`` and shapes ``graph.graph["kinds"]`` when the
-    projection stored them (see :func:`kgtool.network.assign_groups`), so a focus view or a
-    filtered view keeps the whole graph's colours; other keys follow, biggest first.
-    """
-    keys = {node: graph.nodes[node].get(color_by, UNTYPED) for node in graph}
-    members: dict[Any, Counter[Any]] = defaultdict(Counter)
-    for node in graph:
-        members[keys[node]][graph.nodes[node].get("kind", UNTYPED)] += 1
-    kind_of = {key: counter.most_common(1)[0][0] for key, counter in members.items()}
-    sizes = Counter(graph.nodes[n].get("kind", UNTYPED) for n in graph)
-    kind_order = list(graph.graph.get("kinds", ()))
-    kind_order += [
-        k for k in sorted(sizes, key=lambda k: (-sizes[k], str(k))) if k not in kind_order
-    ]
-    free = iter([s for s in SHAPES if s not in KIND_SHAPES.values()] * 3 + list(SHAPES) * 10)
-    shapes = {k: KIND_SHAPES.get(k) or next(free) for k in kind_order}
-    by_kind = color_by == "group"
-    stored = list(graph.graph.get("groups", ())) if by_kind else []
-    rest = sorted(
-        (k for k in members if k not in stored),
-        key=lambda k: (
-            kind_order.index(kind_of[k]) if by_kind else 0,
-            -sum(members[k].values()),
-            str(k),
-        ),
-    )
-    palette_order = stored + rest
-    legend_order = [k for k in palette_order if k in members]
-    if by_kind:
-        legend_order.sort(
-            key=lambda k: kind_order.index(kind_of[k])
-        )  # stable: keeps the order within a kind
-    styles = {
-        key: {
-            "color": PALETTE[palette_order.index(key) % len(PALETTE)],
-            "shape": shapes[kind_of[key]] if by_kind else "dot",
-            "count": sum(members[key].values()),
-            "kind": kind_of[key],
-        }
-        for key in legend_order
-    }
-    return keys, styles
+#: Every text of the page's interface, in both languages.
+UI_TEXT: dict[str, dict[str, str]] = {
+    "en": {
+        "nodes": "nodes",
+        "edges": "edges",
+        "search": "Search labels and aliases",
+        "search_placeholder": "Search (en/ja)…",
+        "no_match": "No match",
+        "legend": "Legend",
+        "classes": "Classes",
+        "relations": "Relations",
+        "story_only": "Story only (hide sources and authorship)",
+        "physics": "Live physics",
+        "all_labels": "Show all relation names",
+        "focus": "Focus on selection",
+        "hops": "hops",
+        "reset": "Reset",
+        "export": "Export",
+        "png": "PNG picture",
+        "turtle": "Visible subgraph as Turtle",
+        "csv": "Visible subgraph as CSV",
+        "details": "Details",
+        "close": "Close",
+        "text": "Article text",
+        "show_text": "Show the article",
+        "hide_text": "Hide the article",
+        "class": "Class",
+        "aliases": "Also called",
+        "iri": "IRI",
+        "claims": "Claims",
+        "quote": "Quote",
+        "go_to_text": "Show in the text",
+        "not_in_text": "(not found in the text)",
+        "value": "Stated value",
+        "modality": "Modality",
+        "time": "Time",
+        "no_selection": "Select a node or an edge (click, or search) to see its relations, "
+        "claims and quotes.",
+        "relation_list": "All visible relations, as text",
+        "visible": "visible",
+        "uncovered": "not yet in the graph",
+        "excluded": "deliberately left out",
+        "covered": "covered by a claim",
+        "shortcuts": "Keys: / search · Esc close · n/p next/previous neighbour · f focus · "
+        "r reset · t text",
+        "legend_toggle": "Legend and filters",
+        "size_note": "Size: number of connections (or score). Shape: top class. "
+        "Dashed: folded claims; no arrowhead: symmetric relation.",
+        "claims_count": "claims",
+        "relations_count": "relations",
+        "passage_selects": "Select the claims of this passage",
+        "untyped": "untyped",
+    },
+    "ja": {
+        "nodes": "ノード",
+        "edges": "エッジ",
+        "search": "ラベルと別名を検索",
+        "search_placeholder": "検索(英語・日本語)…",
+        "no_match": "該当なし",
+        "legend": "凡例",
+        "classes": "クラス",
+        "relations": "関係",
+        "story_only": "記事の内容のみ(出典・作成者を隠す)",
+        "physics": "物理シミュレーション",
+        "all_labels": "すべての関係名を表示",
+        "focus": "選択の周辺のみ",
+        "hops": "ホップ",
+        "reset": "リセット",
+        "export": "書き出し",
+        "png": "PNG画像",
+        "turtle": "表示中の部分グラフ(Turtle)",
+        "csv": "表示中の部分グラフ(CSV)",
+        "details": "詳細",
+        "close": "閉じる",
+        "text": "記事本文",
+        "show_text": "記事を表示",
+        "hide_text": "記事を隠す",
+        "class": "クラス",
+        "aliases": "別名",
+        "iri": "IRI",
+        "claims": "主張",
+        "quote": "引用",
+        "go_to_text": "本文で表示",
+        "not_in_text": "(本文に見つかりません)",
+        "value": "記載値",
+        "modality": "叙述様態",
+        "time": "時期",
+        "no_selection": "ノードかエッジを選ぶ(クリックまたは検索)と、関係・主張・引用が表示されます。",
+        "relation_list": "表示中のすべての関係(テキスト)",
+        "visible": "表示中",
+        "uncovered": "まだグラフにない文",
+        "excluded": "意図的に除外",
+        "covered": "主張あり",
+        "shortcuts": "キー: / 検索 · Esc 閉じる · n/p 次・前の隣接ノード · f 周辺 · r リセット · t 本文",
+        "legend_toggle": "凡例とフィルター",
+        "size_note": "大きさ:つながりの数(またはスコア)。形:上位クラス。"
+        "破線:折りたたんだ主張。矢印なし:対称な関係。",
+        "claims_count": "件の主張",
+        "relations_count": "件の関係",
+        "passage_selects": "この引用の主張を選択",
+        "untyped": "型なし",
+    },
+}
 
 
 def _label(graph: networkx.MultiDiGraph, iri: Any, lang: str) -> str:
     classes = graph.graph.get("classes", {})
     if iri in classes:
-        return classes[iri][f"label_{lang}"]
+        return str(classes[iri][f"label_{lang}"])
     if iri == UNTYPED:
-        return "untyped" if lang == "en" else "型なし"
+        return UI_TEXT[lang]["untyped"]
     return shorten(str(iri)) if isinstance(iri, str) and "://" in iri else str(iri)
 
 
-def _claim_lines(claims: list[Any], lang: str) -> list[list[str]]:
-    lines: list[list[str]] = []
-    for record in claims[:TOOLTIP_CLAIMS]:
-        kind = record.kind_en if lang == "en" else record.kind_ja
-        label = record.label_en if lang == "en" else record.label_ja
-        lines.append(["c", label])
-        lines.append(["m", f"{kind} · {record.stated_value}" if record.stated_value else kind])
-        lines.extend(["q", f"「{quote}」"] for quote in record.quotes)
-    if len(claims) > TOOLTIP_CLAIMS:
-        more = len(claims) - TOOLTIP_CLAIMS
-        lines.append(["m", f"… and {more} more claims" if lang == "en" else f"…ほか{more}件の主張"])
-    return lines
-
-
-def _node_tip(graph: networkx.MultiDiGraph, node: Any, lang: str) -> list[list[str]]:
+def _display_class(graph: networkx.MultiDiGraph, node: Any) -> str:
+    """The class a node is drawn as: its most specific class in its lineage, else untyped."""
     data = graph.nodes[node]
-    other = "ja" if lang == "en" else "en"
-    lines = [["h", data.get(f"label_{lang}", str(node))]]
-    if data.get(f"label_{other}") and data.get(f"label_{other}") != lines[0][1]:
-        lines.append(["t", data[f"label_{other}"]])
-    classes = ", ".join(_label(graph, c, lang) for c in data.get("classes", ()))
-    if classes:
-        lines.append(["m", ("class: " if lang == "en" else "クラス: ") + classes])
-    lines.append(["m", shorten(str(node)) if "://" in str(node) else str(node)])
-    if data.get("aliases"):
-        lines.append(["m", ("also: " if lang == "en" else "別名: ") + ", ".join(data["aliases"])])
-    comment = data.get(f"comment_{lang}") or data.get(f"comment_{other}")
-    if comment:
-        lines.append(["t", comment])
-    for key, values in sorted(data.get("attributes", {}).items()):
-        lines.append(["m", f"{key}: {', '.join(values)}"])
-    for key in ("score", "community"):
-        if key in data:
-            lines.append(["m", f"{key}: {data[key]}"])
-    if data.get("quotes"):
-        lines.extend(["q", f"「{quote}」"] for quote in data["quotes"])
-    claims = data.get("claims", [])
-    if claims:
-        lines.append(
-            [
-                "s",
-                f"{len(claims)} claims about it"
-                if lang == "en"
-                else f"この実体についての主張 {len(claims)}件",
-            ]
-        )
-        lines.extend(_claim_lines(claims, lang))
-    return lines
+    lineage = list(data.get("lineage") or ())
+    if lineage:
+        return str(lineage[-1])
+    classes = list(data.get("classes") or ())
+    return str(classes[0]) if classes else UNTYPED
 
 
-def _edge_tip(
-    graph: networkx.MultiDiGraph, source: Any, target: Any, data: dict[str, Any], lang: str
-) -> list[list[str]]:
-    label = data.get(f"label_{lang}", "")
-    head = f"{graph.nodes[source].get(f'label_{lang}', source)} → {label} → {graph.nodes[target].get(f'label_{lang}', target)}"
-    lines = [["h", head], ["m", shorten(str(data.get("predicate", "")))]]
-    claims = data.get("claims", [])
-    if claims:
-        lines.append(
-            [
-                "s",
-                f"backed by {len(claims)} claims"
-                if lang == "en"
-                else f"根拠となる主張 {len(claims)}件",
-            ]
+def _width(char: str) -> float:
+    import unicodedata
+
+    return 1.0 if unicodedata.east_asian_width(char) in "WF" else 0.5
+
+
+def wrap_japanese(label: str, width: float = JA_LINE) -> str:
+    """A Japanese label broken into lines at BudouX phrase boundaries, each at most ``width``
+    full-width characters where a phrase allows (vis-network wraps only at spaces).
+
+    >>> wrap_japanese("ディープシーク")
+    'ディープシーク'
+    >>> wrap_japanese("米国の半導体輸出規制の強化と中国の対応")
+    '米国の半導体\\n輸出規制の強化と\\n中国の対応'
+    """
+    if sum(_width(c) for c in label) <= width or "\n" in label:
+        return label
+    lines: list[str] = []
+    current = ""
+    for phrase in _budoux_parser().parse(label):
+        if current and sum(_width(c) for c in current + phrase) > width:
+            lines.append(current)
+            current = phrase
+        else:
+            current += phrase
+    lines.append(current)
+    return "\n".join(lines)
+
+
+@functools.cache
+def _budoux_parser() -> Any:
+    """BudouX's Japanese model, loaded once (it is imported only for Japanese pages)."""
+    import budoux
+
+    return budoux.load_default_japanese_parser()
+
+
+def _utf16(text: str, index: int) -> int:
+    """A character index of ``text`` as a JavaScript (UTF-16) string index."""
+    return index + sum(1 for c in text[:index] if ord(c) > 0xFFFF)
+
+
+def _locate(text: str, passage: PassageRecord) -> tuple[int, int]:
+    """Where a passage's exact text sits in its source: the occurrence whose prefix and suffix
+    match (the first one when the selector has neither), as (start, end); (-1, -1) if absent."""
+    start = text.find(passage.exact)
+    while start >= 0:
+        end = start + len(passage.exact)
+        if text[:start].endswith(passage.prefix) and text[end:].startswith(passage.suffix):
+            return start, end
+        start = text.find(passage.exact, start + 1)
+    return -1, -1
+
+
+def _legend(
+    graph: networkx.MultiDiGraph, options: RenderOptions
+) -> tuple[dict[Any, int], list[dict[str, Any]]]:
+    """Each node's legend entry (an index), and the entries in order: by class, styled from the
+    ontology (:mod:`kgtool.styles`), or by the ``color_by`` attribute's values."""
+    from kgtool.styles import PALETTE, SHAPES, Style, class_styles
+    from kgtool.styles import UNTYPED as UNTYPED_STYLE
+
+    lang, other = options.lang, "ja" if options.lang == "en" else "en"
+    if options.color_by:
+        values = {n: str(graph.nodes[n].get(options.color_by, "")) for n in graph}
+        keys = sorted(
+            set(values.values()), key=lambda v: (not v.isdigit(), int(v) if v.isdigit() else 0, v)
         )
-        lines.extend(_claim_lines(claims, lang))
-    return lines
+        heading = options.legend_title or options.color_by
+        styles = {
+            key: Style(PALETTE[i % len(PALETTE)], SHAPES[i // len(PALETTE) % len(SHAPES)])
+            for i, key in enumerate(keys)
+        }
+        kinds = dict.fromkeys(keys, heading)
+        labels = {key: (key, key) for key in keys}
+    else:
+        # Styles come from the ontology's classes, so every view of the same data agrees.
+        class_kinds: dict[str, str] = dict(graph.graph.get("class_kinds", {}))
+        for node in graph:
+            for cls in graph.nodes[node].get("lineage") or ():
+                class_kinds.setdefault(cls, graph.nodes[node].get("kind") or cls)
+        styles = class_styles(class_kinds)
+        values = {node: _display_class(graph, node) for node in graph}
+        order = list(styles)
+        keys = sorted(
+            set(values.values()),
+            key=lambda c: (
+                order.index(class_kinds[c]) if class_kinds.get(c) in styles else -1,
+                order.index(c) if c in styles else -1,
+            ),
+        )
+        kinds = {key: _label(graph, class_kinds.get(key, key), lang) for key in keys}
+        labels = {key: (_label(graph, key, lang), _label(graph, key, other)) for key in keys}
+    members = Counter(values.values())
+    legend = [
+        {
+            "key": str(key),
+            "label": labels[key][0],
+            "other": labels[key][1],
+            "color": styles.get(key, UNTYPED_STYLE).color,
+            "shape": styles.get(key, UNTYPED_STYLE).shape,
+            "count": members[key],
+            "kind": kinds[key],
+        }
+        for key in keys
+    ]
+    index = {key: i for i, key in enumerate(keys)}
+    return {node: index[values[node]] for node in graph}, legend
 
 
 def view_data(
     graph: networkx.MultiDiGraph, options: RenderOptions = RenderOptions()
 ) -> dict[str, Any]:
-    """Everything the page needs, as JSON-ready data: nodes, edges, vis options and the legend.
+    """Everything the page needs, as JSON-ready data (see docs/explorer.md for the fields).
 
-    Node ids are integers (0…n-1 in graph order); each node keeps its IRI in ``iri``.
+    ``nodes`` and ``edges`` go straight into vis-network's DataSets (integer ids, 0…n-1 in
+    graph order); ``info``, ``links``, ``claims``, ``passages`` and ``sources`` feed the
+    details panel, the text pane, search and filters.
 
     :raises KgtoolError: when the layout cannot be computed.
     """
+    from kgtool.styles import CLAIM_FAMILY, relation_family
+
     if options.lang not in ("en", "ja"):
         raise KgtoolError(f"unknown language {options.lang!r}", hint="use en or ja")
     lang = options.lang
+    other = "ja" if lang == "en" else "en"
+    text = UI_TEXT[lang]
     count = graph.number_of_nodes()
     physics = options.physics if options.physics is not None else count <= options.physics_threshold
     large = count > options.physics_threshold
@@ -476,42 +587,162 @@ def view_data(
     else:
         weights = {n: float(degree[n]) for n in graph}
     top = max(weights.values(), default=0.0) or 1.0
-    keys, styles = _group_styles(graph, options.color_by)
-    nodes = []
+
+    key_of, legend = _legend(graph, options)
+    documents = set(graph.graph.get("documents", ()))
+    sources = graph.graph.get("sources", {})
+    source_ids = {iri: i for i, iri in enumerate(sources)}
+
+    claims: list[dict[str, Any]] = []
+    claim_ids: dict[str, int] = {}
+    passages: list[dict[str, Any]] = []
+    passage_ids: dict[tuple[str, str], int] = {}
+
+    def claim_id(record: ClaimRecord) -> int:
+        if record.iri in claim_ids:
+            return claim_ids[record.iri]
+        refs = []
+        for passage in record.passages:
+            key = (passage.iri, passage.exact)
+            if key not in passage_ids:
+                start = end = -1
+                source = sources.get(passage.source)
+                if source is not None:
+                    start, end = _locate(source.text, passage)
+                    if start >= 0:
+                        start, end = _utf16(source.text, start), _utf16(source.text, end)
+                passage_ids[key] = len(passages)
+                passages.append(
+                    {
+                        "iri": passage.iri,
+                        "exact": passage.exact,
+                        "source": source_ids.get(passage.source, -1),
+                        "start": start,
+                        "end": end,
+                        "claims": [],
+                    }
+                )
+            passages[passage_ids[key]]["claims"].append(len(claims))
+            refs.append(passage_ids[key])
+        known = {passage.exact for passage in record.passages}
+        claim_ids[record.iri] = len(claims)
+        claims.append(
+            {
+                "iri": record.iri,
+                "kind": getattr(record, f"kind_{lang}"),
+                "label": getattr(record, f"label_{lang}"),
+                "value": record.stated_value,
+                "modality": getattr(record, f"modality_{lang}"),
+                "time": getattr(record, f"time_{lang}"),
+                "passages": refs,
+                # Quotes recorded without a selector (oa:exact on the passage itself).
+                "quotes": [q for q in record.quotes if q not in known],
+                "nodes": [],
+            }
+        )
+        return claim_ids[record.iri]
+
+    nodes, info = [], []
     for node in graph.nodes:
         data = graph.nodes[node]
-        style = styles[keys[node]]
+        entry = legend[key_of[node]]
+        label = str(data.get(f"label_{lang}", node))
         x, y = places[node]
-        item: dict[str, Any] = {
-            "id": ids[node],
-            "iri": str(node),
-            "label": str(data.get(f"label_{lang}", node)),
-            "x": x,
-            "y": y,
-            "shape": style["shape"],
-            "color": style["color"],
-            "size": round(8 + 22 * math.sqrt(max(weights[node], 0.0) / top), 1),
-            "tip": _node_tip(graph, node, lang),
-        }
-        nodes.append(item)
-    edges = []
+        own = [claim_id(r) for r in data.get("claims", ())]
+        for c in own:
+            claims[c]["nodes"].append(ids[node])
+        classes = [_label(graph, c, lang) for c in data.get("classes", ())]
+        tip = [label, ", ".join(classes) or text["untyped"]]
+        counts = []
+        if own:
+            counts.append(f"{len(own)} {text['claims_count']}")
+        counts.append(f"{degree[node]} {text['relations_count']}")
+        tip.append(" · ".join(counts))
+        nodes.append(
+            {
+                "id": ids[node],
+                "label": wrap_japanese(label) if lang == "ja" else label,
+                "x": x,
+                "y": y,
+                "shape": entry["shape"],
+                "color": entry["color"],
+                "size": round(8 + 22 * math.sqrt(max(weights[node], 0.0) / top), 1),
+                "tip": tip,
+            }
+        )
+        info.append(
+            {
+                "iri": str(node),
+                "en": str(data.get("label_en", node)),
+                "ja": str(data.get("label_ja", node)),
+                "aliases": [str(a) for a in data.get("aliases", ())],
+                "classes": classes,
+                "legend": key_of[node],
+                "comment": data.get(f"comment_{lang}") or data.get(f"comment_{other}") or "",
+                "attributes": sorted(
+                    [str(k), ", ".join(map(str, v))] for k, v in data.get("attributes", {}).items()
+                ),
+                "quotes": [str(q) for q in data.get("quotes", ())],
+                "claims": own,
+                "document": node in documents,
+                **{
+                    key: data[key]
+                    for key in ("score", "community")
+                    if key in data and isinstance(data[key], int | float | str)
+                },
+            }
+        )
+    symmetric = set(graph.graph.get("symmetric", ()))
+    families: dict[str, dict[str, Any]] = {}
+    predicates: list[dict[str, Any]] = []
+    predicate_ids: dict[str, int] = {}
+    edges, links = [], []
     parallel: Counter[frozenset[Any]] = Counter()
     for index, (source, target, key, data) in enumerate(graph.edges(keys=True, data=True)):
+        predicate = str(data.get("predicate", key))
+        claim_edge = predicate == KGO + "Claim"
+        family = CLAIM_FAMILY if claim_edge else relation_family(predicate)
+        if family[0] not in families:
+            families[family[0]] = {
+                "key": family[0],
+                "label": family[1] if lang == "en" else family[2],
+                "color": family[3],
+                "dashed": claim_edge,
+            }
+        label = str(data.get(f"label_{lang}", shorten(str(key))))
+        if predicate not in predicate_ids or claim_edge:
+            # Each claim edge has its own label (what its claims are), so its own entry.
+            predicate_ids.setdefault(predicate, len(predicates))
+            if predicate_ids[predicate] == len(predicates):
+                predicates.append(
+                    {
+                        "iri": predicate,
+                        "label": label if not claim_edge else text["claims"],
+                        "family": family[0],
+                        "symmetric": predicate in symmetric,
+                        "count": 0,
+                    }
+                )
+        predicates[predicate_ids[predicate]]["count"] += 1
         pair = frozenset((source, target))
         rank = parallel[pair]
         parallel[pair] += 1
-        claim_edge = data.get("predicate") == KGO + "Claim"
+        record_ids = [claim_id(r) for r in data.get("claims", ())]
         edge: dict[str, Any] = {
             "id": index,
             "from": ids[source],
             "to": ids[target],
-            "label": str(data.get(f"label_{lang}", shorten(str(key)))),
-            "width": round(1 + min(len(data.get("claims", ())), 4) * 0.5, 1),
-            "tip": _edge_tip(graph, source, target, data, lang),
+            "width": round(1 + min(len(record_ids), 4) * 0.5, 1),
+            "color": {"color": family[3], "highlight": family[3], "hover": family[3]},
+            "tip": [
+                f"{graph.nodes[source].get(f'label_{lang}', source)} → {label} → "
+                f"{graph.nodes[target].get(f'label_{lang}', target)}",
+                f"{len(record_ids)} {text['claims_count']}" if record_ids else shorten(predicate),
+            ],
         }
         if claim_edge:
             edge["dashes"] = True
-            edge["color"] = {"color": "#c7cbd1", "highlight": "#202124", "hover": "#202124"}
+        if claim_edge or predicate in symmetric:
             edge["arrows"] = {"to": {"enabled": False}}
         if rank and not large:
             edge["smooth"] = {
@@ -520,26 +751,37 @@ def view_data(
                 "roundness": 0.2 * ((rank + 1) // 2),
             }
         edges.append(edge)
-    legend = [
-        {
-            "label": _label(graph, group, lang),
-            "other": _label(graph, group, "ja" if lang == "en" else "en"),
-            "color": style["color"],
-            "shape": style["shape"],
-            "count": style["count"],
-            "kind": _label(graph, style["kind"], lang),
-        }
-        for group, style in styles.items()
-    ]
+        links.append({"p": predicate_ids[predicate], "label": label, "claims": record_ids})
     return {
         "title": options.title,
         "lang": lang,
         "physics": physics,
+        "large": large,
+        "text": text,
         "counts": {"nodes": count, "edges": graph.number_of_edges()},
         "legend": legend,
+        "families": sorted(families.values(), key=lambda f: f["key"] == "claims"),
+        "predicates": predicates,
         "nodes": nodes,
         "edges": edges,
-        "options": _vis_options(physics, large),
+        "info": info,
+        "links": links,
+        "claims": claims,
+        "passages": passages,
+        "sources": [
+            {
+                "iri": source.iri,
+                "label": getattr(source, f"label_{lang}"),
+                "path": source.path,
+                "text": source.text,
+                "sentences": [
+                    [_utf16(source.text, a), _utf16(source.text, b), status]
+                    for a, b, status in source.sentences
+                ],
+            }
+            for source in sources.values()
+        ],
+        "options": _vis_options(physics, large, lang),
     }
 
 
@@ -597,63 +839,26 @@ def page_html(graph: networkx.MultiDiGraph, options: RenderOptions = RenderOptio
         keep_trailing_newline=True,
     )
     template = environment.get_template(TEMPLATE_NAME)
-    legend_title = options.legend_title or ("Legend" if options.lang == "en" else "凡例")
+    text = data["text"]
+    legend_title = options.legend_title or text["legend"]
     vis_js, app_js = _vendor(VENDOR_JS, "</script"), _vendor(APP_JS, "</script")
+    page_data = {k: v for k, v in data.items() if k not in ("counts",)}
+    page_data["colorBy"] = options.color_by or ""
     return template.render(
         title=data["title"],
         lang=data["lang"],
+        text=text,
         counts=data["counts"],
         legend=data["legend"],
         legend_title=legend_title,
-        legend_kinds=options.color_by == "group",
-        claim_edges=any(e.get("dashes") for e in data["edges"]),
-        data_json=Markup(
-            script_json({k: data[k] for k in ("nodes", "edges", "options", "physics", "lang")})
-        ),
+        families=data["families"],
+        has_sources=bool(data["sources"]),
+        data_json=Markup(script_json(page_data)),
         vis_js=Markup(vis_js),
         app_js=Markup(app_js),
         script_hashes=Markup(" ".join(_script_hash(text) for text in (vis_js, app_js))),
         vis_css=Markup(_vendor(VENDOR_CSS, "</style")),
     )
-
-
-def write_atomic(path: Path, text: str) -> None:
-    """Write ``text`` to ``path`` as UTF-8 (whatever the locale), atomically: a temporary file
-    in the same folder, then :func:`os.replace`. On failure the old file is left intact.
-
-    :raises OutputError: when the folder is missing or the file cannot be written.
-    """
-    path = Path(path)
-    folder = path.parent
-    if not folder.is_dir():
-        raise OutputError(
-            f"no such folder: {folder}",
-            path=path,
-            hint="create the folder first or choose another -o path",
-        )
-    if path.is_dir():
-        raise OutputError(
-            "is a folder, not a file", path=path, hint="give a file name such as graph.html"
-        )
-    try:
-        handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
-    except OSError as error:
-        raise OutputError(f"cannot write here: {error.strerror}", path=path) from None
-    try:
-        with os.fdopen(handle, "wb") as stream:
-            stream.write(text.encode("utf-8"))
-        umask = os.umask(0)
-        os.umask(umask)
-        os.chmod(temporary, 0o666 & ~umask)
-        os.replace(temporary, path)
-    except OSError as error:
-        with contextlib.suppress(OSError):
-            os.unlink(temporary)
-        raise OutputError(f"cannot write the file: {error.strerror}", path=path) from None
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(temporary)
-        raise
 
 
 def render_html(
@@ -664,6 +869,8 @@ def render_html(
     :raises OutputError: when the file cannot be written.
     :raises KgtoolError: when the layout cannot be computed.
     """
+    from kgtool.fileio import write_atomic
+
     write_atomic(Path(path), page_html(graph, options))
     return Path(path)
 

@@ -12,11 +12,13 @@ from typing import TYPE_CHECKING
 
 from kgtool.engines.base import Engine, QueryKind
 from kgtool.errors import QueryError
-from kgtool.network import project_result
+from kgtool.network import ProjectionOptions, attach_coverage, project_graph, project_result
 from kgtool.queries import SavedQuery, run_query
 
 if TYPE_CHECKING:
     import networkx
+
+    from kgtool.project import Project
 
 #: The columns a SELECT must project to be drawn.
 EDGE_COLUMNS = frozenset({"source", "edge", "target"})
@@ -43,15 +45,48 @@ def check_drawable(query: SavedQuery) -> None:
     )
 
 
+def entity_network(
+    engine: Engine, project: Project, *, show_claims: bool = False, show_ontology: bool = False
+) -> networkx.MultiDiGraph:
+    """The network ``kgtool view`` draws, with its source texts and their sentence coverage."""
+    options = ProjectionOptions(
+        show_claims=show_claims, show_ontology=show_ontology, text_root=project.graph_dir
+    )
+    graph = project_graph(engine, options)
+    mark_coverage(engine, project, graph)
+    return graph
+
+
 def query_network(
-    engine: Engine, query: SavedQuery, values: Mapping[str, str], lang: str = "en"
+    engine: Engine,
+    project: Project,
+    query: SavedQuery,
+    values: Mapping[str, str],
+    lang: str = "en",
 ) -> networkx.MultiDiGraph:
     """Run a drawable query and project its result onto the entity network.
 
     :raises ParameterError: for unknown, missing or invalid parameters.
     :raises QueryError: when the result cannot be drawn.
     """
-    return project_result(engine, run_query(engine, query, values, lang))
+    result = run_query(engine, query, values, lang)
+    graph = project_result(engine, result, ProjectionOptions(text_root=project.graph_dir))
+    mark_coverage(engine, project, graph)
+    return graph
+
+
+def mark_coverage(engine: Engine, project: Project, graph: networkx.MultiDiGraph) -> None:
+    """Give the page's text pane each sentence's status (covered, excluded or uncovered)."""
+    from kgtool.coverage import coverage
+
+    texts = graph.graph.get("sources", {})
+    if not texts:
+        return
+    spans = {
+        found.source: [(s.sentence.start, s.sentence.end, s.status.value) for s in found.sentences]
+        for found in coverage(engine, project, tuple(texts))
+    }
+    attach_coverage(graph, spans)
 
 
 def page_summary(graph: networkx.MultiDiGraph, path: object) -> str:

@@ -13,7 +13,9 @@ from kgtool.namespaces import KGO, KGR, RDF_TYPE, RDFS
 from kgtool.network import (
     CLAIM_EDGE,
     ClaimRecord,
+    PassageRecord,
     ProjectionOptions,
+    attach_coverage,
     ego_graph,
     filter_classes,
     project_graph,
@@ -81,9 +83,26 @@ kgr:claim-rival a kgo:Claim ;
     prov:wasDerivedFrom kgr:passage-rival .
 kgr:passage-rival a kgo:Passage ;
     oa:hasSource kgr:article ;
-    oa:hasSelector [ a oa:TextQuoteSelector ; oa:exact "アクメはシルヴァニアを見ている。"@ja ] .
+    oa:hasSelector [ a oa:TextQuoteSelector ; oa:exact "アクメはシルヴァニアを見ている。"@ja ;
+        oa:prefix "。"@ja ; oa:suffix "以上"@ja ] .
 kgr:modality-asserted a kgo:Modality ; rdfs:label "asserted"@en , "断定"@ja .
 kgr:article a schema:Report ; rdfs:label "The article"@en .
+"""
+#: A local text, a publisher and a symmetric relation, on top of :data:`FIXTURE`.
+BIBLIOGRAPHY = """\
+@prefix kgo:  <https://w3id.org/kgtool/ontology#> .
+@prefix kgr:  <https://w3id.org/kgtool/resource/> .
+@prefix owl:  <http://www.w3.org/2002/07/owl#> .
+@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
+@prefix schema: <https://schema.org/> .
+kgr:article kgo:localText "article.txt" ; <http://purl.org/dc/terms/publisher> kgr:Acme-press .
+kgr:Acme-press a kgo:Company ; rdfs:label "Acme Press"@en .
+kgo:competesWith a owl:ObjectProperty , owl:SymmetricProperty ; rdfs:label "competes with"@en .
+kgr:outside a schema:Report ; kgo:localText "../secret.txt" .
+kgr:claim-x a kgo:Claim ; kgo:about kgr:Acme ; <http://www.w3.org/ns/prov#wasDerivedFrom> kgr:passage-x .
+kgr:passage-x a kgo:Passage ; <http://www.w3.org/ns/oa#hasSource> kgr:outside ;
+    <http://www.w3.org/ns/oa#hasSelector> [ a <http://www.w3.org/ns/oa#TextQuoteSelector> ;
+        <http://www.w3.org/ns/oa#exact> "secret"@ja ] .
 """
 
 ACME, FREEDONIA, SYLVANIA, MODEL = (KGR + n for n in ("Acme", "Freedonia", "Sylvania", "Model-1"))
@@ -167,6 +186,13 @@ def test_claims_are_folded_onto_the_edge_they_back_with_their_quotes(graph) -> N
             "主張:アクメがモデル1を開発",
             "一つ",
             ("アクメはモデル1を開発した。",),
+            "asserted",
+            "断定",
+            passages=(
+                PassageRecord(
+                    KGR + "passage-dev", "アクメはモデル1を開発した。", source=KGR + "article"
+                ),
+            ),
         )
     ]
     assert developed["quotes"] == ["アクメはモデル1を開発した。"]
@@ -179,6 +205,63 @@ def test_a_claim_linking_entities_no_triple_links_becomes_a_claim_edge(graph) ->
     assert [c.iri for c in edge["claims"]] == [KGR + "claim-rival"]
     assert edge["quotes"] == ["アクメはシルヴァニアを見ている。"]
     assert (edge["label_en"], edge["label_ja"]) == ("claim", "主張")
+
+
+def test_claim_records_carry_modality_time_and_located_passages(graph) -> None:  # noqa: ANN001
+    (rival,) = graph.edges[ACME, SYLVANIA, CLAIM_EDGE]["claims"]
+    assert (rival.modality_en, rival.modality_ja, rival.time_en) == ("asserted", "断定", "")
+    assert rival.passages == (
+        PassageRecord(
+            KGR + "passage-rival", "アクメはシルヴァニアを見ている。", "。", "以上", KGR + "article"
+        ),
+    )
+
+
+@pytest.fixture(scope="module")
+def bibliography(fixture_file: Path) -> OxigraphEngine:
+    extra = fixture_file.parent / "bibliography.ttl"
+    extra.write_text(BIBLIOGRAPHY, encoding="utf-8")
+    return OxigraphEngine.from_files([fixture_file, extra])
+
+
+def test_symmetric_relations_class_kinds_and_the_bibliographic_cluster(
+    bibliography: OxigraphEngine,
+) -> None:
+    graph = project_graph(bibliography)
+    assert graph.graph["symmetric"] == [KGO + "competesWith"]
+    kinds = graph.graph["class_kinds"]
+    assert kinds[KGO + "Company"] == KGO + "Actor" and kinds[KGO + "Actor"] == KGO + "Actor"
+    assert KGO + "Claim" in kinds  # every class of the ontology, drawn or not
+    # The article and its publisher (which nothing else in the story points at) are the
+    # bibliographic cluster; Acme is not.
+    assert graph.graph["documents"] == [KGR + "Acme-press", KGR + "article"]
+    assert graph.graph["sources"] == {}  # no text_root: no file is read
+
+
+def test_source_texts_are_read_from_the_project_folder_only(
+    bibliography: OxigraphEngine, tmp_path: Path
+) -> None:
+    folder = tmp_path / "graph"
+    folder.mkdir()
+    (folder / "article.txt").write_text("前。アクメはモデル1を開発した。", encoding="utf-8")
+    (tmp_path / "secret.txt").write_text("secret", encoding="utf-8")
+    graph = project_graph(bibliography, ProjectionOptions(text_root=folder))
+    assert list(graph.graph["sources"]) == [KGR + "article"]  # ../secret.txt is never read
+    source = graph.graph["sources"][KGR + "article"]
+    assert (source.path, source.text, source.label_en) == (
+        "article.txt",
+        "前。アクメはモデル1を開発した。",
+        "The article",
+    )
+    before = graph.copy()
+    attach_coverage(graph, {KGR + "article": [(2, 16, "covered"), (0, 2, "uncovered")]})
+    assert graph.graph["sources"][KGR + "article"].sentences == (
+        (0, 2, "uncovered"),
+        (2, 16, "covered"),
+    )
+    assert before.graph["sources"][KGR + "article"].sentences == ()  # copies keep their own
+    with pytest.raises(ValueError, match="bad coverage span"):
+        attach_coverage(graph, {KGR + "article": [(0, 2, "maybe")]})
 
 
 def test_entities_carry_the_claims_about_them(graph) -> None:  # noqa: ANN001

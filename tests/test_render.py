@@ -14,9 +14,10 @@ import pytest
 
 from kgtool.errors import KgtoolError, OutputError
 from kgtool.namespaces import KGO
-from kgtool.network import ClaimRecord
+from kgtool.network import ClaimRecord, PassageRecord, SourceText, attach_coverage
 from kgtool.render import (
     KAMADA_KAWAI_LIMIT,
+    UI_TEXT,
     Layout,
     RenderOptions,
     page_html,
@@ -152,6 +153,7 @@ def test_page_has_no_raw_hostile_text_anywhere() -> None:
     assert "<title>&lt;img src=x onerror=alert(1)&gt;" in html
     # The legend is escaped by the template too.
     assert '<span class="label">&lt;img src=x onerror=alert(1)&gt;</span>' in html
+    assert 'data-kind="&lt;img src=x onerror=alert(1)&gt;"' in html
 
 
 def test_page_loads_nothing_from_the_network() -> None:
@@ -186,11 +188,14 @@ def test_vendored_vis_network_keeps_its_licence_header() -> None:
 
 def test_view_data_nodes_edges_legend_and_sizes() -> None:
     data = view_data(small_graph())
-    assert [n["iri"] for n in data["nodes"]] == ["urn:acme", "urn:beta", "urn:freedonia", "urn:m1"]
+    assert [n["iri"] for n in data["info"]] == ["urn:acme", "urn:beta", "urn:freedonia", "urn:m1"]
     assert [n["id"] for n in data["nodes"]] == [0, 1, 2, 3]
     sizes = {n["label"]: n["size"] for n in data["nodes"]}
     assert sizes["Acme"] == max(sizes.values())  # the hub is biggest
-    assert [(e["from"], e["to"], e["label"]) for e in data["edges"]] == [
+    assert [
+        (e["from"], e["to"], link["label"])
+        for e, link in zip(data["edges"], data["links"], strict=True)
+    ] == [
         (0, 2, "based in"),
         (0, 2, "competes with"),
         (0, 3, "developed"),
@@ -203,33 +208,83 @@ def test_view_data_nodes_edges_legend_and_sizes() -> None:
         ("Country", "dot", 1, "Actor"),
         ("AI model", "diamond", 1, "Technology"),
     ]
-    assert len({e["color"] for e in data["legend"]}) == 3
+    assert len({(e["color"], e["shape"]) for e in data["legend"]}) == 3
+    assert [n["legend"] for n in data["info"]] == [0, 0, 1, 2]
 
 
-def test_tooltips_hold_both_labels_the_class_and_the_quotes() -> None:
+def test_tooltips_are_short_and_the_panel_data_holds_every_claim_and_quote() -> None:
     data = view_data(small_graph())
-    acme = data["nodes"][0]["tip"]
-    assert acme[:4] == [
-        ["h", "Acme"],
-        ["t", "Acme(日本語)"],
-        ["m", "class: Company"],
-        ["m", "urn:acme"],
-    ]
-    assert ["q", "「アクメはM1を作った。」"] in acme
-    developed = data["edges"][2]["tip"]
-    assert developed[0] == ["h", "Acme → developed → M1"]
-    assert developed[-3:] == [
-        ["c", "Claim: Acme built M1"],
-        ["m", "Development claim · 一つ"],
-        ["q", "「アクメはM1を作った。」"],
-    ]
+    assert data["nodes"][0]["tip"] == ["Acme", "Company", "1 claims · 3 relations"]
+    assert data["edges"][2]["tip"] == ["Acme → developed → M1", "1 claims"]
+    acme = data["info"][0]
+    assert (acme["en"], acme["ja"], acme["classes"], acme["comment"]) == (
+        "Acme",
+        "Acme(日本語)",
+        ["Company"],
+        "A maker.",
+    )
+    claim = data["claims"][acme["claims"][0]]
+    assert (claim["label"], claim["kind"], claim["value"], claim["quotes"]) == (
+        "Claim: Acme built M1",
+        "Development claim",
+        "一つ",
+        ["アクメはM1を作った。"],
+    )
+    assert data["links"][2]["claims"] == acme["claims"]
+    assert claim["nodes"] == [0]
 
 
-def test_japanese_labels() -> None:
-    data = view_data(small_graph(), RenderOptions(lang="ja"))
+def test_japanese_labels_wrap_at_phrase_boundaries_and_the_interface_is_translated() -> None:
+    graph = small_graph()
+    graph.nodes["urn:m1"]["label_ja"] = "米国の半導体輸出規制の強化と中国の対応"
+    data = view_data(graph, RenderOptions(lang="ja"))
     assert data["nodes"][0]["label"] == "Acme(日本語)"
-    assert data["edges"][0]["label"] == "based in(日)"
+    assert data["nodes"][3]["label"] == "米国の半導体\n輸出規制の強化と\n中国の対応"
+    assert data["info"][3]["ja"] == "米国の半導体輸出規制の強化と中国の対応"  # search sees it whole
+    assert data["links"][0]["label"] == "based in(日)"
     assert data["legend"][0]["label"] == "企業"
+    assert data["text"]["reset"] == "リセット"
+    assert set(UI_TEXT["en"]) == set(UI_TEXT["ja"])
+    html = page_html(graph, RenderOptions(lang="ja", title="日本語の題"))
+    assert "<title>日本語の題</title>" in html and ">凡例</h2>" in html and "Legend" not in html
+
+
+def test_symmetric_relations_have_no_arrowhead_and_edges_are_coloured_by_family() -> None:
+    graph = small_graph()
+    graph.graph["symmetric"] = [KGO + "competesWith"]
+    data = view_data(graph)
+    assert data["edges"][1]["arrows"] == {"to": {"enabled": False}}
+    assert "arrows" not in data["edges"][0]
+    assert data["predicates"][data["links"][1]["p"]]["symmetric"] is True
+    families = {f["key"]: f["color"] for f in data["families"]}
+    assert data["edges"][1]["color"]["color"] == families["rivalry"]
+    assert data["edges"][2]["color"]["color"] == families["technology"]
+    assert len(set(families.values())) == len(families)
+
+
+def test_quoted_passages_are_located_in_their_source_text_with_prefix_and_suffix() -> None:
+    source = "甲。アクメはM1を作った。乙。アクメはM1を作った。😀アクメ"
+    passage = PassageRecord("urn:p", "アクメはM1を作った。", prefix="乙。", source="urn:s")
+    claim = ClaimRecord(
+        "urn:c", "Claim", "主張", "c", "c", "", (passage.exact,), passages=(passage,)
+    )
+    graph = small_graph()
+    graph.nodes["urn:acme"]["claims"] = [claim]
+    graph.graph["sources"] = {"urn:s": SourceText("urn:s", "s.txt", source, "S", "S")}
+    attach_coverage(graph, {"urn:s": [(0, 2, "uncovered"), (2, 13, "covered")], "urn:other": []})
+    data = view_data(graph)
+    located = data["passages"][0]
+    assert (located["start"], located["end"]) == (15, 26)  # the second one, after 乙。
+    assert data["sources"][0]["text"] == source
+    assert data["sources"][0]["sentences"] == [[0, 2, "uncovered"], [2, 13, "covered"]]
+    with pytest.raises(ValueError, match="bad coverage span"):
+        attach_coverage(graph, {"urn:s": [(0, 99, "uncovered")]})
+    # Offsets are JavaScript (UTF-16) indices: the emoji counts twice.
+    tail = PassageRecord("urn:q", "アクメ", prefix="😀", source="urn:s")
+    graph.nodes["urn:beta"]["claims"] = [
+        ClaimRecord("urn:d", "Claim", "主張", "d", "d", "", ("アクメ",), passages=(tail,))
+    ]
+    assert view_data(graph)["passages"][1]["start"] == len(source) + 1 - 3
 
 
 def test_physics_on_for_small_graphs_off_above_the_threshold() -> None:

@@ -154,7 +154,7 @@ def draw_saved_query(
     check_parameter_names(query, values)
     check_drawable(query)
     engine = open_engine(project, engine_options)
-    graph = query_network(engine, query, values, lang)
+    graph = query_network(engine, project, query, values, lang)
     title = drawing.pop("title", None) or query.summary or query.name
     draw_page(graph, path, title, lang, **drawing)
 

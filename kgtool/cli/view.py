@@ -61,12 +61,11 @@ def _network(
     show_ontology: bool = False,
 ) -> tuple[Engine, networkx.MultiDiGraph]:
     from kgtool.engines.registry import open_engine
-    from kgtool.network import ProjectionOptions, project_graph
+    from kgtool.views import entity_network
 
     engine = open_engine(project, engine_options)
-    return engine, project_graph(
-        engine, ProjectionOptions(show_claims=show_claims, show_ontology=show_ontology)
-    )
+    graph = entity_network(engine, project, show_claims=show_claims, show_ontology=show_ontology)
+    return engine, graph
 
 
 def _entity(engine: Engine, text: str) -> str:
@@ -194,14 +193,23 @@ def view_command(
         names = ", ".join(
             graph.graph["classes"].get(i, {}).get(f"label_{lang}", curie(i)) for i in iris
         )
-        heading = heading or f"{names} in the US–China AI knowledge graph"
+        heading = heading or (
+            f"{names} in the US–China AI knowledge graph"
+            if lang == "en"
+            else f"米中AIナレッジグラフの{names}"
+        )
     if focus is not None:
         node = _entity(engine, focus)
         hops = 1 if depth is None else depth
         graph = ego_graph(graph, node, hops)
         label = graph.nodes[node][f"label_{lang}"]
-        heading = heading or f"Around {label} ({hops} hop{'s' if hops != 1 else ''})"
-    draw_page(graph, output, heading or "US–China AI knowledge graph", lang, **drawing)
+        heading = heading or (
+            f"Around {label} ({hops} hop{'s' if hops != 1 else ''})"
+            if lang == "en"
+            else f"{label}の周辺({hops}ホップ)"
+        )
+    default = "US–China AI knowledge graph" if lang == "en" else "米中AIナレッジグラフ"
+    draw_page(graph, output, heading or default, lang, **drawing)
 
 
 # --- analytics ----------------------------------------------------------------------------------------
