@@ -118,3 +118,23 @@ def test_the_readme_says_why_each_dependency_is_there(package: str) -> None:
     rows = [line for line in table.splitlines() if line.startswith("| ")]
     named = {name.strip().lower() for row in rows for name in row.split("|")[1].split(",")}
     assert package.lower() in named, f"README.md's libraries table has no row for {package}"
+
+
+def module_map() -> list[str]:
+    """The modules listed in docs/ARCHITECTURE.md's module map, in order."""
+    text = (DOCS / "ARCHITECTURE.md").read_text(encoding="utf-8")
+    found = re.search(
+        r"<!-- BEGIN section:module-map -->\n(.*?)<!-- END section:module-map -->", text, re.DOTALL
+    )
+    assert found, "docs/ARCHITECTURE.md has no module-map section"
+    return re.findall(r"^\| `(kgtool/[\w/]+\.py)` \|", found.group(1), re.MULTILINE)
+
+
+def test_the_module_map_lists_every_module_once() -> None:
+    listed = module_map()
+    modules = sorted(path.relative_to(REPO).as_posix() for path in (REPO / "kgtool").rglob("*.py"))
+    assert sorted(set(listed)) == sorted(listed), "a module is listed twice"
+    assert sorted(listed) == modules, (
+        f"missing from the map: {sorted(set(modules) - set(listed))}; "
+        f"listed but gone: {sorted(set(listed) - set(modules))}"
+    )
