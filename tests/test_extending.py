@@ -13,7 +13,9 @@ A command ending in `` &`` starts a server in the background: the runner waits u
 over a port, the documented ports 7878 and 7879 stand for free ports the runner picks (7879 is
 left unbound: the page shows what an unreachable endpoint looks like), and the copy's folder is
 shown as ``/tmp/kg``. There is no way to skip a block: a page that shows a command it cannot run
-here writes it in a ```sh block, without output.
+here writes it in a ```sh block, without output, and a picture of a terminal that cannot be
+reproduced (timings, a progress bar) is a ```text block whose paragraph says, visibly, that it
+is "not a tested session" (:func:`test_untested_sessions_say_so`).
 
 To refresh the outputs after a deliberate change: ``python tests/test_extending.py [PAGE…]``
 (blocks that contain ``...`` are left for a human to edit; review every changed line).
@@ -253,6 +255,25 @@ def test_console_blocks_run_as_documented(page: Path, tmp_path: Path) -> None:
     assert text.count("```console") == len(sessions(text)), "indent no console block"
     with session(tmp_path) as current:
         check_document(text, current)
+
+
+#: The visible words a page must put before a session it shows but the tests cannot run.
+UNTESTED = "not a tested session"
+
+
+@pytest.mark.parametrize("page", PAGES, ids=[page.name for page in PAGES])
+def test_untested_sessions_say_so(page: Path) -> None:
+    """A ``$ command`` with output outside a console block is marked as untested, in the prose."""
+    text = page.read_text(encoding="utf-8")
+    for match in FENCE.finditer(text):
+        body = match.group("body")
+        if match.group("lang") == "console" or not re.search(r"^\$ ", body, re.MULTILINE):
+            continue
+        paragraph = text[: match.start()].rstrip("\n").rsplit("\n\n", 1)[-1]
+        assert UNTESTED in paragraph, (
+            f"{page.name}: a ```{match.group('lang')} block shows `{body.splitlines()[0]}` "
+            f"but is not run: make it a console block, or say it is {UNTESTED!r} before it"
+        )
 
 
 def test_every_page_with_commands_is_run() -> None:
