@@ -40,6 +40,7 @@ from pathlib import Path
 import pytest
 import yaml
 from click.testing import CliRunner
+from servers import die_with_parent
 
 from kgtool.cli import cli
 
@@ -189,6 +190,8 @@ def start_server(command: str, current: Session) -> None:
         env=current.env,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
+        # exec keeps it: the server dies with the test process, even if that is killed
+        preexec_fn=die_with_parent if sys.platform == "linux" else None,
     )
     current.servers.append(server)
     bind = re.search(r"--bind\s+([\d.]+):(\d+)", command)
