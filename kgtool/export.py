@@ -8,23 +8,20 @@ statements sorted, so exporting the same data twice gives the same bytes. GraphM
 entity network of :func:`kgtool.network.project_graph` (claims folded onto nodes and edges), for
 graph tools such as Gephi, yEd or networkx; list and record attributes become JSON strings.
 
-Files are written atomically: a temporary file next to the target, then :func:`os.replace`.
+Writing a file is :func:`kgtool.fileio.write_atomic`'s job (``kgtool export -o``).
 """
 
 from __future__ import annotations
 
 import json
-import os
-import tempfile
 from collections.abc import Sequence
 from enum import Enum
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from kgtool.engines.base import QuadSource
-from kgtool.errors import EngineError, FormatError, OutputError
-from kgtool.namespaces import PREFIXES
+from kgtool.errors import EngineError, FormatError
 from kgtool.network import project_graph
+from kgtool.rdf.serialize import turtle_with_prefixes
 
 if TYPE_CHECKING:
     import networkx
@@ -83,34 +80,6 @@ def _canonical(quads: list[pyoxigraph.Quad], keep_graphs: bool) -> list[pyoxigra
     return sorted(
         dataset, key=lambda q: (str(q.graph_name), str(q.subject), str(q.predicate), str(q.object))
     )
-
-
-def _used_prefixes(quads: list[pyoxigraph.Quad]) -> dict[str, str]:
-    """The known prefixes whose namespace some IRI in ``quads`` starts with, in PREFIXES order."""
-    import pyoxigraph
-
-    iris = set()
-    for quad in quads:
-        for term in (quad.subject, quad.predicate, quad.object):
-            if isinstance(term, pyoxigraph.NamedNode):
-                iris.add(term.value)
-            elif isinstance(term, pyoxigraph.Literal):
-                iris.add(term.datatype.value)
-    return {
-        prefix: ns for prefix, ns in PREFIXES.items() if any(iri.startswith(ns) for iri in iris)
-    }
-
-
-def _turtle(quads: list[pyoxigraph.Quad]) -> bytes:
-    import pyoxigraph
-
-    prefixes = _used_prefixes(quads)
-    body = _serialized([q.triple for q in quads], pyoxigraph.RdfFormat.TURTLE, prefixes)
-    # pyoxigraph writes the @prefix lines in no fixed order: write them ourselves, in PREFIXES order.
-    lines = body.decode("utf-8").split("\n")
-    statements = "\n".join(line for line in lines if not line.startswith("@prefix "))
-    header = "".join(f"@prefix {prefix}: <{ns}> .\n" for prefix, ns in prefixes.items())
-    return (header + "\n" + statements.lstrip("\n")).encode("utf-8")
 
 
 def _graphml_value(value: Any) -> Any:
@@ -180,7 +149,7 @@ def export_bytes(engine: Engine, export_format: ExportFormat | str) -> bytes:
         return buffer.getvalue()
     quads = _canonical(engine_quads(engine), keep_graphs=chosen is ExportFormat.NQ)
     if chosen is ExportFormat.TURTLE:
-        return _turtle(quads)
+        return turtle_with_prefixes([q.triple for q in quads]).encode("utf-8")
     if chosen is ExportFormat.NQ:
         return _serialized(quads, pyoxigraph.RdfFormat.N_QUADS)
     if chosen is ExportFormat.NT:
@@ -202,42 +171,3 @@ def _serialized(
     buffer = io.BytesIO()
     pyoxigraph.serialize(statements, buffer, format=rdf_format, prefixes=prefixes)
     return buffer.getvalue()
-
-
-def write_atomic(path: Path, content: bytes) -> None:
-    """Write ``content`` to ``path`` atomically: a temporary file in the same folder, then a rename.
-
-    A reader sees the old file or the new one, never half of it; on failure the target is untouched.
-
-    :raises OutputError: when the folder does not exist or cannot be written.
-    """
-    path = Path(path)
-    folder = path.parent if str(path.parent) else Path(".")
-    try:
-        handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
-    except OSError as error:
-        raise OutputError(
-            f"cannot write {path}: {error.strerror}",
-            hint="check that the folder exists and is writable",
-        ) from None
-    try:
-        with os.fdopen(handle, "wb") as stream:
-            stream.write(content)
-            stream.flush()
-            os.fsync(stream.fileno())
-        os.chmod(temporary, 0o644 & ~_umask())
-        os.replace(temporary, path)
-    except OSError as error:
-        Path(temporary).unlink(missing_ok=True)
-        raise OutputError(
-            f"cannot write {path}: {error.strerror}", hint="check the path and free disk space"
-        ) from None
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
-
-
-def _umask() -> int:
-    mask = os.umask(0)
-    os.umask(mask)
-    return mask

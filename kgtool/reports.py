@@ -11,12 +11,12 @@ import csv
 import io
 import json
 import re
-import unicodedata
 from collections.abc import Sequence
 from typing import Any
 
 from kgtool.analysis import Community, Neighbor, Path, Ranked, statement_record
 from kgtool.namespaces import shorten
+from kgtool.tables import format_table
 
 #: ``--format`` of the analytics commands.
 FORMATS = ("table", "json", "csv")
@@ -32,14 +32,6 @@ def cell(value: Any) -> str:
             f"\\x{ord(m.group()):02x}" if ord(m.group()) < 0x100 else f"\\u{ord(m.group()):04x}"
         ),
         text,
-    )
-
-
-def _width(text: str) -> int:
-    """Terminal columns: East Asian wide and fullwidth characters take two."""
-    return sum(
-        2 if unicodedata.east_asian_width(ch) in "WF" else 0 if unicodedata.combining(ch) else 1
-        for ch in text
     )
 
 
@@ -61,24 +53,7 @@ def format_rows(columns: Sequence[str], rows: Sequence[Sequence[Any]], output_fo
         writer.writerow(columns)
         writer.writerows([[cell(v) if isinstance(v, float) else v for v in row] for row in rows])
         return buffer.getvalue()
-    body = [[cell(v) for v in row] for row in rows]
-    widths = [max([_width(c), *(_width(r[i]) for r in body)]) for i, c in enumerate(columns)]
-
-    def line(cells: Sequence[str]) -> str:
-        return (
-            "  ".join(
-                cell + " " * (widths[i] - _width(cell)) for i, cell in enumerate(cells)
-            ).rstrip()
-            + "\n"
-        )
-
-    count = len(body)
-    return (
-        line(columns)
-        + line(["-" * w for w in widths])
-        + "".join(line(r) for r in body)
-        + f"({count} row{'' if count == 1 else 's'})\n"
-    )
+    return format_table(columns, [[cell(v) for v in row] for row in rows])
 
 
 def curie(iri: str) -> str:

@@ -52,7 +52,8 @@ def export_command(
       kgtool export --format nt --endpoint http://localhost:7878/query
     """
     from kgtool.engines.registry import open_engine
-    from kgtool.export import export_bytes, write_atomic
+    from kgtool.export import export_bytes
+    from kgtool.fileio import write_atomic
 
     content = export_bytes(open_engine(project, engine_options), export_format)
     if output is None:
