@@ -28,15 +28,9 @@ from pathlib import Path
 
 import networkx
 
+from kgtool.layout import SMALL_SPRING, positions
 from kgtool.network import ClaimRecord
-from kgtool.render import (
-    CHROMIUM_ARGS,
-    CHROMIUM_PATH,
-    SMALL_SPRING,
-    RenderOptions,
-    positions,
-    render_html,
-)
+from kgtool.render import CHROMIUM_ARGS, CHROMIUM_PATH, RenderOptions, render_html
 
 KGO = "https://w3id.org/kgtool/ontology#"
 KINDS = {

@@ -13,17 +13,9 @@ import networkx
 import pytest
 
 from kgtool.errors import KgtoolError, OutputError
+from kgtool.layout import KAMADA_KAWAI_LIMIT, Layout, positions
 from kgtool.network import ClaimRecord
-from kgtool.render import (
-    KAMADA_KAWAI_LIMIT,
-    Layout,
-    RenderOptions,
-    page_html,
-    positions,
-    render_html,
-    script_json,
-    view_data,
-)
+from kgtool.render import RenderOptions, page_html, render_html, script_json, view_data
 
 KGO = "https://w3id.org/kgtool/ontology#"
 HOSTILE = [
