@@ -1,92 +1,190 @@
-"""Cold start-up of ``kgtool query NAME`` against ``python -c 'import click'``.
+"""Cold start-up: ``kgtool query NAME`` and ``kgtool --help`` against their floors.
 
-Each sample is a fresh process (wall time of ``subprocess.run``); the two commands alternate so
-that load on the machine affects both alike. Prints both medians and their ratio; the goal is a
-ratio of at most 3. With ``--check`` the exit code is 1 when the ratio is above ``--limit``.
+Each sample is a fresh process (wall time of ``subprocess.run``, output discarded); the commands
+of one table alternate, so that load on the machine affects them alike. Rows:
+
+* ``import click``: ``python -c 'import click'``, the floor of any Click CLI;
+* ``floor query``: a script that imports click and pyoxigraph, loads the same data files into an
+  in-memory store (each file in its own named graph, as kgtool does) and runs the same query text,
+  printing TSV: the floor of ``kgtool query NAME``;
+* ``kgtool query NAME`` and ``kgtool --help``.
+
+Every row is measured with bytecode caches (as after ``pip install``, which compiles them) and
+with ``PYTHONDONTWRITEBYTECODE=1`` and no cache, where an editable install (or a source checkout)
+recompiles every kgtool module it imports on every run. The installs compared:
+
+* ``editable``: this checkout (``python -m kgtool`` with this checkout first on ``sys.path``);
+* ``wheel``: a wheel built from this checkout (``pip wheel``; its build backend, hatchling, comes
+  from PyPI or pip's cache) installed into a temporary venv with ``--system-site-packages`` (the
+  dependencies come from this interpreter). ``--no-wheel`` skips it.
 
 Usage::
 
-    python bench/startup.py                    # 15 alternating runs of each, default query
-    python bench/startup.py --runs 31 --query actors-by-country --check
+    python bench/startup.py                  # 15 runs of each, training-costs, both installs
+    python bench/startup.py --quick          # 3 runs, editable only (CI smoke test)
+    python bench/startup.py --runs 31 --query actors-by-country
 """
 
 from __future__ import annotations
 
 import argparse
 import os
-import shutil
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
+import venv
 from pathlib import Path
 
 DEFAULT_QUERY = "training-costs"
+REPOSITORY = Path(__file__).resolve().parent.parent
+
+FLOOR = """\
+import sys
+import click, pyoxigraph
+store = pyoxigraph.Store()
+for path in sys.argv[2:]:
+    store.load(path=path, to_graph=pyoxigraph.NamedNode("file://" + path))
+result = store.query(open(sys.argv[1], encoding="utf-8").read(), use_default_graph_as_union=True)
+out = [chr(9).join(str(v) for v in result.variables)]
+out += [chr(9).join(str(row[v]) for v in result.variables) for row in result]
+sys.stdout.write(chr(10).join(out) + chr(10))
+"""
 
 
-def bytecode_environment(cache: str) -> dict[str, str]:
-    """The environment for both commands: bytecode caches on, kept in ``cache``.
-
-    An installed kgtool has compiled ``.pyc`` files, as click has. With
-    PYTHONDONTWRITEBYTECODE set (as in some CI and sandbox shells) every run would compile
-    kgtool's modules from source, which measures the compiler rather than start-up; so both
-    commands run with bytecode writing on, caches in a temporary folder (PYTHONPYCACHEPREFIX)
-    rather than in the source tree, filled by the untimed warm-up run.
-    """
-    env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
-    env["PYTHONPYCACHEPREFIX"] = cache
+def environment(cache: str | None, pythonpath: str | None) -> dict[str, str]:
+    """The environment of one install variant: bytecode in ``cache``, or none at all."""
+    env = {
+        k: v for k, v in os.environ.items() if k not in ("PYTHONDONTWRITEBYTECODE", "PYTHONPATH")
+    }
+    if cache is None:
+        env["PYTHONDONTWRITEBYTECODE"] = "1"
+    else:
+        env["PYTHONPYCACHEPREFIX"] = cache
+    if pythonpath:
+        env["PYTHONPATH"] = pythonpath
     return env
 
 
-def wall_time(command: list[str], env: dict[str, str]) -> float:
+def wall_time(command: list[str], env: dict[str, str], cwd: Path) -> float:
     """Seconds one run of ``command`` takes, output discarded; fails loudly if it fails."""
     start = time.perf_counter()
-    subprocess.run(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, check=True, env=env)
+    done = subprocess.run(
+        command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env, cwd=cwd, check=False
+    )
+    if done.returncode != 0:
+        raise SystemExit(f"{' '.join(command)} failed:\n{done.stderr.decode()[-2000:]}")
     return time.perf_counter() - start
 
 
-def kgtool_command() -> list[str]:
-    """The ``kgtool`` console script next to this interpreter, else ``python -m kgtool``."""
-    script = Path(sys.executable).with_name("kgtool")
-    if script.exists():
-        return [str(script)]
-    found = shutil.which("kgtool")
-    return [found] if found else [sys.executable, "-m", "kgtool"]
+def wheel_python(folder: Path) -> Path:
+    """Build a wheel of this checkout and install it into a new venv; that venv's python."""
+    subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "wheel",
+            "-q",
+            "--no-deps",
+            "-w",
+            str(folder),
+            str(REPOSITORY),
+        ],
+        check=True,
+    )
+    wheel = next(folder.glob("kgtool-*.whl"))
+    venv.create(folder / "venv", system_site_packages=True, with_pip=False)
+    python = folder / "venv" / "bin" / "python"
+    subprocess.run(
+        [sys.executable, "-m", "pip", "--python", str(python), "install", "-q", "--no-deps",
+         "--force-reinstall", str(wheel)],
+        check=True,
+    )  # fmt: skip
+    return python
 
 
-def main() -> int:
+def query_text(name: str) -> str:
+    """The saved query's SPARQL as kgtool runs it with default parameters (none for the default)."""
+    return (REPOSITORY / "queries" / f"{name}.rq").read_text(encoding="utf-8")
+
+
+def measure(
+    python: Path, install: str, pythonpath: str | None, query: str, runs: int, folder: Path
+) -> list[tuple[str, str, float]]:
+    """(install, row, median seconds) for every row, with and without bytecode caches."""
+    from kgtool.project import find_project
+
+    files = [str(p) for p in find_project(root=REPOSITORY).data_files]
+    query_file = folder / "query.rq"
+    query_file.write_text(query_text(query), encoding="utf-8")
+    floor_file = folder / "floor.py"
+    floor_file.write_text(FLOOR, encoding="utf-8")
+    root = ["--root", str(REPOSITORY)]
+    commands = {
+        "import click": [str(python), "-c", "import click"],
+        "floor query": [str(python), str(floor_file), str(query_file), *files],
+        f"kgtool query {query}": [str(python), "-m", "kgtool", "query", query, *root, "--format", "tsv"],
+        "kgtool --help": [str(python), "-m", "kgtool", "--help"],
+    }  # fmt: skip
+    results = []
+    for bytecode in (True, False):
+        cache = tempfile.mkdtemp(prefix="kgtool-bench-pyc-", dir=folder) if bytecode else None
+        env = environment(cache, pythonpath)
+        times: dict[str, list[float]] = {row: [] for row in commands}
+        for command in commands.values():
+            wall_time(command, env, folder)  # fill the caches; not counted
+        for _ in range(runs):
+            for row, command in commands.items():
+                times[row].append(wall_time(command, env, folder))
+        label = f"{install}, {'bytecode cached' if bytecode else 'PYTHONDONTWRITEBYTECODE=1'}"
+        results += [(label, row, statistics.median(t)) for row, t in times.items()]
+    return results
+
+
+def table(results: list[tuple[str, str, float]], query: str) -> str:
+    """Markdown: one column per install variant; ratios against the two floors."""
+    labels = list(dict.fromkeys(label for label, _, _ in results))
+    value = {(label, row): seconds for label, row, seconds in results}
+    lines = [
+        "| | " + " | ".join(labels) + " |",
+        "|---" * (len(labels) + 1) + "|",
+    ]
+    for row, floor in (
+        ("import click", None),
+        ("floor query", None),
+        (f"kgtool query {query}", "floor query"),
+        ("kgtool --help", "import click"),
+    ):
+        cells = []
+        for label in labels:
+            seconds = value[(label, row)]
+            ratio = f" ({seconds / value[(label, floor)]:.2f}x {floor})" if floor else ""
+            cells.append(f"{seconds * 1000:.0f} ms{ratio}")
+        lines.append(f"| `{row}` | " + " | ".join(cells) + " |")
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--runs", type=int, default=15, help="samples of each command (default 15)")
-    parser.add_argument(
-        "--query", default=DEFAULT_QUERY, help=f"saved query to run (default {DEFAULT_QUERY})"
-    )
-    parser.add_argument(
-        "--limit", type=float, default=3.0, help="the ratio to stay under (default 3)"
-    )
-    parser.add_argument(
-        "--check", action="store_true", help="exit 1 when the ratio is above --limit"
-    )
-    args = parser.parse_args()
-
-    baseline = [sys.executable, "-c", "import click"]
-    command = [*kgtool_command(), "query", args.query, "--format", "tsv"]
-    click_times, kgtool_times = [], []
-    with tempfile.TemporaryDirectory(prefix="kgtool-bench-") as cache:
-        env = bytecode_environment(cache)
-        wall_time(baseline, env), wall_time(command, env)  # fill the caches; not counted
-        for _ in range(args.runs):
-            click_times.append(wall_time(baseline, env))
-            kgtool_times.append(wall_time(command, env))
-    click_ms = statistics.median(click_times) * 1000
-    kgtool_ms = statistics.median(kgtool_times) * 1000
-    ratio = kgtool_ms / click_ms
-    print(f"python -c 'import click'   median {click_ms:6.1f} ms over {args.runs} runs")
-    print(
-        f"{' '.join(['kgtool', *command[-4:]]):<26} median {kgtool_ms:6.1f} ms over {args.runs} runs"
-    )
-    print(f"ratio {ratio:.2f} (limit {args.limit:g})")
-    return 1 if args.check and ratio > args.limit else 0
+    parser.add_argument("--runs", type=int, help="samples of each command (default 15; 3 quick)")
+    parser.add_argument("--query", default=DEFAULT_QUERY, help=f"default {DEFAULT_QUERY}")
+    parser.add_argument("--no-wheel", action="store_true", help="measure the editable install only")
+    parser.add_argument("--quick", action="store_true", help="3 runs, no wheel (CI smoke test)")
+    args = parser.parse_args(argv)
+    runs = args.runs or (3 if args.quick else 15)
+    with tempfile.TemporaryDirectory(prefix="kgtool-bench-") as temporary:
+        folder = Path(temporary)
+        results = measure(
+            Path(sys.executable), "editable", str(REPOSITORY), args.query, runs, folder
+        )
+        if not (args.quick or args.no_wheel):
+            python = wheel_python(folder / "wheel")
+            results += measure(python, "wheel", None, args.query, runs, folder)
+    print(f"Median wall time of {runs} fresh processes each, alternating; query {args.query}.\n")
+    print(table(results, args.query))
+    return 0
 
 
 if __name__ == "__main__":

@@ -13,19 +13,10 @@ import networkx
 import pytest
 
 from kgtool.errors import KgtoolError, OutputError
+from kgtool.layout import KAMADA_KAWAI_LIMIT, Layout, positions
 from kgtool.namespaces import KGO
 from kgtool.network import ClaimRecord, PassageRecord, SourceText, attach_coverage
-from kgtool.render import (
-    KAMADA_KAWAI_LIMIT,
-    UI_TEXT,
-    Layout,
-    RenderOptions,
-    page_html,
-    positions,
-    render_html,
-    script_json,
-    view_data,
-)
+from kgtool.render import UI_TEXT, RenderOptions, page_html, render_html, script_json, view_data
 
 HOSTILE = [
     "<img src=x onerror=alert(1)>",

@@ -197,18 +197,6 @@ def test_query_command_does_not_import_rdflib() -> None:
     assert completed.stdout.startswith("?claim\t?model\t")
 
 
-def test_startup_benchmark_runs() -> None:
-    completed = subprocess.run(
-        [sys.executable, str(REPO / "bench" / "startup.py"), "--runs", "1"],
-        capture_output=True,
-        text=True,
-        check=True,
-    )
-    assert re.search(r"^ratio \d+\.\d\d \(limit 3\)$", completed.stdout, re.MULTILINE), (
-        completed.stdout
-    )
-
-
 def regenerate() -> None:
     """Rewrite every golden file from the current data and queries."""
     GOLDEN.mkdir(exist_ok=True)
