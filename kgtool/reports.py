@@ -185,3 +185,33 @@ def communities_text(found: Sequence[Community], output_format: str) -> str:
         for m in c.members
     ]
     return format_rows(columns, rows, output_format)
+
+
+#: Default page titles, English and Japanese, by kind of page (see :func:`page_title`).
+PAGE_TITLES: dict[str, tuple[str, str]] = {
+    "graph": ("US–China AI knowledge graph", "米中AIナレッジグラフ"),
+    "classes": ("{names} in the US–China AI knowledge graph", "米中AIナレッジグラフの{names}"),
+    "focus": ("Around {label} ({hops} {hop_word})", "{label}の周辺({hops}ホップ)"),
+    "centrality": ("Top {count} entities by {metric}", "{metric}の上位{count}エンティティ"),
+    "path": ("{source} ↔ {target}", "{source} ↔ {target}"),
+    "neighbors": ("Neighbours of {label} ({hops} {hop_word})", "{label}の近傍({hops}ホップ)"),
+    "communities": (
+        "{count} communities (Louvain, resolution {resolution:g})",
+        "{count}個のコミュニティ(Louvain法、解像度{resolution:g})",
+    ),
+    "communities-legend": ("Communities", "コミュニティ"),
+}
+
+
+def page_title(kind: str, lang: str = "en", **values: Any) -> str:
+    """The default title of a page of ``kind`` (a key of :data:`PAGE_TITLES`) in ``lang``.
+
+    >>> page_title("focus", "ja", label="ディープシーク", hops=2)
+    'ディープシークの周辺(2ホップ)'
+    >>> page_title("neighbors", "en", label="DeepSeek", hops=1)
+    'Neighbours of DeepSeek (1 hop)'
+    """
+    english, japanese = PAGE_TITLES[kind]
+    hops = values.get("hops")
+    values.setdefault("hop_word", "hop" if hops == 1 else "hops")
+    return (japanese if lang == "ja" else english).format(**values)

@@ -363,6 +363,30 @@ def test_view_options_write_a_page_and_say_so_on_stderr(
     assert [p.name for p in tmp_path.iterdir()] == ["view.html"]
 
 
+@pytest.mark.parametrize(
+    ("args", "title"),
+    [
+        (["view"], "米中AIナレッジグラフ"),
+        (["view", "--focus", "Alpha", "--depth", "2"], "アルファの周辺(2ホップ)"),
+        (["analyze", "centrality", "--top", "2"], "degreeの上位2エンティティ"),
+        (["path", "Bravo", "Delta"], "ブラボー ↔ デルタ"),
+        (["neighbors", "Alpha"], "アルファの近傍(1ホップ)"),
+        (["communities"], "コミュニティ(Louvain法、解像度1)"),
+    ],
+)
+def test_japanese_pages_have_japanese_titles(
+    project: Path, tmp_path: Path, args: list[str], title: str
+) -> None:
+    out = tmp_path / "view.html"
+    option = ["-o", str(out)] if args[0] == "view" else ["--view", str(out)]
+    result = run(project, *args, *option, "--lang", "ja")
+    assert result.exit_code == 0, result.stderr
+    page = out.read_text(encoding="utf-8")
+    shown = page.split("<title>", 1)[1].split("</title>", 1)[0]
+    assert title in shown
+    assert not any(word in shown for word in ("Top ", "Neighbours", "communities", "Around"))
+
+
 def test_view_into_a_missing_folder(project: Path, tmp_path: Path) -> None:
     result = run(project, "view", "-o", str(tmp_path / "no" / "v.html"))
     assert (result.exit_code, result.stderr) == (

@@ -27,6 +27,7 @@ from kgtool.reports import (
     communities_text,
     curie,
     neighbors_text,
+    page_title,
     paths_text,
 )
 
@@ -193,23 +194,14 @@ def view_command(
         names = ", ".join(
             graph.graph["classes"].get(i, {}).get(f"label_{lang}", curie(i)) for i in iris
         )
-        heading = heading or (
-            f"{names} in the US–China AI knowledge graph"
-            if lang == "en"
-            else f"米中AIナレッジグラフの{names}"
-        )
+        heading = heading or page_title("classes", lang, names=names)
     if focus is not None:
         node = _entity(engine, focus)
         hops = 1 if depth is None else depth
         graph = ego_graph(graph, node, hops)
         label = graph.nodes[node][f"label_{lang}"]
-        heading = heading or (
-            f"Around {label} ({hops} hop{'s' if hops != 1 else ''})"
-            if lang == "en"
-            else f"{label}の周辺({hops}ホップ)"
-        )
-    default = "US–China AI knowledge graph" if lang == "en" else "米中AIナレッジグラフ"
-    draw_page(graph, output, heading or default, lang, **drawing)
+        heading = heading or page_title("focus", lang, label=label, hops=hops)
+    draw_page(graph, output, heading or page_title("graph", lang), lang, **drawing)
 
 
 # --- analytics ----------------------------------------------------------------------------------------
@@ -267,7 +259,9 @@ def centrality_command(
     ranked = centrality(graph, metric, iris, top, lang)
     click.echo(centrality_text(ranked, metric, output_format, lang), nl=False)
     if view_path is not None:
-        title = drawing.pop("title", None) or f"Top {len(ranked)} entities by {metric}"
+        title = drawing.pop("title", None) or page_title(
+            "centrality", lang, count=len(ranked), metric=metric
+        )
         draw_page(
             centrality_subgraph(graph, ranked), view_path, title, lang, size_by="score", **drawing
         )
@@ -321,9 +315,11 @@ def path_command(
         raise SystemExit(int(finding.exit_code)) from None
     click.echo(paths_text(paths, output_format, lang), nl=False)
     if view_path is not None:
-        title = (
-            drawing.pop("title", None)
-            or f"{graph.nodes[a][f'label_{lang}']} ↔ {graph.nodes[b][f'label_{lang}']}"
+        title = drawing.pop("title", None) or page_title(
+            "path",
+            lang,
+            source=graph.nodes[a][f"label_{lang}"],
+            target=graph.nodes[b][f"label_{lang}"],
         )
         draw_page(paths_subgraph(graph, paths), view_path, title, lang, **drawing)
 
@@ -360,9 +356,8 @@ def neighbors_command(
     rows = neighbors(graph, node, depth, lang)
     click.echo(neighbors_text(rows, output_format), nl=False)
     if view_path is not None:
-        title = (
-            drawing.pop("title", None)
-            or f"Neighbours of {graph.nodes[node][f'label_{lang}']} ({depth} hop{'s' if depth != 1 else ''})"
+        title = drawing.pop("title", None) or page_title(
+            "neighbors", lang, label=graph.nodes[node][f"label_{lang}"], hops=depth
         )
         draw_page(neighbors_subgraph(graph, node, rows), view_path, title, lang, **drawing)
 
@@ -411,11 +406,10 @@ def communities_command(
     found = communities(graph, community_seed, resolution, lang)
     click.echo(communities_text(found, output_format), nl=False)
     if view_path is not None:
-        title = (
-            drawing.pop("title", None)
-            or f"{len(found)} communities (Louvain, resolution {resolution:g})"
+        title = drawing.pop("title", None) or page_title(
+            "communities", lang, count=len(found), resolution=resolution
         )
-        legend = "Communities" if lang == "en" else "コミュニティ"
+        legend = page_title("communities-legend", lang)
         draw_page(
             communities_graph(graph, found),
             view_path,
