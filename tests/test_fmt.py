@@ -254,27 +254,28 @@ def test_comments_travel_with_their_subject_predicate_or_section() -> None:
     [
         (
             "ex:a ex:p 1 , # between objects\n  2 .",
-            2,
+            "2:15",
             "it is inside a statement, between a predicate and its objects",
         ),
-        ("ex:a ex:p [ # in a blank node\n  ex:q 1 ] .", 2, "it is inside a [ ] blank node"),
-        ("ex:a ex:p ( 1 # in a list\n  2 ) .", 2, "it is inside a ( ) collection"),
+        ("ex:a ex:p [ # in a blank node\n  ex:q 1 ] .", "2:13", "it is inside a [ ] blank node"),
+        ("ex:a ex:p ( 1 # in a list\n  2 ) .", "2:15", "it is inside a ( ) collection"),
         (
             "ex:a ex:p\n  # before an object\n  1 .",
-            3,
+            "3:3",
             "it is inside a statement, between a predicate and its objects",
         ),
-        ("# on a blank node\n[ ex:q 1 ] .", 2, "it is attached to a blank-node subject"),
+        ("# on a blank node\n[ ex:q 1 ] .", "2:1", "it is attached to a blank-node subject"),
         (
             "@prefix x: # in a directive\n  <http://x/> .",
-            2,
+            "2:12",
             "it is inside a @prefix or @base directive",
         ),
     ],
 )
 def test_unplaceable_comment_is_refused(
-    tmp_path: Path, statement: str, line: int, reason: str
+    tmp_path: Path, statement: str, line: str, reason: str
 ) -> None:
+    """Every refusal names the file, line and column of the comment (issue 10 point 8)."""
     path = tmp_path / "bad.ttl"
     original = f"@prefix ex: <http://example.org/> .\n{statement}\n"
     path.write_text(original, encoding="utf-8")

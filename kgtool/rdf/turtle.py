@@ -314,7 +314,11 @@ class LayoutReader:
 
     def _refuse(self, token: Token, where: str) -> DataError:
         return DataError(
-            f"cannot keep this comment: {where}", path=self.path, line=token.line, hint=_HINT_MOVE
+            f"cannot keep this comment: {where}",
+            path=self.path,
+            line=token.line,
+            column=token.column,
+            hint=_HINT_MOVE,
         )
 
     def _resolve(self, token: Token) -> str | None:
@@ -490,6 +494,7 @@ class LayoutReader:
                     f"prefix '{prefix}:' is declared twice with different IRIs; fmt cannot keep both",
                     path=self.path,
                     line=token.line,
+                    column=token.column,
                     hint="use a different prefix name for the second namespace",
                 )
             self.layout.prefixes[prefix] = iri
@@ -503,6 +508,7 @@ class LayoutReader:
                     "@base is declared twice; fmt cannot keep both",
                     path=self.path,
                     line=token.line,
+                    column=token.column,
                     hint="keep one @base and write the other IRIs in full",
                 )
             self.layout.base = iri
