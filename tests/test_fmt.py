@@ -285,18 +285,30 @@ def test_unplaceable_comment_is_refused(
     assert path.read_text(encoding="utf-8") == original
 
 
-def test_relative_iri_and_conflicting_prefixes_are_refused() -> None:
-    with pytest.raises(DataError) as relative:
-        format_turtle("<a> <http://x/p> 1 .\n", "r.ttl")
-    assert str(relative.value) == (
-        "r.ttl:1:1: relative IRI <a>: fmt needs full IRIs (or an @base directive) "
-        "(hint: write the full IRI, or declare @base at the top of the file)"
-    )
-    with pytest.raises(DataError, match="prefix 'ex:' is declared twice with different IRIs"):
+def test_conflicting_prefixes_and_bases_are_refused_at_their_column() -> None:
+    with pytest.raises(DataError) as prefix:
         format_turtle(
-            "@prefix ex: <http://a/> .\nex:s ex:p 1 .\n@prefix ex: <http://b/> .\nex:s ex:p 2 .\n",
+            "@prefix ex: <http://a/> .\nex:s ex:p 1 .\n  @prefix ex: <http://b/> .\nex:s ex:p 2 .\n",
             "p.ttl",
         )
+    assert str(prefix.value).startswith(
+        "p.ttl:3:3: prefix 'ex:' is declared twice with different IRIs; fmt cannot keep both"
+    )
+    with pytest.raises(DataError) as base:
+        format_turtle("@base <http://a/> .\n<s> <p> 1 .\nBASE <http://b/>\n<s> <p> 2 .\n", "b.ttl")
+    assert str(base.value).startswith("b.ttl:3:1: @base is declared twice; fmt cannot keep both")
+
+
+def test_relative_iris_are_kept_as_written(tmp_path: Path) -> None:
+    """Relative IRIs resolve against the file's URI and are written back relative, so the file
+    does not gain its own location (issue 10 point 2)."""
+    path = tmp_path / "r.ttl"
+    path.write_text("@prefix : <#> .\n<a> :p <../b>, <c#d> .\n", encoding="utf-8")
+    assert run("fmt", str(path)).exit_code == 0
+    assert path.read_text(encoding="utf-8") == "@prefix : <#> .\n\n<a>\n    :p <../b> , <c#d> .\n"
+    assert run("fmt", "--check", str(path)).exit_code == 0
+    based = "@base <http://e/x/> .\n\n<a>\n    <p> <../b> .\n"
+    assert format_turtle(based, tmp_path / "b.ttl") == based
 
 
 # --------------------------------------------------------------------------------------------

@@ -162,6 +162,21 @@ def unescape_iri(text: str) -> str:
     )
 
 
+def resolve_iri(base: str, reference: str) -> str:
+    """``reference`` resolved against ``base`` as RFC 3986 says (and pyoxigraph does).
+
+    :func:`urllib.parse.urljoin` drops an empty fragment or query, which RFC 3986 keeps.
+
+    >>> resolve_iri("file:///d/a.ttl", "#"), resolve_iri("http://e/x/", "../y")
+    ('file:///d/a.ttl#', 'http://e/y')
+    """
+    resolved = urljoin(base, reference)
+    for mark in ("?", "#"):
+        if reference.endswith(mark) and not resolved.endswith(mark):
+            resolved += mark
+    return resolved
+
+
 def unescape_local(local: str) -> str:
     """Decode the backslash escapes of a prefixed name's local part (``a\\.b`` → ``a.b``)."""
     return re.sub(r"\\(.)", r"\1", local)
@@ -217,15 +232,17 @@ def index_text(text: str, base: str) -> TextIndex:
                 and args[0].text.endswith(":")
                 and args[1].kind == "iri"
             ):
-                found.prefixes[args[0].text[:-1]] = urljoin(base, unescape_iri(args[1].text[1:-1]))
+                found.prefixes[args[0].text[:-1]] = resolve_iri(
+                    base, unescape_iri(args[1].text[1:-1])
+                )
                 index += 2
             elif upper.endswith("BASE") and args and args[0].kind == "iri":
-                base = urljoin(base, unescape_iri(args[0].text[1:-1]))
+                base = resolve_iri(base, unescape_iri(args[0].text[1:-1]))
                 index += 1
             continue
         iri = None
         if token.kind == "iri":
-            iri = urljoin(base, unescape_iri(token.text[1:-1]))
+            iri = resolve_iri(base, unescape_iri(token.text[1:-1]))
         elif token.is_prefixed_name:
             prefix, _, local = token.text.partition(":")
             if prefix in found.prefixes:
@@ -281,6 +298,11 @@ class Layout:
         default_factory=lambda: defaultdict(list)
     )
     subject_end: dict[str, list[str]] = field(default_factory=lambda: defaultdict(list))
+    #: Relative IRI references as written (``<#a>``, ``<../x>``), by the IRI they resolve to:
+    #: the writer keeps them relative, so a file does not gain its own absolute location.
+    relative: dict[str, str] = field(default_factory=dict)
+    #: The ``@base`` IRI as written (relative or not).
+    base_written: str | None = None
 
 
 @dataclass
@@ -309,6 +331,8 @@ class LayoutReader:
         self.previous: Token | None = None
         self.ended: tuple[str, str | None] | None = None  # what the last top-level '.' ended
         self.in_directive = False
+        #: (IRI, as written, the @base in force): see :attr:`Layout.relative`.
+        self.relative: list[tuple[str, str, str | None]] = []
 
     # -- helpers --------------------------------------------------------------------------
 
@@ -325,7 +349,11 @@ class LayoutReader:
         """The IRI an IRI reference or prefixed name stands for (None for anything else)."""
         if token.kind == "iri":
             iri = unescape_iri(token.text[1:-1])
-            return urljoin(self.layout.base or self.base, iri) if ":" not in iri else iri
+            if ":" in iri:
+                return iri
+            resolved = resolve_iri(self.layout.base or self.base, iri)
+            self.relative.append((resolved, token.text[1:-1], self.layout.base))
+            return resolved
         if token.kind == "word" and ":" in token.text and not token.text.startswith("_:"):
             prefix, _, local = token.text.partition(":")
             namespace = self.layout.prefixes.get(prefix)
@@ -341,18 +369,8 @@ class LayoutReader:
             if token.kind == "comment":
                 self._comment(token)
                 continue
-            if (
-                token.kind == "iri"
-                and ":" not in unescape_iri(token.text)
-                and self.layout.base is None
-            ):
-                raise DataError(
-                    f"relative IRI {token.text}: fmt needs full IRIs (or an @base directive)",
-                    path=self.path,
-                    line=token.line,
-                    column=token.column,
-                    hint="write the full IRI, or declare @base at the top of the file",
-                )
+            if token.kind == "iri":
+                self._resolve(token)  # records a relative reference as written
             return token
         return None
 
@@ -464,6 +482,11 @@ class LayoutReader:
                 self._inside_statement(token)
             self.previous = token
         self._flush_pending(None, "eof", None)
+        # The output has one @base at the top: a reference written before a later @base would
+        # resolve differently there, so only those read under the final base stay relative.
+        self.layout.relative = {
+            iri: written for iri, written, base in self.relative if base == self.layout.base
+        }
         return self.layout
 
     def _expect(self, kinds: tuple[str, ...], what: str) -> Token:
@@ -512,6 +535,7 @@ class LayoutReader:
                     hint="keep one @base and write the other IRIs in full",
                 )
             self.layout.base = iri
+            self.layout.base_written = iri_token.text[1:-1]
             self.ended = ("prefix", None)
         if token.kind == "at":
             self._expect(("punct",), "'.'")
@@ -708,6 +732,8 @@ class Writer:
     # -- terms ------------------------------------------------------------------------------
 
     def iri(self, iri: str) -> str:
+        if (written := self.layout.relative.get(iri)) is not None:
+            return f"<{written}>"
         for prefix, namespace in self.namespaces:
             if iri.startswith(namespace):
                 local = iri[len(namespace) :]
@@ -887,7 +913,7 @@ class Writer:
         header = list(layout.header)
         directives = []
         if layout.base is not None:
-            directives.append(f"@base <{layout.base}> .")
+            directives.append(f"@base <{layout.base_written or layout.base}> .")
         width = max((len(p) for p in layout.prefixes), default=0) + 2
         known = list(PREFIXES)
         for prefix in sorted(
@@ -898,7 +924,9 @@ class Writer:
                 header.append(leading)  # above the first directive, it reads back as the header
             else:
                 directives.extend(leading)
-            line = f"@prefix {(prefix + ':').ljust(width)}<{layout.prefixes[prefix]}> ."
+            namespace = layout.prefixes[prefix]
+            written = layout.relative.get(namespace, namespace)
+            line = f"@prefix {(prefix + ':').ljust(width)}<{written}> ."
             trailing = layout.prefix_trailing.get(prefix, [])
             directives.append(
                 line + ((" " + " ".join(c.lstrip() for c in trailing)) if trailing else "")
@@ -1104,6 +1132,7 @@ __all__ = [
     "isomorphic",
     "natural_key",
     "read_graph",
+    "resolve_iri",
     "tokens",
     "unescape_iri",
     "unescape_local",
