@@ -1042,18 +1042,19 @@ class RdfSource:
 def _quads(source: RdfSource) -> list[pyoxigraph.Quad]:
     import pyoxigraph
 
-    from kgtool.rdf.load import oxigraph_format, parse_error
+    from kgtool.rdf.load import BOM, check_entities, oxigraph_format, parse_error
 
-    if not source.content.strip():
-        raise DataError(
-            "the file is empty", path=source.name, hint="add statements or delete the file"
-        )
     file_format = oxigraph_format(Path(source.name).with_suffix(source.suffix))
+    if source.suffix.lower() in (".rdf", ".owl"):
+        check_entities(source.content, source.name)
     try:
         return [
             pyoxigraph.Quad(quad.subject, quad.predicate, quad.object)
             for quad in pyoxigraph.parse(
-                source.content, format=file_format, base_iri=source.base, rename_blank_nodes=True
+                source.content.removeprefix(BOM),
+                format=file_format,
+                base_iri=source.base,
+                rename_blank_nodes=True,
             )
         ]
     except SyntaxError as error:
@@ -1067,7 +1068,7 @@ def read_graph(sources: Iterable[RdfSource]) -> rdflib.Graph:
     Named graphs are merged into one. The blank-node ids come from pyoxigraph's canonicalisation,
     so they do not depend on the order of the statements in the files.
 
-    :raises DataError: when a source is empty or does not parse (``file:line:column``).
+    :raises DataError: when a source does not parse (``file:line:column``).
     """
     import pyoxigraph
     import rdflib
