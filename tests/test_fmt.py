@@ -12,6 +12,7 @@ import random
 import re
 from pathlib import Path
 
+import pyoxigraph
 import pytest
 from support import invoke
 
@@ -541,3 +542,45 @@ def test_shipped_files_are_all_covered() -> None:
     names = {f"{p.parent.name}/{p.name}" for p in SHIPPED}
     assert {"ontology/kgtool.ttl", "ontology/shapes.ttl"} <= names
     assert len([n for n in names if n.startswith("graph/")]) >= 5
+
+
+# --------------------------------------------------------------------------------------------
+# Bytes as they are: CR, CRLF, a byte-order mark, an empty file (issue 10 points 1 and 3)
+# --------------------------------------------------------------------------------------------
+
+
+def test_a_carriage_return_in_a_literal_is_kept(tmp_path: Path) -> None:
+    path = tmp_path / "cr.ttl"
+    path.write_bytes(b"<http://a/s> <http://a/p> '''x\ry''' .\n")
+    assert run("fmt", str(path)).exit_code == 0
+    assert path.read_bytes() == b'<http://a/s>\n    <http://a/p> "x\\ry" .\n'
+
+
+def test_crlf_files_keep_their_line_ends_and_multi_line_literals(tmp_path: Path) -> None:
+    tidy = b'@prefix : <http://a/> .\r\n\r\n:s\r\n    :p """a\r\nb""" .\r\n'
+    path = tmp_path / "crlf.ttl"
+    path.write_bytes(tidy.replace(b"\r\n\r\n:s\r\n    ", b" :s "))
+    assert run("fmt", str(path)).exit_code == 0
+    assert path.read_bytes() == tidy
+    assert run("fmt", "--check", str(path)).exit_code == 0  # byte-exact: nothing left to change
+    value = next(iter(pyoxigraph.parse(path=str(path), format=pyoxigraph.RdfFormat.TURTLE)))
+    assert value.object.value == "a\r\nb"
+
+
+def test_a_byte_order_mark_is_accepted_and_kept(tmp_path: Path) -> None:
+    path = tmp_path / "bom.ttl"
+    path.write_bytes(b"\xef\xbb\xbf<http://a/s> <http://a/p> 1 .\n")
+    assert run("fmt", str(path)).exit_code == 0
+    assert path.read_bytes() == b"\xef\xbb\xbf<http://a/s>\n    <http://a/p> 1 .\n"
+
+
+@pytest.mark.parametrize(
+    ("content", "formatted"),
+    [(b"", b""), (b" \n\n", b""), (b"# only a comment\n", b"# only a comment\n")],
+)
+def test_an_empty_file_is_an_empty_graph(tmp_path: Path, content: bytes, formatted: bytes) -> None:
+    path = tmp_path / "empty.ttl"
+    path.write_bytes(content)
+    result = run("fmt", str(path))
+    assert result.exit_code == 0, result.stderr
+    assert path.read_bytes() == formatted

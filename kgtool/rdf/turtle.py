@@ -945,7 +945,7 @@ class Writer:
                 chunks.append(self._block(subject))
         orphans = sorted(self._block(b) for b in self.roots if b in subjects)
         chunks.extend(orphans)
-        text = "\n\n".join(chunks) + "\n"
+        text = "\n\n".join(chunks) + "\n" if chunks else ""  # an empty graph is an empty file
         return self.number_labels(text)
 
     def find_roots(self) -> None:
