@@ -56,6 +56,22 @@ def test_the_store_resolves_relative_iris_too(root: Path, tmp_path: Path) -> Non
 
 
 @pytest.mark.parametrize("engine", ENGINES)
+def test_a_query_file_is_the_base_of_its_relative_iris(
+    root: Path, tmp_path: Path, engine: str
+) -> None:
+    """``sparql -f FILE``: relative IRIs in the query resolve against FILE's URI, as in the W3C
+    tests exists03, pp34 and pp35 (rdflib answered 0 rows, exit 0, before)."""
+    data = tmp_path / "d.ttl"
+    data.write_text("<a> <http://e/p> 1 .\n", encoding="utf-8")
+    query = tmp_path / "q.rq"
+    query.write_text("ASK { <a> <http://e/p> 1 }\n", encoding="utf-8")
+    result = invoke(
+        "sparql", "-f", str(query), "--root", str(root), "--engine", engine, "--data", str(data)
+    )
+    assert (result.exit_code, result.stdout) == (0, "true\n"), result.stderr
+
+
+@pytest.mark.parametrize("engine", ENGINES)
 def test_a_byte_order_mark_is_skipped(root: Path, tmp_path: Path, engine: str) -> None:
     data = tmp_path / "bom.nt"
     data.write_bytes(b"\xef\xbb\xbf<http://a/s> <http://a/p> <http://a/o> .\n")
@@ -140,3 +156,36 @@ def test_harmless_entities_are_read() -> None:
     from kgtool.rdf.load import check_entities
 
     check_entities(b'<!DOCTYPE r [<!ENTITY e "http://e/"><!ENTITY f "&e;x">]><r/>', "ok.rdf")
+
+
+def test_an_endpoint_gets_the_query_files_base_as_a_base_line(tmp_path: Path) -> None:
+    import http.server
+    import threading
+
+    bodies: list[str] = []
+
+    class Handler(http.server.BaseHTTPRequestHandler):
+        def do_POST(self) -> None:  # noqa: N802 - http.server's naming
+            bodies.append(self.rfile.read(int(self.headers["Content-Length"])).decode())
+            reply = b'{"head": {}, "boolean": true}'
+            self.send_response(200)
+            self.send_header("Content-Type", "application/sparql-results+json")
+            self.send_header("Content-Length", str(len(reply)))
+            self.end_headers()
+            self.wfile.write(reply)
+
+        def log_message(self, *args: object) -> None:
+            pass
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        query = tmp_path / "q.rq"
+        query.write_text("ASK { <a> ?p ?o }\n", encoding="utf-8")
+        url = f"http://127.0.0.1:{server.server_address[1]}/sparql"
+        result = invoke("sparql", "-f", str(query), "--endpoint", url)
+    finally:
+        server.shutdown()
+        server.server_close()
+    assert (result.exit_code, result.stdout) == (0, "true\n"), result.stderr
+    assert bodies == [f"BASE <{query.resolve().as_uri()}>\nASK {{ <a> ?p ?o }}\n"]

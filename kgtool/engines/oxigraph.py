@@ -76,7 +76,9 @@ class OxigraphEngine:
         prepared.check_safe()
         try:
             result = self.store.query(
-                inline_bindings(prepared, bindings or {}), use_default_graph_as_union=True
+                inline_bindings(prepared, bindings or {}),
+                use_default_graph_as_union=True,
+                base_iri=prepared.base_iri,
             )
             # Solutions are computed lazily: read them here, so errors (e.g. from SERVICE) are caught.
             if isinstance(result, pyoxigraph.QueryBoolean):

@@ -192,6 +192,8 @@ class PreparedQuery:
     #: Endpoint IRIs SERVICE may query (``--allow-service``); the verdict depends on them.
     allow_service: tuple[str, ...] = ()
     tokens: tuple[Token, ...] = field(default=(), repr=False, compare=False)
+    #: The IRI relative IRIs in the query resolve against: a query file's ``file:`` URI, else None.
+    base_iri: str | None = None
 
     @property
     def kind(self) -> QueryKind | None:
@@ -238,9 +240,15 @@ class PreparedQuery:
 
 
 def prepare(
-    sparql: str | PreparedQuery, source: str = "query", allow_service: Collection[str] = ()
+    sparql: str | PreparedQuery,
+    source: str = "query",
+    allow_service: Collection[str] = (),
+    base_iri: str | None = None,
 ) -> PreparedQuery:
     """Read a query once (a :class:`PreparedQuery` is returned as is, judged by ``allow_service``).
+
+    :param base_iri: what relative IRIs in the query resolve against (for a query read from a
+        file, the file's ``file:`` URI, as SPARQL defines it).
 
     >>> q = prepare("SELECT ?a WHERE { ?a ?p ?_x } # SERVICE")
     >>> q.form, q.kind.value, q.variables, [t.text for t in q.parameters], q.refusal
@@ -269,6 +277,7 @@ def prepare(
         hazards=tuple(hazards),
         allow_service=tuple(allow_service),
         tokens=tuple(tokens),
+        base_iri=base_iri,
     )
 
 
