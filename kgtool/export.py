@@ -8,21 +8,18 @@ statements sorted, so exporting the same data twice gives the same bytes. GraphM
 entity network of :func:`kgtool.network.project_graph` (claims folded onto nodes and edges), for
 graph tools such as Gephi, yEd or networkx; list and record attributes become JSON strings.
 
-Files are written atomically: a temporary file next to the target, then :func:`os.replace`.
+``export -o`` writes with :func:`kgtool.fileio.write_atomic`, like every kgtool output file.
 """
 
 from __future__ import annotations
 
 import json
-import os
-import tempfile
 from collections.abc import Sequence
 from enum import Enum
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from kgtool.engines.base import QuadSource
-from kgtool.errors import EngineError, FormatError, OutputError
+from kgtool.errors import EngineError, FormatError
 from kgtool.namespaces import PREFIXES
 from kgtool.network import project_graph
 
@@ -202,42 +199,3 @@ def _serialized(
     buffer = io.BytesIO()
     pyoxigraph.serialize(statements, buffer, format=rdf_format, prefixes=prefixes)
     return buffer.getvalue()
-
-
-def write_atomic(path: Path, content: bytes) -> None:
-    """Write ``content`` to ``path`` atomically: a temporary file in the same folder, then a rename.
-
-    A reader sees the old file or the new one, never half of it; on failure the target is untouched.
-
-    :raises OutputError: when the folder does not exist or cannot be written.
-    """
-    path = Path(path)
-    folder = path.parent if str(path.parent) else Path(".")
-    try:
-        handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
-    except OSError as error:
-        raise OutputError(
-            f"cannot write {path}: {error.strerror}",
-            hint="check that the folder exists and is writable",
-        ) from None
-    try:
-        with os.fdopen(handle, "wb") as stream:
-            stream.write(content)
-            stream.flush()
-            os.fsync(stream.fileno())
-        os.chmod(temporary, 0o644 & ~_umask())
-        os.replace(temporary, path)
-    except OSError as error:
-        Path(temporary).unlink(missing_ok=True)
-        raise OutputError(
-            f"cannot write {path}: {error.strerror}", hint="check the path and free disk space"
-        ) from None
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
-
-
-def _umask() -> int:
-    mask = os.umask(0)
-    os.umask(mask)
-    return mask

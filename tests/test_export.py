@@ -17,7 +17,8 @@ from support import invoke
 from kgtool.cli import cli
 from kgtool.engines import EngineOptions, OxigraphEngine, RdflibEngine, open_engine
 from kgtool.errors import FormatError, OutputError
-from kgtool.export import FORMAT_NAMES, export_bytes, write_atomic
+from kgtool.export import FORMAT_NAMES, export_bytes
+from kgtool.fileio import write_atomic
 from kgtool.graph import graph_name, load_rdflib, load_store
 from kgtool.project import find_project
 
@@ -169,7 +170,8 @@ def test_a_missing_output_folder_is_a_one_line_error(project: Path, tmp_path: Pa
     result = run("--format", "nt", "--root", str(project), "-o", str(target))
     assert (result.exit_code, result.stdout) == (2, "")
     assert result.stderr == (
-        f"Error: cannot write {target}: No such file or directory (hint: check that the folder exists and is writable)\n"
+        f"Error: {target}: no such folder: {target.parent} "
+        "(hint: create the folder first or choose another -o path)\n"
     )
 
 
@@ -182,7 +184,7 @@ def test_a_failed_write_leaves_the_old_file(
     def full_disk(*args: object) -> None:
         raise OSError(28, "No space left on device")
 
-    monkeypatch.setattr("kgtool.export.os.replace", full_disk)
+    monkeypatch.setattr("kgtool.fileio.os.replace", full_disk)
     with pytest.raises(OutputError, match="No space left on device"):
         write_atomic(target, b"new content")
     assert target.read_text() == "old content"
