@@ -46,6 +46,7 @@ from pathlib import Path
 
 from kgtool.errors import DataError, ProjectError
 from kgtool.fileio import write_atomic
+from kgtool.project import files_below
 from kgtool.rdf.turtle import (
     LINE_WIDTH,
     PREDICATE_ORDER,
@@ -160,7 +161,7 @@ def turtle_files(paths: Iterable[Path]) -> list[Path]:
     for path in paths:
         path = Path(path)
         if path.is_dir():
-            files = sorted(p for p in path.rglob("*.ttl") if p.is_file())
+            files = files_below(path, {".ttl"})
             if not files:
                 raise ProjectError(f"no Turtle (.ttl) files in folder {path}")
             found.extend(files)

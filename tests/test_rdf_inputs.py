@@ -189,3 +189,18 @@ def test_an_endpoint_gets_the_query_files_base_as_a_base_line(tmp_path: Path) ->
         server.server_close()
     assert (result.exit_code, result.stdout) == (0, "true\n"), result.stderr
     assert bodies == [f"BASE <{query.resolve().as_uri()}>\nASK {{ <a> ?p ?o }}\n"]
+
+
+def test_linked_folders_inside_a_data_folder_are_followed_once(root: Path, tmp_path: Path) -> None:
+    """A symbolic link to a folder was skipped without notice; a link cycle must still end."""
+    real = tmp_path / "real"
+    (real / "sub").mkdir(parents=True)
+    (real / "sub" / "x.ttl").write_text("<http://a/s> <http://a/p> 1 .\n", encoding="utf-8")
+    data = tmp_path / "data"
+    data.mkdir()
+    (data / "link").symlink_to(real)
+    (real / "loop").symlink_to(data)  # data/link/loop/link/… would never end
+    rows = sparql(root, "oxigraph", "SELECT ?s { ?s ?p ?o }", data)
+    assert rows == "?s\n<http://a/s>\n"
+    result = invoke("fmt", "--check", str(data))
+    assert (result.exit_code, result.stdout) == (1, f"would reformat {data}/link/sub/x.ttl\n")
