@@ -204,3 +204,21 @@ def test_linked_folders_inside_a_data_folder_are_followed_once(root: Path, tmp_p
     assert rows == "?s\n<http://a/s>\n"
     result = invoke("fmt", "--check", str(data))
     assert (result.exit_code, result.stdout) == (1, f"would reformat {data}/link/sub/x.ttl\n")
+
+
+def test_an_ill_typed_literal_logs_no_traceback_on_rdflib(root: Path, tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    data = tmp_path / "bad.ttl"
+    data.write_text(
+        '<http://a/s> <http://a/p> "abc"^^<http://www.w3.org/2001/XMLSchema#decimal> .\n'
+    )
+    result = subprocess.run(
+        [sys.executable, "-m", "kgtool", "sparql", "SELECT ?s { ?s ?p ?o }", "--root", str(root)]
+        + ["--engine", "rdflib", "--data", str(data)],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert (result.returncode, result.stdout, result.stderr) == (0, "?s\n<http://a/s>\n", "")

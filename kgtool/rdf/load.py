@@ -8,6 +8,7 @@ queries see the union of all graphs as their default graph.
 
 from __future__ import annotations
 
+import logging
 import re
 from collections.abc import Iterable
 from pathlib import Path
@@ -221,13 +222,21 @@ def load_rdflib(files: Iterable[Path]) -> rdflib.Dataset:
         if not holds_statements:
             continue
         rdflib_format = RDF_SUFFIXES[path.suffix.lower()]
-        with open_rdf(path) as stream:
-            if rdflib_format in ("nquads", "trig"):
-                dataset.parse(stream, format=rdflib_format, publicID=name)
-            else:
-                dataset.graph(rdflib.URIRef(name)).parse(
-                    stream, format=rdflib_format, publicID=name
-                )
+        # rdflib logs a traceback for each ill-typed literal ("abc"^^xsd:decimal); validation
+        # reports those itself, at their position.
+        logger = logging.getLogger("rdflib.term")
+        level = logger.level
+        logger.setLevel(logging.CRITICAL)
+        try:
+            with open_rdf(path) as stream:
+                if rdflib_format in ("nquads", "trig"):
+                    dataset.parse(stream, format=rdflib_format, publicID=name)
+                else:
+                    dataset.graph(rdflib.URIRef(name)).parse(
+                        stream, format=rdflib_format, publicID=name
+                    )
+        finally:
+            logger.setLevel(level)
     return dataset
 
 
