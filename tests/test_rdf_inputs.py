@@ -222,3 +222,14 @@ def test_an_ill_typed_literal_logs_no_traceback_on_rdflib(root: Path, tmp_path: 
         timeout=60,
     )
     assert (result.returncode, result.stdout, result.stderr) == (0, "?s\n<http://a/s>\n", "")
+
+
+def test_the_store_names_the_same_graphs(root: Path, tmp_path: Path) -> None:
+    empty = tmp_path / "empty.nt"
+    empty.write_bytes(b"")
+    full = tmp_path / "full.ttl"
+    full.write_text("<http://a/s> <http://a/p> 1 .\n", encoding="utf-8")
+    query = "SELECT DISTINCT ?g { GRAPH ?g {} }"
+    for _ in ("load", "reopen"):
+        rows = sparql(root, "oxigraph", query, empty, full, store=tmp_path / "store")
+        assert rows == f"?g\n<{full.resolve().as_uri()}>\n"
