@@ -233,3 +233,33 @@ def test_the_store_names_the_same_graphs(root: Path, tmp_path: Path) -> None:
     for _ in ("load", "reopen"):
         rows = sparql(root, "oxigraph", query, empty, full, store=tmp_path / "store")
         assert rows == f"?g\n<{full.resolve().as_uri()}>\n"
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        (
+            b'<!DOCTYPE r [<!ENTITY a "&b;"><!ENTITY b "&a;">]><r/>',
+            "x.rdf:1:14: the DTD entity 'a'",
+        ),
+        (
+            b'<!DOCTYPE r [<!ENTITY a SYSTEM "file:///etc/passwd">]><r/>',
+            "x.rdf:1:14: the file's DTD",
+        ),
+        (b'<!DOCTYPE r [<!ENTITY % a "x">]><r/>', "x.rdf:1:14: the file's DTD declares"),
+        # a DOCTYPE hidden behind a prolog longer than what is checked
+        (
+            b"<!-- <a> " + b"x" * (1 << 20) + b'--><!DOCTYPE r [<!ENTITY a "&a;">]><r/>',
+            "x.rdf: the XML prolog",
+        ),
+    ],
+)
+def test_entity_cycles_external_entities_and_long_prologs_are_refused(
+    content: bytes, message: str
+) -> None:
+    from kgtool.errors import DataError
+    from kgtool.rdf.load import check_entities
+
+    with pytest.raises(DataError) as raised:
+        check_entities(content, "x.rdf")
+    assert str(raised.value).startswith(message)

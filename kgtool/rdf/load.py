@@ -79,6 +79,9 @@ _ENTITY = re.compile(
     rb"""(?:"(?P<double>[^"]*)"|'(?P<single>[^']*)'|(?P<external>SYSTEM|PUBLIC))"""
 )
 _REFERENCE = re.compile(rb"[&%]([^\s&%;#]+);")
+_ELEMENT_START = re.compile(rb"<[A-Za-z_:]")
+_COMMENT_OR_INSTRUCTION = re.compile(rb"<!--.*?(?:-->|\Z)|<\?.*?(?:\?>|\Z)", re.DOTALL)
+_DOCTYPE_END = re.compile(rb"\]\s*>|<!DOCTYPE[^\[>]*>")
 
 
 def check_entities(content: bytes, path: str | Path) -> None:
@@ -86,14 +89,32 @@ def check_entities(content: bytes, path: str | Path) -> None:
 
     Only the start of ``content`` is read: the DOCTYPE comes before the root element.
 
-    :raises DataError: for an external or parameter entity, an entity that refers to itself, or
-        one whose expansion passes the limit.
+    :raises DataError: for an external or parameter entity, an entity that refers to itself, one
+        whose expansion passes the limit, or a prolog too long to check (a DOCTYPE could hide
+        behind it).
 
     >>> check_entities(b'<!DOCTYPE r [<!ENTITY x "http://e/">]><r/>', "a.rdf")
     >>> check_entities(b'<!DOCTYPE r [<!ENTITY a "aaaa"><!ENTITY b "&a;&a;&a;">]><r/>', "a.rdf")
     """
     head = content[:_PROLOG_BYTES]
     start = head.find(b"<!DOCTYPE")
+    root = _ELEMENT_START.search(_COMMENT_OR_INSTRUCTION.sub(b"", head))
+    if (
+        start < 0
+        and root is None
+        and len(content) >= _PROLOG_BYTES
+        or (
+            start >= 0
+            and _DOCTYPE_END.search(head, start) is None
+            and len(content) >= _PROLOG_BYTES
+        )
+    ):
+        # What is not read here could hide a DOCTYPE: refuse rather than let the parser expand it.
+        raise DataError(
+            f"the XML prolog (before the root element) is longer than {_PROLOG_BYTES:,} bytes",
+            path=path,
+            hint="remove the long comments or DTD before the root element",
+        )
     if start < 0:
         return
     values: dict[bytes, bytes] = {}
