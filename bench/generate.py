@@ -126,8 +126,8 @@ def _project_skeleton(out: Path) -> None:
 
 def count_triples(root: Path) -> int:
     """Triples kgtool loads from the project folder ``root`` (ontology without shapes, and graph/)."""
-    from kgtool.rdf.load import load_store
     from kgtool.project import find_project
+    from kgtool.rdf.load import load_store
 
     return len(load_store(find_project(root=root).data_files))
 

@@ -1,7 +1,6 @@
 """Moved to :mod:`kgtool.rdf.load`; this name stays importable for one release."""
 
 from kgtool.rdf.load import (
-    check_not_empty,
     graph_name,
     load_rdflib,
     load_store,
@@ -10,7 +9,6 @@ from kgtool.rdf.load import (
 )
 
 __all__ = [
-    "check_not_empty",
     "graph_name",
     "load_rdflib",
     "load_store",

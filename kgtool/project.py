@@ -7,6 +7,8 @@ the copy bundled with the installed package.
 
 from __future__ import annotations
 
+import os
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -63,6 +65,28 @@ def bundled_root() -> Path:
     )
 
 
+def files_below(folder: Path, suffixes: Collection[str]) -> list[Path]:
+    """Every file below ``folder`` whose suffix (lower-cased) is in ``suffixes``, sorted.
+
+    Symbolic links to folders are followed, each real folder visited once, so a link cycle
+    ends instead of looping and a linked folder is never skipped silently.
+    """
+    found: list[Path] = []
+    seen: set[tuple[int, int]] = set()
+    for current, folders, names in os.walk(folder, followlinks=True):
+        status = os.stat(current)
+        if (status.st_dev, status.st_ino) in seen:
+            folders.clear()  # reached again through a link: already walked
+            continue
+        seen.add((status.st_dev, status.st_ino))
+        found.extend(
+            Path(current, name)
+            for name in names
+            if Path(name).suffix.lower() in suffixes and Path(current, name).is_file()
+        )
+    return sorted(found)
+
+
 def rdf_files(path: Path) -> list[Path]:
     """RDF files at ``path``: the file itself, or every RDF file below a folder, sorted.
 
@@ -74,7 +98,7 @@ def rdf_files(path: Path) -> list[Path]:
         raise ProjectError(
             f"no such file or folder: {path}", path=None, hint="check the path given with --data"
         )
-    found = sorted(p for p in path.rglob("*") if p.suffix.lower() in RDF_SUFFIXES and p.is_file())
+    found = files_below(path, RDF_SUFFIXES)
     if not found:
         suffixes = " ".join(sorted(RDF_SUFFIXES))
         raise ProjectError(

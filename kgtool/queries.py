@@ -634,8 +634,10 @@ def find_saved_query(project: Project, name: str) -> SavedQuery:
     return load_saved_query(project.queries_dir / f"{name}.rq")
 
 
-def adhoc_query(text: str, source: str = "query") -> SavedQuery:
+def adhoc_query(text: str, source: str = "query", base_iri: str | None = None) -> SavedQuery:
     """An ad-hoc query: parameters discovered from its variables; any ``#+`` metadata ignored.
+
+    :param base_iri: what relative IRIs in the query resolve against (a query file's URI).
 
     :raises QueryError: when the text is empty or not a query, or a parameter variable is malformed.
     """
@@ -645,7 +647,7 @@ def adhoc_query(text: str, source: str = "query") -> SavedQuery:
             path=None if source == "query" else source,
             hint="give a SPARQL query",
         )
-    prepared = prepare(text, source)
+    prepared = prepare(text, source, base_iri=base_iri)
     query = SavedQuery(
         name="",
         sparql=text,

@@ -39,12 +39,14 @@ Formatting is idempotent: ``format_turtle(format_turtle(x)) == format_turtle(x)`
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
 from kgtool.errors import DataError, ProjectError
 from kgtool.fileio import write_atomic
+from kgtool.project import files_below
 from kgtool.rdf.turtle import (
     LINE_WIDTH,
     PREDICATE_ORDER,
@@ -81,8 +83,11 @@ def format_turtle(text: str, path: str | Path = "<text>") -> str:
     base = Path(path).resolve().as_uri() if path != "<text>" else "urn:kgtool:text"
     source = RdfSource(text.encode("utf-8"), path, base)
     graph = read_graph([source])
-    layout = LayoutReader(text, path, base).read()
-    result = Writer(graph, layout.prefixes, layout).render()
+    bom = "\ufeff" if text.startswith("\ufeff") else ""
+    layout = LayoutReader(text.removeprefix(bom), path, base).read()
+    result = bom + with_line_ends(Writer(graph, layout.prefixes, layout).render(), text)
+    # The proof that only the layout changed: the output, exactly as it will be written, read
+    # back holds the same statements and the same comments as the input as it was read.
     if not isomorphic([source], [RdfSource(result.encode("utf-8"), path, base)]):
         raise DataError(
             "formatting would change the statements of this file; nothing was written",
@@ -96,6 +101,41 @@ def format_turtle(text: str, path: str | Path = "<text>") -> str:
             hint="please report this file to the kgtool maintainers",
         )
     return result
+
+
+_LINE_END = re.compile(r"\r?\n")
+_LONG_STRING_OR_SPACE = re.compile(
+    r'(?P<string>"""(?:[^"\\]|\\.|"(?!""))*""")|(?P<space>[ \t\r\n]+)'
+    r"|'(?:[^'\\\n]|\\.)*'|\"(?:[^\"\\\n]|\\.)*\"|<[^<>\s]*>|\#[^\n]*|[^\"'<#\s]+|.",
+    re.DOTALL,
+)
+_ESCAPED_CR_LF = re.compile(r"\\r\n|\\.")
+
+
+def with_line_ends(formatted: str, original: str) -> str:
+    r"""``formatted`` (written with ``\n``) with the line ends of ``original``: ``\r\n`` when the
+    original's first line ends so, else unchanged.
+
+    Inside a long string a line break is part of the value: there an ``\r`` escape followed by a
+    line break (a CRLF in the value) becomes a raw CRLF again, and a bare LF stays LF.
+
+    >>> with_line_ends('<a> <b> "x" .\n', "<a> <b> <c> .\r\n")
+    '<a> <b> "x" .\r\n'
+    """
+    first = _LINE_END.search(original)
+    if first is None or first.group() != "\r\n":
+        return formatted
+
+    def convert(match: re.Match[str]) -> str:
+        if match.group("string") is not None:
+            return _ESCAPED_CR_LF.sub(
+                lambda m: "\r\n" if m.group() == "\\r\n" else m.group(), match.group()
+            )
+        if match.group("space") is not None:
+            return match.group().replace("\n", "\r\n")
+        return match.group()
+
+    return _LONG_STRING_OR_SPACE.sub(convert, formatted)
 
 
 @dataclass(frozen=True)
@@ -121,7 +161,7 @@ def turtle_files(paths: Iterable[Path]) -> list[Path]:
     for path in paths:
         path = Path(path)
         if path.is_dir():
-            files = sorted(p for p in path.rglob("*.ttl") if p.is_file())
+            files = files_below(path, {".ttl"})
             if not files:
                 raise ProjectError(f"no Turtle (.ttl) files in folder {path}")
             found.extend(files)
@@ -143,7 +183,8 @@ def format_file(path: Path) -> FormatResult:
     :raises DataError: when the file cannot be read, parsed or formatted without loss.
     """
     try:
-        original = Path(path).read_text(encoding="utf-8")
+        # Bytes, decoded without newline translation: a CR or CRLF is data to keep, not noise.
+        original = Path(path).read_bytes().decode("utf-8")
     except UnicodeDecodeError:
         raise DataError(
             "the file is not valid UTF-8", path=path, hint="save the file with UTF-8 encoding"

@@ -12,6 +12,7 @@ import random
 import re
 from pathlib import Path
 
+import pyoxigraph
 import pytest
 from support import invoke
 
@@ -254,27 +255,28 @@ def test_comments_travel_with_their_subject_predicate_or_section() -> None:
     [
         (
             "ex:a ex:p 1 , # between objects\n  2 .",
-            2,
+            "2:15",
             "it is inside a statement, between a predicate and its objects",
         ),
-        ("ex:a ex:p [ # in a blank node\n  ex:q 1 ] .", 2, "it is inside a [ ] blank node"),
-        ("ex:a ex:p ( 1 # in a list\n  2 ) .", 2, "it is inside a ( ) collection"),
+        ("ex:a ex:p [ # in a blank node\n  ex:q 1 ] .", "2:13", "it is inside a [ ] blank node"),
+        ("ex:a ex:p ( 1 # in a list\n  2 ) .", "2:15", "it is inside a ( ) collection"),
         (
             "ex:a ex:p\n  # before an object\n  1 .",
-            3,
+            "3:3",
             "it is inside a statement, between a predicate and its objects",
         ),
-        ("# on a blank node\n[ ex:q 1 ] .", 2, "it is attached to a blank-node subject"),
+        ("# on a blank node\n[ ex:q 1 ] .", "2:1", "it is attached to a blank-node subject"),
         (
             "@prefix x: # in a directive\n  <http://x/> .",
-            2,
+            "2:12",
             "it is inside a @prefix or @base directive",
         ),
     ],
 )
 def test_unplaceable_comment_is_refused(
-    tmp_path: Path, statement: str, line: int, reason: str
+    tmp_path: Path, statement: str, line: str, reason: str
 ) -> None:
+    """Every refusal names the file, line and column of the comment (issue 10 point 8)."""
     path = tmp_path / "bad.ttl"
     original = f"@prefix ex: <http://example.org/> .\n{statement}\n"
     path.write_text(original, encoding="utf-8")
@@ -284,18 +286,30 @@ def test_unplaceable_comment_is_refused(
     assert path.read_text(encoding="utf-8") == original
 
 
-def test_relative_iri_and_conflicting_prefixes_are_refused() -> None:
-    with pytest.raises(DataError) as relative:
-        format_turtle("<a> <http://x/p> 1 .\n", "r.ttl")
-    assert str(relative.value) == (
-        "r.ttl:1:1: relative IRI <a>: fmt needs full IRIs (or an @base directive) "
-        "(hint: write the full IRI, or declare @base at the top of the file)"
-    )
-    with pytest.raises(DataError, match="prefix 'ex:' is declared twice with different IRIs"):
+def test_conflicting_prefixes_and_bases_are_refused_at_their_column() -> None:
+    with pytest.raises(DataError) as prefix:
         format_turtle(
-            "@prefix ex: <http://a/> .\nex:s ex:p 1 .\n@prefix ex: <http://b/> .\nex:s ex:p 2 .\n",
+            "@prefix ex: <http://a/> .\nex:s ex:p 1 .\n  @prefix ex: <http://b/> .\nex:s ex:p 2 .\n",
             "p.ttl",
         )
+    assert str(prefix.value).startswith(
+        "p.ttl:3:3: prefix 'ex:' is declared twice with different IRIs; fmt cannot keep both"
+    )
+    with pytest.raises(DataError) as base:
+        format_turtle("@base <http://a/> .\n<s> <p> 1 .\nBASE <http://b/>\n<s> <p> 2 .\n", "b.ttl")
+    assert str(base.value).startswith("b.ttl:3:1: @base is declared twice; fmt cannot keep both")
+
+
+def test_relative_iris_are_kept_as_written(tmp_path: Path) -> None:
+    """Relative IRIs resolve against the file's URI and are written back relative, so the file
+    does not gain its own location (issue 10 point 2)."""
+    path = tmp_path / "r.ttl"
+    path.write_text("@prefix : <#> .\n<a> :p <../b>, <c#d> .\n", encoding="utf-8")
+    assert run("fmt", str(path)).exit_code == 0
+    assert path.read_text(encoding="utf-8") == "@prefix : <#> .\n\n<a>\n    :p <../b> , <c#d> .\n"
+    assert run("fmt", "--check", str(path)).exit_code == 0
+    based = "@base <http://e/x/> .\n\n<a>\n    <p> <../b> .\n"
+    assert format_turtle(based, tmp_path / "b.ttl") == based
 
 
 # --------------------------------------------------------------------------------------------
@@ -528,3 +542,45 @@ def test_shipped_files_are_all_covered() -> None:
     names = {f"{p.parent.name}/{p.name}" for p in SHIPPED}
     assert {"ontology/kgtool.ttl", "ontology/shapes.ttl"} <= names
     assert len([n for n in names if n.startswith("graph/")]) >= 5
+
+
+# --------------------------------------------------------------------------------------------
+# Bytes as they are: CR, CRLF, a byte-order mark, an empty file (issue 10 points 1 and 3)
+# --------------------------------------------------------------------------------------------
+
+
+def test_a_carriage_return_in_a_literal_is_kept(tmp_path: Path) -> None:
+    path = tmp_path / "cr.ttl"
+    path.write_bytes(b"<http://a/s> <http://a/p> '''x\ry''' .\n")
+    assert run("fmt", str(path)).exit_code == 0
+    assert path.read_bytes() == b'<http://a/s>\n    <http://a/p> "x\\ry" .\n'
+
+
+def test_crlf_files_keep_their_line_ends_and_multi_line_literals(tmp_path: Path) -> None:
+    tidy = b'@prefix : <http://a/> .\r\n\r\n:s\r\n    :p """a\r\nb""" .\r\n'
+    path = tmp_path / "crlf.ttl"
+    path.write_bytes(tidy.replace(b"\r\n\r\n:s\r\n    ", b" :s "))
+    assert run("fmt", str(path)).exit_code == 0
+    assert path.read_bytes() == tidy
+    assert run("fmt", "--check", str(path)).exit_code == 0  # byte-exact: nothing left to change
+    value = next(iter(pyoxigraph.parse(path=str(path), format=pyoxigraph.RdfFormat.TURTLE)))
+    assert value.object.value == "a\r\nb"
+
+
+def test_a_byte_order_mark_is_accepted_and_kept(tmp_path: Path) -> None:
+    path = tmp_path / "bom.ttl"
+    path.write_bytes(b"\xef\xbb\xbf<http://a/s> <http://a/p> 1 .\n")
+    assert run("fmt", str(path)).exit_code == 0
+    assert path.read_bytes() == b"\xef\xbb\xbf<http://a/s>\n    <http://a/p> 1 .\n"
+
+
+@pytest.mark.parametrize(
+    ("content", "formatted"),
+    [(b"", b""), (b" \n\n", b""), (b"# only a comment\n", b"# only a comment\n")],
+)
+def test_an_empty_file_is_an_empty_graph(tmp_path: Path, content: bytes, formatted: bytes) -> None:
+    path = tmp_path / "empty.ttl"
+    path.write_bytes(content)
+    result = run("fmt", str(path))
+    assert result.exit_code == 0, result.stderr
+    assert path.read_bytes() == formatted

@@ -96,7 +96,7 @@ def new_command(
         click.echo(_class_list(project), nl=False)
         return
     labels = parse_lang_labels(lang_labels)
-    target = output
+    target = output if output != Path("-") else None  # -o -: stdout, as without -o
     if args and args[0].lower() == "claim":
         if not 2 <= len(args) <= 3:
             raise click.UsageError("usage: kgtool new claim KIND [LABEL]")

@@ -5,7 +5,6 @@ Thin commands over :mod:`kgtool.export` and :mod:`kgtool.engines.store`, importe
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -34,7 +33,8 @@ if TYPE_CHECKING:
     "-o",
     "--output",
     type=click.Path(dir_okay=False, path_type=Path),
-    help="Write to this file (atomically: a temporary file, then a rename). Default: stdout.",
+    help="Write to this file (atomically: a temporary file, then a rename; a link's target, a "
+    "FIFO or a device directly). Default or '-': stdout.",
 )
 @data_options
 def export_command(
@@ -56,11 +56,7 @@ def export_command(
     from kgtool.fileio import write_atomic
 
     content = export_bytes(open_engine(project, engine_options), export_format)
-    if output is None:
-        sys.stdout.buffer.write(content)
-        sys.stdout.buffer.flush()
-    else:
-        write_atomic(output, content)
+    write_atomic(output or "-", content)
 
 
 @click.group("store")

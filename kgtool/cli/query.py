@@ -223,4 +223,6 @@ def sparql_command(
         source, text = "stdin", sys.stdin.read()
     else:
         source, text = "query", query_text
-    _run(adhoc_query(text, source), params, output_format, lang, project, engine_options)
+    # A query read from a file resolves relative IRIs against the file's URI (SPARQL 1.1, 4.1.1).
+    base_iri = query_file.resolve().as_uri() if query_file and source != "stdin" else None
+    _run(adhoc_query(text, source, base_iri), params, output_format, lang, project, engine_options)

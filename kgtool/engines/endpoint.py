@@ -269,6 +269,8 @@ class EndpointEngine:
         prepared = prepare(sparql).allowing(self.allow_service)
         prepared.check_safe()
         text = bind_for_endpoint(prepared, bindings or {})
+        if prepared.base_iri is not None:
+            text = f"BASE <{prepared.base_iri}>\n{text}"
         form = prepared.form
         if form is None:
             raise QueryError(

@@ -18,6 +18,52 @@ if TYPE_CHECKING:
 
 _OXIGRAPH_POSITION = re.compile(r"^error at (\d+):(\d+): ")
 _PREFIXED_NAME_END = re.compile(r"([A-Za-z][\w.-]*)?:[\w.-]*$")
+# A character class in pyoxigraph's "expected" list: ['0' ..= '9' | '\u{00B7}' | …], [_] …
+_CHARACTER_CLASS = re.compile(r"\[(?:'(?:\\.|[^'\\])*'|[^\]'])*\]")
+
+
+def _class_in_words(character_class: str) -> str:
+    """A character class of pyoxigraph's grammar, in words (the Unicode ranges say nothing)."""
+    if character_class == "[_]":
+        return ""  # "any character": the keyword matcher's filler, it tells the reader nothing
+    if character_class == "['_']":
+        return "'_'"
+    if "'A'" in character_class:
+        return "a name"
+    if "\\u{00B7}" in character_class or "'_'" in character_class and "'0'" in character_class:
+        return "a name character"
+    if re.fullmatch(r"\['0'\s*\.\.=\s*'9'\]", character_class):
+        return "a digit"
+    return character_class if len(character_class) <= 20 else "another character"
+
+
+def _expected_in_words(text: str) -> str:
+    """``expected one of …`` with each character class in words, each said once.
+
+    >>> _expected_in_words("expected one of \\"(\\", ['0'..='9'], ['A' ..= 'Z' | '\\\\u{00C0}'..='\\\\u{00D6}']")
+    'expected one of "(", a digit, a name'
+    """
+    head, found, listed = text.partition("expected one of ")
+    if not found:
+        text = _CHARACTER_CLASS.sub(lambda m: _class_in_words(m.group()), text)
+        return text if text.strip() != "expected" else "unexpected text"
+    items: list[str] = []
+    position = 0
+    while position < len(listed):
+        match = _CHARACTER_CLASS.match(listed, position)
+        if match:
+            item, position = _class_in_words(match.group()), match.end()
+        else:
+            end = listed.find(", ", position)
+            end = len(listed) if end < 0 else end
+            item, position = listed[position:end], end
+        if listed.startswith(", ", position):
+            position += 2
+        if item and item not in items:
+            items.append(item)
+    if len(items) == 1:
+        return f"{head}expected {items[0]}"
+    return head + found + ", ".join(items) if items else head + "unexpected text"
 
 
 def syntax_error(error: SyntaxError, sparql: str = "") -> QueryError:
@@ -31,6 +77,7 @@ def syntax_error(error: SyntaxError, sparql: str = "") -> QueryError:
     if match := _OXIGRAPH_POSITION.match(text):
         line, column = int(match.group(1)), int(match.group(2))
         text = text[match.end() :]
+    text = _expected_in_words(text)
     if "Prefix not found" in text:
         lines = sparql.split("\n")
         before = lines[line - 1][: column - 1] if line and line <= len(lines) and column else ""
@@ -76,7 +123,9 @@ class OxigraphEngine:
         prepared.check_safe()
         try:
             result = self.store.query(
-                inline_bindings(prepared, bindings or {}), use_default_graph_as_union=True
+                inline_bindings(prepared, bindings or {}),
+                use_default_graph_as_union=True,
+                base_iri=prepared.base_iri,
             )
             # Solutions are computed lazily: read them here, so errors (e.g. from SERVICE) are caught.
             if isinstance(result, pyoxigraph.QueryBoolean):

@@ -130,7 +130,7 @@ class RdflibEngine:
         prepared.check_safe()
         init = {name: to_rdflib(term) for name, term in (bindings or {}).items()}
         try:
-            result = self.dataset.query(prepared.text, initBindings=init)
+            result = self.dataset.query(prepared.text, initBindings=init, base=prepared.base_iri)
         except ParseException as error:
             raise QueryError(
                 f"SPARQL syntax error: {' '.join(str(error.msg).split())}",

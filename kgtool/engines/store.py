@@ -38,8 +38,8 @@ from typing import IO, TYPE_CHECKING, cast
 from kgtool.engines.base import StoreObserver
 from kgtool.engines.oxigraph import OxigraphEngine
 from kgtool.errors import DataError, EngineError
-from kgtool.graph import check_not_empty, graph_name, oxigraph_format, parse_error
 from kgtool.project import display_path
+from kgtool.rdf.load import graph_name, open_rdf, oxigraph_format, parse_error
 
 if TYPE_CHECKING:
     import pyoxigraph
@@ -311,18 +311,17 @@ def _load_file(
 
     target = pyoxigraph.NamedNode(graph)
     store.remove_graph(target)  # a partial load left by an interrupted run must not add up
-    check_not_empty(path)
     rdf_format = oxigraph_format(path)
     size = path.stat().st_size
     try:
-        if size < BULK_LOAD_BYTES:
-            store.load(path=str(path), format=rdf_format, to_graph=target)
-            advance(size)
-        else:
-            with open(path, "rb") as stream:
+        with open_rdf(path) as stream:
+            if size < BULK_LOAD_BYTES:
+                store.load(stream, format=rdf_format, base_iri=graph, to_graph=target)
+                advance(size)
+            else:
                 # pyoxigraph only calls read() on it: a file-like object is all it needs.
                 reader = cast("IO[bytes]", _CountingReader(stream, advance))
-                store.bulk_load(reader, format=rdf_format, to_graph=target)
+                store.bulk_load(reader, format=rdf_format, base_iri=graph, to_graph=target)
     except SyntaxError as error:
         store.remove_graph(target)
         raise parse_error(path, error) from None

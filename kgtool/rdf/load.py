@@ -8,10 +8,11 @@ queries see the union of all graphs as their default graph.
 
 from __future__ import annotations
 
+import logging
 import re
 from collections.abc import Iterable
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, BinaryIO
 
 from kgtool.errors import DataError
 from kgtool.project import RDF_SUFFIXES
@@ -63,36 +64,151 @@ def parse_error(path: Path, error: SyntaxError) -> DataError:
     return DataError(message, path=path, line=error.lineno, column=error.offset, hint=hint)
 
 
-def check_not_empty(path: Path) -> None:
-    """:raises DataError: when the file cannot be read or holds nothing but white space."""
+#: A UTF-8 byte-order mark: accepted at the start of any file and skipped (pyoxigraph's Turtle and
+#: N-Triples parsers would read it as a character).
+BOM = b"\xef\xbb\xbf"
+#: The most characters one DTD entity may expand to in an RDF/XML file. Real files declare
+#: namespace abbreviations (a few dozen characters); "billion laughs" files nest entities to
+#: expand a 1 KB file into gigabytes, which every XML parser here would build in memory.
+ENTITY_EXPANSION_LIMIT = 10_000
+#: How much of an RDF/XML file is searched for its DOCTYPE (it must come before the root element).
+_PROLOG_BYTES = 1 << 20
+_RDF_XML_SUFFIXES = (".rdf", ".owl")
+_ENTITY = re.compile(
+    rb"""<!ENTITY\s+(?P<parameter>%\s+)?(?P<name>[^\s"'>]+)\s+"""
+    rb"""(?:"(?P<double>[^"]*)"|'(?P<single>[^']*)'|(?P<external>SYSTEM|PUBLIC))"""
+)
+_REFERENCE = re.compile(rb"[&%]([^\s&%;#]+);")
+_ELEMENT_START = re.compile(rb"<[A-Za-z_:]")
+_COMMENT_OR_INSTRUCTION = re.compile(rb"<!--.*?(?:-->|\Z)|<\?.*?(?:\?>|\Z)", re.DOTALL)
+_DOCTYPE_END = re.compile(rb"\]\s*>|<!DOCTYPE[^\[>]*>")
+
+
+def check_entities(content: bytes, path: str | Path) -> None:
+    """Refuse an RDF/XML document whose DTD could expand beyond :data:`ENTITY_EXPANSION_LIMIT`.
+
+    Only the start of ``content`` is read: the DOCTYPE comes before the root element.
+
+    :raises DataError: for an external or parameter entity, an entity that refers to itself, one
+        whose expansion passes the limit, or a prolog too long to check (a DOCTYPE could hide
+        behind it).
+
+    >>> check_entities(b'<!DOCTYPE r [<!ENTITY x "http://e/">]><r/>', "a.rdf")
+    >>> check_entities(b'<!DOCTYPE r [<!ENTITY a "aaaa"><!ENTITY b "&a;&a;&a;">]><r/>', "a.rdf")
+    """
+    head = content[:_PROLOG_BYTES]
+    start = head.find(b"<!DOCTYPE")
+    root = _ELEMENT_START.search(_COMMENT_OR_INSTRUCTION.sub(b"", head))
+    if (
+        start < 0
+        and root is None
+        and len(content) >= _PROLOG_BYTES
+        or (
+            start >= 0
+            and _DOCTYPE_END.search(head, start) is None
+            and len(content) >= _PROLOG_BYTES
+        )
+    ):
+        # What is not read here could hide a DOCTYPE: refuse rather than let the parser expand it.
+        raise DataError(
+            f"the XML prolog (before the root element) is longer than {_PROLOG_BYTES:,} bytes",
+            path=path,
+            hint="remove the long comments or DTD before the root element",
+        )
+    if start < 0:
+        return
+    values: dict[bytes, bytes] = {}
+    places: dict[bytes, tuple[int, int]] = {}
+    for match in _ENTITY.finditer(head, start):
+        line = head.count(b"\n", 0, match.start()) + 1
+        column = match.start() - head.rfind(b"\n", 0, match.start())
+        if match.group("parameter") or match.group("external"):
+            raise DataError(
+                "the file's DTD declares an external or parameter entity, which kgtool does not read",
+                path=path,
+                line=line,
+                column=column,
+                hint="write the values out in the file and remove the DOCTYPE",
+            )
+        value = match.group("double")
+        values[match.group("name")] = value if value is not None else match.group("single")
+        places[match.group("name")] = (line, column)
+    sizes: dict[bytes, int] = {}
+
+    def size(name: bytes, seen: frozenset[bytes]) -> int:
+        if name in sizes:
+            return sizes[name]
+        if name in seen:
+            return ENTITY_EXPANSION_LIMIT + 1  # a cycle expands without end
+        value = values.get(name, b"")
+        total = len(value)
+        for reference in _REFERENCE.finditer(value):
+            total += size(reference.group(1), seen | {name}) - len(reference.group())
+            if total > ENTITY_EXPANSION_LIMIT:
+                break
+        sizes[name] = total
+        return total
+
+    for name in values:
+        if size(name, frozenset()) > ENTITY_EXPANSION_LIMIT:
+            raise DataError(
+                f"the DTD entity '{name.decode(errors='replace')}' expands to more than "
+                f"{ENTITY_EXPANSION_LIMIT:,} characters (an entity-expansion attack?)",
+                path=path,
+                line=places[name][0],
+                column=places[name][1],
+                hint="write the values out in the file and remove the DOCTYPE",
+            )
+
+
+def open_rdf(path: Path) -> BinaryIO:
+    """Open an RDF file for parsing: past a UTF-8 byte-order mark, RDF/XML checked by
+    :func:`check_entities`. An empty file is an empty graph.
+
+    :raises DataError: when the file cannot be read or its DTD is refused.
+    """
     try:
-        content = path.read_bytes()
+        stream = open(path, "rb")  # noqa: SIM115 - the caller closes it
     except OSError as error:
         raise DataError(f"cannot read the file: {error.strerror}", path=path) from None
-    if not content.strip():
-        raise DataError("the file is empty", path=path, hint="add statements or delete the file")
+    try:
+        if path.suffix.lower() in _RDF_XML_SUFFIXES:
+            check_entities(stream.read(_PROLOG_BYTES), path)
+            stream.seek(0)
+        if stream.read(len(BOM)) != BOM:
+            stream.seek(0)
+    except BaseException as error:
+        stream.close()
+        if isinstance(error, OSError):
+            raise DataError(f"cannot read the file: {error.strerror}", path=path) from None
+        raise
+    return stream
 
 
 def load_store(files: Iterable[Path], store: pyoxigraph.Store | None = None) -> pyoxigraph.Store:
     """Load RDF files into a pyoxigraph store (a new in-memory one unless ``store`` is given).
 
-    Each file goes into the named graph :func:`graph_name` of its path; a file that fails to
-    parse leaves the store without any of its statements.
+    Each file goes into the named graph :func:`graph_name` of its path, which is also the base
+    IRI its relative IRIs resolve against; a file that fails to parse leaves the store without
+    any of its statements.
 
-    :raises DataError: for an empty, unreadable or syntactically invalid file.
+    :raises DataError: for an unreadable or syntactically invalid file.
     """
     import pyoxigraph
 
     store = store if store is not None else pyoxigraph.Store()
     for path in files:
         path = Path(path)
-        check_not_empty(path)
+        rdf_format = oxigraph_format(path)
+        name = graph_name(path)
         try:
-            store.load(
-                path=str(path),
-                format=oxigraph_format(path),
-                to_graph=pyoxigraph.NamedNode(graph_name(path)),
-            )
+            with open_rdf(path) as stream:
+                store.load(
+                    stream,
+                    format=rdf_format,
+                    base_iri=name,
+                    to_graph=pyoxigraph.NamedNode(name),
+                )
         except SyntaxError as error:
             raise parse_error(path, error) from None
         except OSError as error:
@@ -103,9 +219,11 @@ def load_store(files: Iterable[Path], store: pyoxigraph.Store | None = None) -> 
 def load_rdflib(files: Iterable[Path]) -> rdflib.Dataset:
     """Load RDF files into an rdflib Dataset whose default graph is the union of all files.
 
-    Files are checked with pyoxigraph first so errors carry exact positions.
+    Files are checked with pyoxigraph first so errors carry exact positions. A file that holds
+    no statement adds no named graph, as in :func:`load_store` (``GRAPH ?g`` ranges over the
+    files that hold statements on every engine).
 
-    :raises DataError: for an empty, unreadable or syntactically invalid file.
+    :raises DataError: for an unreadable or syntactically invalid file.
     """
     import pyoxigraph
     import rdflib
@@ -113,27 +231,44 @@ def load_rdflib(files: Iterable[Path]) -> rdflib.Dataset:
     dataset = rdflib.Dataset(default_union=True)
     for path in files:
         path = Path(path)
-        check_not_empty(path)
-        try:
-            quads = pyoxigraph.parse(path=str(path), format=oxigraph_format(path))
-            for _ in quads:
-                pass
-        except SyntaxError as error:
-            raise parse_error(path, error) from None
-        graph = dataset.graph(rdflib.URIRef(graph_name(path)))
+        rdf_format = oxigraph_format(path)
+        name = graph_name(path)
+        with open_rdf(path) as stream:
+            holds_statements = False
+            try:
+                for _ in pyoxigraph.parse(stream, format=rdf_format, base_iri=name):
+                    holds_statements = True
+            except SyntaxError as error:
+                raise parse_error(path, error) from None
+        if not holds_statements:
+            continue
         rdflib_format = RDF_SUFFIXES[path.suffix.lower()]
-        if rdflib_format in ("nquads", "trig"):
-            dataset.parse(str(path), format=rdflib_format)
-        else:
-            graph.parse(str(path), format=rdflib_format)
+        # rdflib logs a traceback for each ill-typed literal ("abc"^^xsd:decimal); validation
+        # reports those itself, at their position.
+        logger = logging.getLogger("rdflib.term")
+        level = logger.level
+        logger.setLevel(logging.CRITICAL)
+        try:
+            with open_rdf(path) as stream:
+                if rdflib_format in ("nquads", "trig"):
+                    dataset.parse(stream, format=rdflib_format, publicID=name)
+                else:
+                    dataset.graph(rdflib.URIRef(name)).parse(
+                        stream, format=rdflib_format, publicID=name
+                    )
+        finally:
+            logger.setLevel(level)
     return dataset
 
 
 __all__ = [
-    "check_not_empty",
+    "BOM",
+    "ENTITY_EXPANSION_LIMIT",
+    "check_entities",
     "graph_name",
     "load_rdflib",
     "load_store",
+    "open_rdf",
     "oxigraph_format",
     "parse_error",
 ]

@@ -67,6 +67,11 @@ FORBIDDEN = {
     },
 }
 QUERY_FORMS = ("SELECT", "ASK", "CONSTRUCT", "DESCRIBE")
+#: The deepest nesting of ``{ }``, ``( )`` and ``[ ]`` a query may have. The engines parse
+#: recursively: ~2,200 nested groups crash Oxigraph (a segfault), ~30 parentheses exhaust
+#: rdflib's Python stack. Real queries nest 5 deep at most (this project's and the W3C suite's).
+MAX_NESTING = 16
+_OPENING, _CLOSING = "{([", "})]"
 _CODEPOINT_ESCAPE = re.compile(r"\\u([0-9A-Fa-f]{4})|\\U([0-9A-Fa-f]{8})")
 
 
@@ -148,6 +153,21 @@ class Hazard:
         return self.keyword == "SERVICE" and self.service_iri in allow_service
 
 
+def _too_deep(tokens: Sequence[Token]) -> Token | None:
+    """The first bracket nested deeper than :data:`MAX_NESTING`, if any."""
+    depth = 0
+    for token in tokens:
+        if token.kind != "other":
+            continue
+        if token.text in _OPENING:
+            depth += 1
+            if depth > MAX_NESTING:
+                return token
+        elif token.text in _CLOSING:
+            depth = max(depth - 1, 0)
+    return None
+
+
 def _hazards(tokens: Sequence[Token]) -> list[Hazard]:
     found = []
     for token in _keywords(tokens):
@@ -192,6 +212,10 @@ class PreparedQuery:
     #: Endpoint IRIs SERVICE may query (``--allow-service``); the verdict depends on them.
     allow_service: tuple[str, ...] = ()
     tokens: tuple[Token, ...] = field(default=(), repr=False, compare=False)
+    #: The first bracket nested deeper than :data:`MAX_NESTING` (the query is refused), if any.
+    too_deep: Token | None = None
+    #: The IRI relative IRIs in the query resolve against: a query file's ``file:`` URI, else None.
+    base_iri: str | None = None
 
     @property
     def kind(self) -> QueryKind | None:
@@ -210,7 +234,17 @@ class PreparedQuery:
 
     @property
     def refusal(self) -> UnsafeQueryError | None:
-        """Why the query is refused (the first unsafe keyword), or ``None`` when it is safe."""
+        """Why the query is refused (nesting too deep for the engines, else the first unsafe
+        keyword), or ``None`` when it is safe."""
+        if (deep := self.too_deep) is not None:
+            return UnsafeQueryError(
+                f"the query nests groups, parentheses or brackets more than {MAX_NESTING} deep "
+                "(deeper nesting crashes the query engines)",
+                path=self.source,
+                line=deep.line,
+                column=deep.column,
+                hint="flatten the query: join groups, or split it into several queries",
+            )
         for hazard in self.hazards:
             if not hazard.allowed_by(self.allow_service):
                 return UnsafeQueryError(
@@ -238,9 +272,15 @@ class PreparedQuery:
 
 
 def prepare(
-    sparql: str | PreparedQuery, source: str = "query", allow_service: Collection[str] = ()
+    sparql: str | PreparedQuery,
+    source: str = "query",
+    allow_service: Collection[str] = (),
+    base_iri: str | None = None,
 ) -> PreparedQuery:
     """Read a query once (a :class:`PreparedQuery` is returned as is, judged by ``allow_service``).
+
+    :param base_iri: what relative IRIs in the query resolve against (for a query read from a
+        file, the file's ``file:`` URI, as SPARQL defines it).
 
     >>> q = prepare("SELECT ?a WHERE { ?a ?p ?_x } # SERVICE")
     >>> q.form, q.kind.value, q.variables, [t.text for t in q.parameters], q.refusal
@@ -269,6 +309,8 @@ def prepare(
         hazards=tuple(hazards),
         allow_service=tuple(allow_service),
         tokens=tuple(tokens),
+        too_deep=_too_deep(tokens),
+        base_iri=base_iri,
     )
 
 

@@ -162,6 +162,21 @@ def unescape_iri(text: str) -> str:
     )
 
 
+def resolve_iri(base: str, reference: str) -> str:
+    """``reference`` resolved against ``base`` as RFC 3986 says (and pyoxigraph does).
+
+    :func:`urllib.parse.urljoin` drops an empty fragment or query, which RFC 3986 keeps.
+
+    >>> resolve_iri("file:///d/a.ttl", "#"), resolve_iri("http://e/x/", "../y")
+    ('file:///d/a.ttl#', 'http://e/y')
+    """
+    resolved = urljoin(base, reference)
+    for mark in ("?", "#"):
+        if reference.endswith(mark) and not resolved.endswith(mark):
+            resolved += mark
+    return resolved
+
+
 def unescape_local(local: str) -> str:
     """Decode the backslash escapes of a prefixed name's local part (``a\\.b`` → ``a.b``)."""
     return re.sub(r"\\(.)", r"\1", local)
@@ -217,15 +232,17 @@ def index_text(text: str, base: str) -> TextIndex:
                 and args[0].text.endswith(":")
                 and args[1].kind == "iri"
             ):
-                found.prefixes[args[0].text[:-1]] = urljoin(base, unescape_iri(args[1].text[1:-1]))
+                found.prefixes[args[0].text[:-1]] = resolve_iri(
+                    base, unescape_iri(args[1].text[1:-1])
+                )
                 index += 2
             elif upper.endswith("BASE") and args and args[0].kind == "iri":
-                base = urljoin(base, unescape_iri(args[0].text[1:-1]))
+                base = resolve_iri(base, unescape_iri(args[0].text[1:-1]))
                 index += 1
             continue
         iri = None
         if token.kind == "iri":
-            iri = urljoin(base, unescape_iri(token.text[1:-1]))
+            iri = resolve_iri(base, unescape_iri(token.text[1:-1]))
         elif token.is_prefixed_name:
             prefix, _, local = token.text.partition(":")
             if prefix in found.prefixes:
@@ -281,6 +298,11 @@ class Layout:
         default_factory=lambda: defaultdict(list)
     )
     subject_end: dict[str, list[str]] = field(default_factory=lambda: defaultdict(list))
+    #: Relative IRI references as written (``<#a>``, ``<../x>``), by the IRI they resolve to:
+    #: the writer keeps them relative, so a file does not gain its own absolute location.
+    relative: dict[str, str] = field(default_factory=dict)
+    #: The ``@base`` IRI as written (relative or not).
+    base_written: str | None = None
 
 
 @dataclass
@@ -309,19 +331,29 @@ class LayoutReader:
         self.previous: Token | None = None
         self.ended: tuple[str, str | None] | None = None  # what the last top-level '.' ended
         self.in_directive = False
+        #: (IRI, as written, the @base in force): see :attr:`Layout.relative`.
+        self.relative: list[tuple[str, str, str | None]] = []
 
     # -- helpers --------------------------------------------------------------------------
 
     def _refuse(self, token: Token, where: str) -> DataError:
         return DataError(
-            f"cannot keep this comment: {where}", path=self.path, line=token.line, hint=_HINT_MOVE
+            f"cannot keep this comment: {where}",
+            path=self.path,
+            line=token.line,
+            column=token.column,
+            hint=_HINT_MOVE,
         )
 
     def _resolve(self, token: Token) -> str | None:
         """The IRI an IRI reference or prefixed name stands for (None for anything else)."""
         if token.kind == "iri":
             iri = unescape_iri(token.text[1:-1])
-            return urljoin(self.layout.base or self.base, iri) if ":" not in iri else iri
+            if ":" in iri:
+                return iri
+            resolved = resolve_iri(self.layout.base or self.base, iri)
+            self.relative.append((resolved, token.text[1:-1], self.layout.base))
+            return resolved
         if token.kind == "word" and ":" in token.text and not token.text.startswith("_:"):
             prefix, _, local = token.text.partition(":")
             namespace = self.layout.prefixes.get(prefix)
@@ -337,18 +369,8 @@ class LayoutReader:
             if token.kind == "comment":
                 self._comment(token)
                 continue
-            if (
-                token.kind == "iri"
-                and ":" not in unescape_iri(token.text)
-                and self.layout.base is None
-            ):
-                raise DataError(
-                    f"relative IRI {token.text}: fmt needs full IRIs (or an @base directive)",
-                    path=self.path,
-                    line=token.line,
-                    column=token.column,
-                    hint="write the full IRI, or declare @base at the top of the file",
-                )
+            if token.kind == "iri":
+                self._resolve(token)  # records a relative reference as written
             return token
         return None
 
@@ -460,6 +482,11 @@ class LayoutReader:
                 self._inside_statement(token)
             self.previous = token
         self._flush_pending(None, "eof", None)
+        # The output has one @base at the top: a reference written before a later @base would
+        # resolve differently there, so only those read under the final base stay relative.
+        self.layout.relative = {
+            iri: written for iri, written, base in self.relative if base == self.layout.base
+        }
         return self.layout
 
     def _expect(self, kinds: tuple[str, ...], what: str) -> Token:
@@ -490,6 +517,7 @@ class LayoutReader:
                     f"prefix '{prefix}:' is declared twice with different IRIs; fmt cannot keep both",
                     path=self.path,
                     line=token.line,
+                    column=token.column,
                     hint="use a different prefix name for the second namespace",
                 )
             self.layout.prefixes[prefix] = iri
@@ -503,9 +531,11 @@ class LayoutReader:
                     "@base is declared twice; fmt cannot keep both",
                     path=self.path,
                     line=token.line,
+                    column=token.column,
                     hint="keep one @base and write the other IRIs in full",
                 )
             self.layout.base = iri
+            self.layout.base_written = iri_token.text[1:-1]
             self.ended = ("prefix", None)
         if token.kind == "at":
             self._expect(("punct",), "'.'")
@@ -702,6 +732,8 @@ class Writer:
     # -- terms ------------------------------------------------------------------------------
 
     def iri(self, iri: str) -> str:
+        if (written := self.layout.relative.get(iri)) is not None:
+            return f"<{written}>"
         for prefix, namespace in self.namespaces:
             if iri.startswith(namespace):
                 local = iri[len(namespace) :]
@@ -881,7 +913,7 @@ class Writer:
         header = list(layout.header)
         directives = []
         if layout.base is not None:
-            directives.append(f"@base <{layout.base}> .")
+            directives.append(f"@base <{layout.base_written or layout.base}> .")
         width = max((len(p) for p in layout.prefixes), default=0) + 2
         known = list(PREFIXES)
         for prefix in sorted(
@@ -892,7 +924,9 @@ class Writer:
                 header.append(leading)  # above the first directive, it reads back as the header
             else:
                 directives.extend(leading)
-            line = f"@prefix {(prefix + ':').ljust(width)}<{layout.prefixes[prefix]}> ."
+            namespace = layout.prefixes[prefix]
+            written = layout.relative.get(namespace, namespace)
+            line = f"@prefix {(prefix + ':').ljust(width)}<{written}> ."
             trailing = layout.prefix_trailing.get(prefix, [])
             directives.append(
                 line + ((" " + " ".join(c.lstrip() for c in trailing)) if trailing else "")
@@ -911,7 +945,7 @@ class Writer:
                 chunks.append(self._block(subject))
         orphans = sorted(self._block(b) for b in self.roots if b in subjects)
         chunks.extend(orphans)
-        text = "\n\n".join(chunks) + "\n"
+        text = "\n\n".join(chunks) + "\n" if chunks else ""  # an empty graph is an empty file
         return self.number_labels(text)
 
     def find_roots(self) -> None:
@@ -1008,18 +1042,19 @@ class RdfSource:
 def _quads(source: RdfSource) -> list[pyoxigraph.Quad]:
     import pyoxigraph
 
-    from kgtool.rdf.load import oxigraph_format, parse_error
+    from kgtool.rdf.load import BOM, check_entities, oxigraph_format, parse_error
 
-    if not source.content.strip():
-        raise DataError(
-            "the file is empty", path=source.name, hint="add statements or delete the file"
-        )
     file_format = oxigraph_format(Path(source.name).with_suffix(source.suffix))
+    if source.suffix.lower() in (".rdf", ".owl"):
+        check_entities(source.content, source.name)
     try:
         return [
             pyoxigraph.Quad(quad.subject, quad.predicate, quad.object)
             for quad in pyoxigraph.parse(
-                source.content, format=file_format, base_iri=source.base, rename_blank_nodes=True
+                source.content.removeprefix(BOM),
+                format=file_format,
+                base_iri=source.base,
+                rename_blank_nodes=True,
             )
         ]
     except SyntaxError as error:
@@ -1033,7 +1068,7 @@ def read_graph(sources: Iterable[RdfSource]) -> rdflib.Graph:
     Named graphs are merged into one. The blank-node ids come from pyoxigraph's canonicalisation,
     so they do not depend on the order of the statements in the files.
 
-    :raises DataError: when a source is empty or does not parse (``file:line:column``).
+    :raises DataError: when a source does not parse (``file:line:column``).
     """
     import pyoxigraph
     import rdflib
@@ -1098,6 +1133,7 @@ __all__ = [
     "isomorphic",
     "natural_key",
     "read_graph",
+    "resolve_iri",
     "tokens",
     "unescape_iri",
     "unescape_local",
