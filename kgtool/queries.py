@@ -37,7 +37,7 @@ from enum import Enum
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from kgtool.engines.base import Engine, QueryKind, QueryResult
+from kgtool.engines.base import Engine, QueryKind, QueryResult, QueryStream
 from kgtool.entities import resolve_entity
 from kgtool.errors import EntityNotFoundError, KgtoolError, ParameterError, QueryError
 from kgtool.namespaces import PREFIXES, XSD, expand_curie, shorten
@@ -839,19 +839,38 @@ def _relocated(error: KgtoolError, source: str) -> KgtoolError:
 def run_query(
     engine: Engine, query: SavedQuery, values: Mapping[str, str] | None = None, lang: str = "en"
 ) -> QueryResult:
-    """Bind the parameters and run the query.
+    """Bind the parameters and run the query; every row is read (see :func:`stream_query`).
+
+    :raises ParameterError: for unknown, missing or invalid parameters.
+    :raises UnsafeQueryError: for a query that could write or read beyond the loaded data.
+    :raises QueryError: for a syntax error, at its position in the query's file.
+    :raises EngineError: when the engine fails, or the engine's timeout passes.
+    """
+    stream = stream_query(engine, query, values, lang)
+    try:
+        return stream.materialised()
+    except KgtoolError as error:
+        raise _relocated(error, query.source) from None
+
+
+def stream_query(
+    engine: Engine, query: SavedQuery, values: Mapping[str, str] | None = None, lang: str = "en"
+) -> QueryStream:
+    """Bind the parameters and run the query; SELECT rows come as the engine computes them.
 
     :param values: parameter name → value as typed by the user (``-p NAME=VALUE``).
     :param lang: the label language, the default of language parameters.
     :raises ParameterError: for unknown, missing or invalid parameters.
     :raises UnsafeQueryError: for a query that could write or read beyond the loaded data.
     :raises QueryError: for a syntax error, at its position in the query's file.
+    :raises EngineError: when the engine fails, or the engine's timeout passes (also while the
+        rows are read).
     """
     prepared = query.prepared.allowing(engine.allow_service)
     prepared.check_safe()
     bindings = bind_parameters(engine, query, values or {}, lang)
     try:
-        return engine.query(prepared, bindings)
+        return engine.stream(prepared, bindings)
     except KgtoolError as error:
         raise _relocated(error, query.source) from None
 
@@ -946,4 +965,5 @@ __all__ = [
     "run_query",
     "saved_queries",
     "show_text",
+    "stream_query",
 ]

@@ -520,7 +520,7 @@ def test_query_show(project: Path) -> None:
         ),
         (
             ["query", "has-company", "--format", "jsonld"],
-            "--format jsonld cannot hold an ASK result (hint: use one of: table, csv, tsv, json, xml, md)",
+            "--format jsonld cannot hold an ASK result (hint: use one of: table, json, xml, md)",
         ),
     ],
     ids=[

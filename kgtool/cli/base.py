@@ -14,7 +14,7 @@ from typing import Any
 
 import click
 
-from kgtool.errors import KgtoolError
+from kgtool.errors import ExitCode, KgtoolError
 
 EXIT_CODES_HELP = """\b
 Exit codes:
@@ -22,7 +22,8 @@ Exit codes:
   1  findings: SHACL violations, differences, files that need formatting,
      no path within --max-hops
   2  error: unreadable or invalid input, bad or unsafe query, unknown entity,
-     bad option or parameter, unreachable endpoint"""
+     bad option or parameter, unreachable endpoint, query past --timeout
+  130  interrupted by Ctrl-C"""
 
 
 #: Command name → ``"module:function"``; a command's module is imported only when that command
@@ -89,6 +90,10 @@ class KgtoolGroup(click.Group):
             # The reader (e.g. `head`) went away: not an error worth a traceback.
             sys.stderr.close()
             ctx.exit(0)
+        except KeyboardInterrupt:
+            # Ctrl-C: every long step runs where SIGINT reaches it (see kgtool.stoppable).
+            click.echo("kgtool: interrupted", err=True)
+            ctx.exit(int(ExitCode.INTERRUPTED))
 
 
 @click.group(
@@ -150,5 +155,25 @@ class StderrObserver:
 
 
 def main() -> None:
-    """Console-script entry point."""
-    cli(prog_name="kgtool")
+    """Console-script entry point.
+
+    After a timeout or Ctrl-C, a worker thread may still be inside pyoxigraph, which Python
+    cannot stop: the process then ends at once with the command's exit code, instead of
+    letting the interpreter shut down around a thread that still runs.
+    """
+    import os
+
+    from kgtool.stoppable import abandoned
+
+    try:
+        cli(prog_name="kgtool")
+    except SystemExit as done:
+        if abandoned():
+            for stream in (sys.stdout, sys.stderr):
+                try:
+                    stream.flush()
+                except (OSError, ValueError):
+                    pass
+            code = done.code if isinstance(done.code, int) else 1 if done.code else 0
+            os._exit(code)
+        raise

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any, TypeVar, cast
 import click
 
 from kgtool.cli.base import StderrObserver
-from kgtool.engines.base import EngineOptions
+from kgtool.engines.base import DEFAULT_TIMEOUT, EngineOptions
 from kgtool.engines.registry import ENGINE_NAMES
 from kgtool.output import LANGUAGES
 from kgtool.project import find_project
@@ -204,10 +204,11 @@ def data_options(function: F) -> F:
     @click.option(
         "--timeout",
         type=click.FloatRange(min=0, min_open=True),
-        default=30.0,
+        default=DEFAULT_TIMEOUT,
         show_default=True,
         metavar="SECONDS",
-        help="How long a query on --endpoint may take.",
+        help="How long a query may take: on the local engines, the time spent evaluating it; "
+        "on --endpoint, the whole request. Then the query stops with exit code 2.",
     )
     @click.option(
         "--endpoint-post",

@@ -31,7 +31,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import IO, TYPE_CHECKING
 
-from kgtool.engines.base import QueryKind, QueryResult
+from kgtool.engines.base import DEFAULT_TIMEOUT, QueryKind, QueryResult, QueryStream
 from kgtool.errors import EngineError, QueryError
 from kgtool.rdf.sparql import PreparedQuery, Term, prepare, values_block, where_group
 
@@ -43,7 +43,6 @@ ENV_TOKEN = "KGTOOL_ENDPOINT_TOKEN"
 ENV_USER = "KGTOOL_ENDPOINT_USER"
 ENV_PASSWORD = "KGTOOL_ENDPOINT_PASSWORD"
 
-DEFAULT_TIMEOUT = 30.0
 #: How the query is sent: "direct" (``application/sparql-query``) or "form" (URL-encoded).
 POST_METHODS = ("direct", "form")
 SELECT_ACCEPT = "application/sparql-results+json, application/sparql-results+xml;q=0.8"
@@ -255,6 +254,15 @@ class EndpointEngine:
 
         result = self.query("CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }")
         return [pyoxigraph.Quad(t.subject, t.predicate, t.object) for t in result.triples]
+
+    def stream(
+        self, sparql: str | PreparedQuery, bindings: Mapping[str, Term] | None = None
+    ) -> QueryStream:
+        """:meth:`query`'s result as a stream (the response is read whole, within the size cap)."""
+        result = self.query(sparql, bindings)
+        return QueryStream(
+            result.kind, result.variables, iter(result.rows), result.boolean, result.triples
+        )
 
     def query(
         self, sparql: str | PreparedQuery, bindings: Mapping[str, Term] | None = None
