@@ -18,6 +18,7 @@ import ctypes
 import queue
 import threading
 import time
+import traceback
 from collections.abc import Callable, Generator, Iterable
 from typing import TypeVar
 
@@ -36,6 +37,10 @@ _JOIN_SECONDS = 0.2
 
 _END = object()
 _abandoned: set[threading.Thread] = set()
+
+
+class DeadlineError(EngineError):
+    """Work did not finish within its timeout."""
 
 
 class Stopped(Exception):
@@ -57,9 +62,9 @@ def _abandon(thread: threading.Thread) -> None:
         _abandoned.add(thread)
 
 
-def timeout_error(timeout: float, what: str) -> EngineError:
+def timeout_error(timeout: float, what: str) -> DeadlineError:
     """The one-line error for work that passed its deadline."""
-    return EngineError(
+    return DeadlineError(
         f"{what} did not finish within {timeout:g} s",
         hint="raise --timeout, add a LIMIT, or narrow the query",
     )
@@ -72,7 +77,7 @@ def stoppable_iter(
 
     :param timeout: seconds the caller may spend *waiting* for items (time spent by the caller
         between items, e.g. writing output, does not count); ``None``: no limit.
-    :raises EngineError: when the deadline passes.
+    :raises DeadlineError: when the deadline passes.
     :raises KeyboardInterrupt: on Ctrl-C, within :data:`POLL_SECONDS`.
 
     Any exception ``produce`` raises is raised here. Closing the iterator early (a row limit, a
@@ -108,6 +113,11 @@ def stoppable_iter(
         except Stopped:
             return
         except BaseException as error:  # handed to the waiting thread, raised there
+            # Drop the frames' locals here: pyoxigraph's results must be freed on this thread.
+            chained: BaseException | None = error
+            while chained is not None:
+                traceback.clear_frames(chained.__traceback__)
+                chained = chained.__cause__ or chained.__context__
             put(error)
 
     worker = threading.Thread(target=work, name="kgtool-worker", daemon=True)
@@ -158,6 +168,7 @@ def stoppable_call(
 
 __all__ = [
     "BATCH_SIZE",
+    "DeadlineError",
     "POLL_SECONDS",
     "Stopped",
     "abandoned",

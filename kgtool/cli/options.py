@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any, TypeVar, cast
 import click
 
 from kgtool.cli.base import StderrObserver
-from kgtool.engines.base import DEFAULT_TIMEOUT, EngineOptions
+from kgtool.engines.base import DEFAULT_MAX_RESPONSE_BYTES, DEFAULT_TIMEOUT, EngineOptions
 from kgtool.engines.registry import ENGINE_NAMES
 from kgtool.output import LANGUAGES
 from kgtool.project import find_project
@@ -211,6 +211,14 @@ def data_options(function: F) -> F:
         "on --endpoint, the whole request. Then the query stops with exit code 2.",
     )
     @click.option(
+        "--max-response-mb",
+        type=click.IntRange(min=1),
+        default=DEFAULT_MAX_RESPONSE_BYTES >> 20,
+        show_default=True,
+        metavar="MB",
+        help="The largest answer read from --endpoint; a larger one is an error.",
+    )
+    @click.option(
         "--endpoint-post",
         type=click.Choice(["direct", "form"]),
         default="direct",
@@ -234,6 +242,7 @@ def data_options(function: F) -> F:
         store: Path | None,
         endpoint: str | None,
         timeout: float,
+        max_response_mb: int,
         allow_service: tuple[str, ...],
         endpoint_post: str,
         **kwargs: Any,
@@ -244,6 +253,7 @@ def data_options(function: F) -> F:
             store=store,
             endpoint=endpoint,
             timeout=timeout,
+            max_response_bytes=max_response_mb << 20,
             allow_service=allow_service,
             endpoint_post=endpoint_post,
             observer=StderrObserver(),

@@ -139,6 +139,13 @@ def stoppable_result(
     return QueryStream(QueryKind.SELECT, variables=head, rows=cast(Iterator[Row], items))
 
 
+def failure_hint(query: PreparedQuery, default: str | None = None) -> str | None:
+    """The hint for an engine failure: a query with an allowed SERVICE most likely failed there."""
+    if any(hazard.keyword == "SERVICE" for hazard in query.hazards):
+        return "check that the --allow-service endpoint is up and answers SPARQL results"
+    return default
+
+
 def column_order(query: PreparedQuery, variables: Sequence[str]) -> tuple[str, ...]:
     """The columns of a result: for ``SELECT *`` in order of first appearance in the query.
 
@@ -184,6 +191,8 @@ class StoreObserver(Protocol):
 
 #: Seconds a query may take unless ``--timeout`` says otherwise (local engines and endpoints).
 DEFAULT_TIMEOUT = 60.0
+#: The largest answer read from an endpoint unless ``--max-response-mb`` says otherwise.
+DEFAULT_MAX_RESPONSE_BYTES = 256 << 20
 
 
 @dataclass(frozen=True)
@@ -200,6 +209,7 @@ class EngineOptions:
     :param allow_service: endpoint IRIs that SERVICE may query (``--allow-service``).
     :param endpoint_post: how a query is sent to the endpoint (``--endpoint-post``): ``direct``
         (``application/sparql-query``) or ``form`` (URL-encoded).
+    :param max_response_bytes: the largest answer read from ``--endpoint`` (``--max-response-mb``).
     :param observer: told about store builds and load progress (see :mod:`kgtool.engines.store`).
     """
 
@@ -209,10 +219,12 @@ class EngineOptions:
     timeout: float = DEFAULT_TIMEOUT
     allow_service: tuple[str, ...] = ()
     endpoint_post: str = "direct"
+    max_response_bytes: int = DEFAULT_MAX_RESPONSE_BYTES
     observer: StoreObserver | None = field(default=None, compare=False, repr=False)
 
 
 __all__ = [
+    "DEFAULT_MAX_RESPONSE_BYTES",
     "DEFAULT_TIMEOUT",
     "Engine",
     "EngineOptions",
@@ -225,5 +237,6 @@ __all__ = [
     "StoreObserver",
     "Term",
     "column_order",
+    "failure_hint",
     "stoppable_result",
 ]

@@ -8,10 +8,17 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from kgtool.engines.base import QueryResult, QueryStream, column_order, stoppable_result
+from kgtool.engines.base import (
+    QueryResult,
+    QueryStream,
+    column_order,
+    failure_hint,
+    stoppable_result,
+)
 from kgtool.errors import EngineError, QueryError
 from kgtool.graph import load_store
 from kgtool.rdf.sparql import PreparedQuery, Term, inline_bindings, prepare
+from kgtool.tables import clip, escape_controls
 
 if TYPE_CHECKING:
     import pyoxigraph
@@ -101,14 +108,24 @@ class OxigraphEngine:
                 yield from result
         except SyntaxError as error:
             raise syntax_error(error, prepared.text) from None
-        except RuntimeError as error:  # e.g. a call to a function Oxigraph does not know
+        except RuntimeError as error:  # a call to a function Oxigraph does not know, a SERVICE
+            text = _first_line(error)
+            custom = "custom function" in text
             raise QueryError(
-                f"Oxigraph cannot evaluate this query: {_first_line(error)}",
+                f"Oxigraph cannot evaluate this query: {clip(escape_controls(text))}",
                 path="query",
-                hint="kgtool queries may call only the SPARQL 1.1 built-in functions",
+                hint=failure_hint(
+                    prepared,
+                    "kgtool queries may call only the SPARQL 1.1 built-in functions"
+                    if custom
+                    else None,
+                ),
             ) from None
         except OSError as error:
-            raise EngineError(f"the query failed: {_first_line(error)}") from None
+            raise EngineError(
+                f"the query failed: {clip(escape_controls(_first_line(error)))}",
+                hint=failure_hint(prepared),
+            ) from None
 
 
 def _first_line(error: BaseException) -> str:

@@ -9,12 +9,19 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, overload
 
-from kgtool.engines.base import QueryResult, QueryStream, column_order, stoppable_result
+from kgtool.engines.base import (
+    QueryResult,
+    QueryStream,
+    column_order,
+    failure_hint,
+    stoppable_result,
+)
 from kgtool.errors import EngineError, KgtoolError, QueryError
 from kgtool.graph import load_rdflib
 from kgtool.namespaces import XSD
 from kgtool.rdf.sparql import PreparedQuery, Term, prepare
 from kgtool.stoppable import Stopped
+from kgtool.tables import clip, escape_controls
 
 if TYPE_CHECKING:
     import pyoxigraph
@@ -180,7 +187,7 @@ class RdflibEngine:
             raise
         except re.error as error:  # rdflib compiles REGEX/REPLACE patterns as it meets them
             raise QueryError(
-                f"invalid regular expression {_shortened(repr(error.pattern), 80)}: {error.msg}",
+                f"invalid regular expression {clip(escape_controls(repr(error.pattern)), 80)}: {error.msg}",
                 path="query",
                 hint='escape special characters with \\\\ (e.g. "\\\\(")',
             ) from None
@@ -193,13 +200,9 @@ class RdflibEngine:
                     hint=f"add 'PREFIX {prefix}: <…>' at the top of the query",
                 ) from None
             raise EngineError(
-                f"rdflib cannot evaluate this query: {_shortened(message)}",
-                hint="try --engine oxigraph",
+                f"rdflib cannot evaluate this query: {clip(escape_controls(message))}",
+                hint=failure_hint(prepared, "try --engine oxigraph"),
             ) from None
-
-
-def _shortened(text: str, limit: int = 200) -> str:
-    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 def _statement(

@@ -99,6 +99,7 @@ def open_engine(project: Project, options: EngineOptions | None = None) -> Engin
             timeout=options.timeout,
             allow_service=allow_service,
             post=options.endpoint_post,
+            max_bytes=options.max_response_bytes,
         )
     if options.store is not None:
         if options.engine not in ("auto", "oxigraph"):
