@@ -43,6 +43,7 @@ from kgtool.errors import EntityNotFoundError, KgtoolError, ParameterError, Quer
 from kgtool.namespaces import PREFIXES, XSD, expand_curie, shorten
 from kgtool.project import display_path
 from kgtool.rdf.sparql import PreparedQuery, Term, prepare
+from kgtool.tables import clip, escape_controls
 
 if TYPE_CHECKING:
     from kgtool.project import Project
@@ -671,6 +672,15 @@ def check_query(query: SavedQuery, allow_service: Collection[str] = ()) -> None:
 # --- parameters ---------------------------------------------------------------------------------------
 
 
+def echo(value: str, limit: int = 80) -> str:
+    """A value the user gave, quoted for a message: control characters escaped, long ones cut.
+
+    >>> echo("DeepSeek"), echo("x" * 100, 5)
+    ("'DeepSeek'", "'xxxx… (97 more characters)")
+    """
+    return clip(repr(value), limit)
+
+
 def parse_assignments(items: Sequence[str]) -> dict[str, str]:
     """``-p NAME=VALUE`` options as a mapping.
 
@@ -685,11 +695,11 @@ def parse_assignments(items: Sequence[str]) -> dict[str, str]:
         name = name.strip()
         if not equals or not name:
             raise ParameterError(
-                f"-p {item!r} is not NAME=VALUE", hint="write e.g. -p actor=DeepSeek"
+                f"-p {echo(item)} is not NAME=VALUE", hint="write e.g. -p actor=DeepSeek"
             )
         if name in values:
             raise ParameterError(
-                f"parameter '{name}' is given twice", hint="give each -p NAME=VALUE once"
+                f"parameter {echo(name)} is given twice", hint="give each -p NAME=VALUE once"
             )
         values[name] = value
     return values
@@ -709,10 +719,11 @@ def check_parameter_names(query: SavedQuery, values: Mapping[str, str]) -> None:
         if name not in names:
             if not names:
                 raise ParameterError(
-                    f"{_what(query)} takes no parameters (got '{name}')", hint=f"remove -p {name}=…"
+                    f"{_what(query)} takes no parameters (got {echo(name)})",
+                    hint=f"remove -p {clip(escape_controls(name), 80)}=…",
                 )
             raise ParameterError(
-                f"{_what(query)} has no parameter '{name}'",
+                f"{_what(query)} has no parameter {echo(name)}",
                 hint=_suggest(name, names) + "parameters: " + ", ".join(names),
             )
     for param in query.parameters:
@@ -743,7 +754,7 @@ def _literal_text_check(param: Parameter, value: str) -> tuple[str, str | None, 
                     return text, datatype, None
         kind = shorten(param.datatype) if param.datatype else "a number"
         raise ParameterError(
-            f"parameter '{param.name}': {value!r} is not {kind}", hint="write e.g. 42 or 0.5"
+            f"parameter '{param.name}': {echo(value)} is not {kind}", hint="write e.g. 42 or 0.5"
         )
     if param.type is ParamType.DATE:
         text = value.strip()
@@ -753,14 +764,15 @@ def _literal_text_check(param: Parameter, value: str) -> tuple[str, str | None, 
             date.fromisoformat(text)
         except ValueError:
             raise ParameterError(
-                f"parameter '{param.name}': {value!r} is not a date",
+                f"parameter '{param.name}': {echo(value)} is not a date",
                 hint="write YYYY-MM-DD, e.g. 2025-01-20",
             ) from None
         return text, XSD + "date", None
     text = value.strip()
     if not _LANGUAGE_TAG.fullmatch(text):
         raise ParameterError(
-            f"parameter '{param.name}': {value!r} is not a language tag", hint="write e.g. en or ja"
+            f"parameter '{param.name}': {echo(value)} is not a language tag",
+            hint="write e.g. en or ja",
         )
     return text.lower(), None, None
 
@@ -790,7 +802,7 @@ def parameter_term(engine: Engine, param: Parameter, value: str) -> Term:
         return node
     if param.allowed and value not in param.allowed:
         raise ParameterError(
-            f"parameter '{param.name}': {value!r} is not an allowed value",
+            f"parameter '{param.name}': {echo(value)} is not an allowed value",
             hint="allowed: " + ", ".join(param.allowed),
         )
     text, datatype, language = _literal_text_check(param, value)
