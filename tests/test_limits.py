@@ -151,3 +151,43 @@ def test_engines_stream_rows_before_the_query_ends(tmp_path: Path) -> None:
     first = [next(stream.rows) for _ in range(5)]
     assert stream.variables == ("a", "b", "c", "d", "e", "f", "g", "h", "i")
     assert len(first) == 5
+
+
+@pytest.fixture(scope="module")
+def huge(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A project whose one N-Triples file takes Oxigraph several seconds to load."""
+    root = write_project(
+        tmp_path_factory.mktemp("huge") / "kg", ontology={"empty.ttl": "# no statements\n"}
+    )
+    with open(root / "graph" / "data.nt", "w", encoding="utf-8") as out:
+        for i in range(1_500_000):
+            out.write(f'<http://x/s{i}> <http://x/p> "{i}" .\n')
+    return root
+
+
+@pytest.mark.parametrize(
+    "command",
+    [["sparql", "ASK {}"], ["validate"]],
+    ids=["query-load", "validate-load"],
+)
+def test_ctrl_c_stops_a_large_load_within_a_second(huge: Path, command: list[str]) -> None:
+    # pyoxigraph parses the file on the main thread without running Python in between.
+    process = subprocess.Popen(
+        [sys.executable, "-m", "kgtool", *command, "--root", str(huge)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    time.sleep(2.5)
+    assert process.poll() is None, "the load ended before the test could interrupt it"
+    sent = time.monotonic()
+    process.send_signal(signal.SIGINT)
+    try:
+        _, err = process.communicate(timeout=10)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.communicate()
+        pytest.fail("Ctrl-C did not stop the load within 10 s")
+    latency = time.monotonic() - sent
+    assert (process.returncode, err) == (130, "kgtool: interrupted\n")
+    assert latency < 1.0, f"stopped after {latency:.2f} s"

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import importlib
 import sys
+import threading
 from collections.abc import MutableMapping
 from typing import Any
 
@@ -91,7 +92,9 @@ class KgtoolGroup(click.Group):
             sys.stderr.close()
             ctx.exit(0)
         except KeyboardInterrupt:
-            # Ctrl-C: every long step runs where SIGINT reaches it (see kgtool.stoppable).
+            # Ctrl-C: queries run where SIGINT reaches them (kgtool.stoppable); loads are ended
+            # by watch_interrupts if they hold the main thread too long.
+            _REPORTED.set()
             click.echo("kgtool: interrupted", err=True)
             ctx.exit(int(ExitCode.INTERRUPTED))
 
@@ -154,6 +157,41 @@ class StderrObserver:
             self._shown = 0
 
 
+#: Seconds Ctrl-C leaves the main thread to stop by itself before the process is ended.
+INTERRUPT_GRACE = 0.5
+#: Set once the main thread has reported Ctrl-C itself (so the watcher does not say it twice).
+_REPORTED = threading.Event()
+
+
+def watch_interrupts() -> None:
+    """End the process within a second of Ctrl-C, even while native code holds the main thread.
+
+    Python raises :class:`KeyboardInterrupt` only when the main thread runs bytecode again; a
+    pyoxigraph load of a large file keeps it for minutes (it releases the GIL meanwhile). The C
+    signal handler also writes the signal number to a wake-up pipe: a watcher thread reading it
+    gives the main thread :data:`INTERRUPT_GRACE` seconds to stop normally (and say
+    "interrupted"), then ends the process with exit code 130. Writes stay safe: every file is
+    written to a temporary file and renamed into place (see :mod:`kgtool.fileio`).
+    """
+    import os
+    import signal
+    import time
+
+    read_end, write_end = os.pipe()
+    os.set_blocking(write_end, False)
+    signal.set_wakeup_fd(write_end, warn_on_full_buffer=False)
+
+    def watch() -> None:
+        while signal.SIGINT not in os.read(read_end, 64):
+            continue
+        time.sleep(INTERRUPT_GRACE)
+        if not _REPORTED.is_set():
+            os.write(2, b"kgtool: interrupted\n")
+        os._exit(int(ExitCode.INTERRUPTED))
+
+    threading.Thread(target=watch, name="kgtool-interrupt-watch", daemon=True).start()
+
+
 def main() -> None:
     """Console-script entry point.
 
@@ -165,6 +203,7 @@ def main() -> None:
 
     from kgtool.stoppable import abandoned
 
+    watch_interrupts()
     try:
         cli(prog_name="kgtool")
     except SystemExit as done:
