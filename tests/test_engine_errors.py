@@ -114,7 +114,7 @@ def test_select_star_columns_in_order_of_appearance(project: Path, engine: str) 
 def test_select_star_columns_do_not_depend_on_the_hash_seed(project: Path) -> None:
     # rdflib takes SELECT * columns from a set: its order changed with PYTHONHASHSEED.
     heads = set()
-    for seed in ("0", "1", "2", "3", "4", "5"):
+    for seed in ("0", "1", "2", "3"):
         completed = subprocess.run(
             [sys.executable, "-m", "kgtool", "sparql", "SELECT * { ?s ?p ?o }"]
             + ["--engine", "rdflib", "--root", str(project), "--format", "tsv"],

@@ -52,7 +52,7 @@ def start(project: Path, query: str, *options: str) -> subprocess.Popen[str]:
 @pytest.mark.parametrize("query", [COUNT_ALL, EVERY_ROW], ids=["count", "rows"])
 def test_ctrl_c_stops_a_query_within_a_second(big: Path, engine: str, query: str) -> None:
     process = start(big, query, "--engine", engine, "--format", "tsv")
-    time.sleep(3)  # loaded, and deep in the evaluation
+    time.sleep(2)  # loaded, and deep in the evaluation
     assert process.poll() is None, process.stderr.read() if process.stderr else ""
     sent = time.monotonic()
     process.send_signal(signal.SIGINT)
