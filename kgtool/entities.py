@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING
 
 from kgtool.errors import EntityNotFoundError
 from kgtool.namespaces import PREFIXES, iri_from_text, shorten
+from kgtool.tables import clip, listing
 
 if TYPE_CHECKING:
     import pyoxigraph
@@ -55,7 +56,7 @@ def resolve_entity(engine: Engine, text: str, class_iri: str | None = None) -> p
             node = pyoxigraph.NamedNode(iri)
         except ValueError as error:
             raise EntityNotFoundError(
-                f"{text!r} is not a valid IRI: {error}", hint="check the spelling"
+                f"{clip(repr(text), 80)} is not a valid IRI: {error}", hint="check the spelling"
             ) from None
         if not engine.query(_EXISTS, {"_entity": node}).boolean:
             raise EntityNotFoundError(
@@ -80,14 +81,15 @@ def resolve_entity(engine: Engine, text: str, class_iri: str | None = None) -> p
     where = f" among {shorten(class_iri)} entities" if class_iri else ""
     if not matches:
         raise EntityNotFoundError(
-            f"no entity is labelled {text!r}{where}",
+            f"no entity is labelled {clip(repr(text), 80)}{where}",
             hint="give an IRI, a CURIE ("
             + ", ".join(f"{p}:" for p in list(PREFIXES)[:2])
             + ") or an exact label",
         )
     if len(matches) > 1:
-        candidates = ", ".join(shorten(m.value) for m in matches)
+        candidates = listing([shorten(m.value) for m in matches])
         raise EntityNotFoundError(
-            f"{text!r} is ambiguous{where}: {candidates}", hint="use one of these CURIEs"
+            f"{clip(repr(text), 80)} is ambiguous{where}: {candidates}",
+            hint="use one of these CURIEs",
         )
     return matches[0]

@@ -19,6 +19,8 @@ class ExitCode(IntEnum):
     FINDINGS = 1
     #: The input could not be used: unreadable or invalid file, bad query, bad option or parameter.
     ERROR = 2
+    #: Stopped by Ctrl-C (SIGINT), as shells report it (128 + 2).
+    INTERRUPTED = 130
 
 
 class KgtoolError(Exception):

@@ -23,15 +23,15 @@ import csv
 import io
 import json
 import re
-import unicodedata
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from enum import Enum
 from typing import TYPE_CHECKING, Any
 
-from kgtool.engines.base import Engine, QueryKind, QueryResult
+from kgtool.engines.base import Engine, QueryKind, QueryResult, QueryStream
 from kgtool.errors import FormatError
 from kgtool.namespaces import PREFIXES, RDF_TYPE, XSD, shorten
 from kgtool.rdf.sparql import Term
+from kgtool.tables import escape_controls, format_table
 
 if TYPE_CHECKING:
     import pyoxigraph
@@ -66,6 +66,8 @@ RESULT_FORMATS = (
     OutputFormat.XML,
     OutputFormat.MD,
 )
+#: Formats for ASK results: the W3C CSV and TSV results formats define no form for a boolean.
+ASK_FORMATS = (OutputFormat.TABLE, OutputFormat.JSON, OutputFormat.XML, OutputFormat.MD)
 #: Formats for CONSTRUCT and DESCRIBE results.
 GRAPH_FORMATS = (OutputFormat.TURTLE, OutputFormat.NT, OutputFormat.JSONLD)
 #: Formats that show IRIs by their labels.
@@ -77,7 +79,8 @@ def default_format(kind: QueryKind, terminal: bool) -> OutputFormat:
     """The format used when ``--format`` is not given.
 
     ``table`` on a terminal, ``tsv`` when stdout is a pipe or file (one row per line, every
-    term kept exactly), ``turtle`` for graph results.
+    term kept exactly), ``turtle`` for graph results; an ASK answer is ``table`` everywhere (a
+    bare ``true`` or ``false``: TSV has no boolean form).
 
     >>> default_format(QueryKind.SELECT, terminal=False).value
     'tsv'
@@ -86,43 +89,55 @@ def default_format(kind: QueryKind, terminal: bool) -> OutputFormat:
     """
     if kind is QueryKind.GRAPH:
         return OutputFormat.TURTLE
-    return OutputFormat.TABLE if terminal else OutputFormat.TSV
+    return OutputFormat.TABLE if terminal or kind is QueryKind.ASK else OutputFormat.TSV
 
 
 def check_format(kind: QueryKind, output_format: OutputFormat) -> None:
     """Refuse a format that cannot hold this kind of result.
 
-    :raises FormatError: e.g. ``turtle`` for a SELECT result, ``json`` for a CONSTRUCT result.
+    :raises FormatError: e.g. ``turtle`` for a SELECT result, ``json`` for a CONSTRUCT result,
+        ``csv`` or ``tsv`` for an ASK result (the W3C CSV/TSV results format has no boolean form).
 
     >>> check_format(QueryKind.ASK, OutputFormat.JSON)
+    >>> check_format(QueryKind.ASK, OutputFormat.CSV)
+    Traceback (most recent call last):
+    ...
+    kgtool.errors.FormatError: --format csv cannot hold an ASK result (the W3C CSV/TSV results formats define no form for a boolean) (hint: use one of: table, json, xml, md)
     >>> check_format(QueryKind.SELECT, OutputFormat.TURTLE)
     Traceback (most recent call last):
     ...
     kgtool.errors.FormatError: --format turtle cannot hold a SELECT result (hint: use one of: table, csv, tsv, json, xml, md)
     """
-    allowed = GRAPH_FORMATS if kind is QueryKind.GRAPH else RESULT_FORMATS
+    allowed = (
+        GRAPH_FORMATS
+        if kind is QueryKind.GRAPH
+        else ASK_FORMATS
+        if kind is QueryKind.ASK
+        else RESULT_FORMATS
+    )
     if output_format not in allowed:
         what = (
             "a CONSTRUCT/DESCRIBE"
             if kind is QueryKind.GRAPH
             else f"a{'n' if kind is QueryKind.ASK else ''} {kind.value.upper()}"
         )
+        why = (
+            " (the W3C CSV/TSV results formats define no form for a boolean)"
+            if kind is QueryKind.ASK and output_format in RESULT_FORMATS
+            else ""
+        )
         raise FormatError(
-            f"--format {output_format.value} cannot hold {what} result",
+            f"--format {output_format.value} cannot hold {what} result{why}",
             hint="use one of: " + ", ".join(f.value for f in allowed),
         )
 
 
 def format_result(
-    result: QueryResult,
+    result: QueryResult | QueryStream,
     output_format: OutputFormat,
     labels: Mapping[str, str] | None = None,
 ) -> str:
-    """The result written in ``output_format``, ending with a newline.
-
-    :param labels: IRI → display label, used by ``table`` and ``md`` (see :func:`fetch_labels`).
-    :raises FormatError: when the format does not fit the result kind, or a value cannot be
-        written in it (XML cannot hold control characters such as NUL).
+    """The result written in ``output_format``, ending with a newline (see :func:`result_chunks`).
 
     >>> import pyoxigraph
     >>> result = QueryResult(QueryKind.SELECT, ("n",), ((pyoxigraph.Literal("1", datatype=pyoxigraph.NamedNode(XSD + "integer")),),))
@@ -130,24 +145,55 @@ def format_result(
     ?n
     1
     """
+    return "".join(result_chunks(result, output_format, labels))
+
+
+#: Formats written row by row as the engine produces them (memory stays flat); ``table`` and
+#: ``md`` need every row first, to align columns and fetch labels.
+STREAMED_FORMATS = (OutputFormat.CSV, OutputFormat.TSV, OutputFormat.JSON, OutputFormat.XML)
+
+
+def result_chunks(
+    result: QueryResult | QueryStream,
+    output_format: OutputFormat,
+    labels: Mapping[str, str] | None = None,
+) -> Iterator[str]:
+    """The result written in ``output_format``, piece by piece; the whole ends with a newline.
+
+    A :class:`QueryStream`'s rows are read once, as the pieces are asked for: for the
+    :data:`STREAMED_FORMATS` one row at a time.
+
+    :param labels: IRI → display label, used by ``table`` and ``md`` (see :func:`fetch_labels`).
+    :raises FormatError: when the format does not fit the result kind, or a value cannot be
+        written in it (XML cannot hold control characters such as NUL).
+    """
     check_format(result.kind, output_format)
     if result.kind is QueryKind.GRAPH:
         triples = _sorted_triples(result.triples)
         if output_format is OutputFormat.NT:
-            return "".join(f"{t.subject} {t.predicate} {t.object} .\n" for t in triples)
-        if output_format is OutputFormat.JSONLD:
-            return _jsonld(triples)
-        return _turtle(triples)
+            yield "".join(f"{t.subject} {t.predicate} {t.object} .\n" for t in triples)
+        elif output_format is OutputFormat.JSONLD:
+            yield _jsonld(triples)
+        else:
+            yield _turtle(triples)
+        return
+    if result.kind is QueryKind.ASK:
+        yield _boolean(result.boolean, output_format)
+        return
     rows = _rename_blank_nodes(result.rows)
-    writer = {
-        OutputFormat.TABLE: _table,
-        OutputFormat.MD: _markdown,
-        OutputFormat.CSV: _csv,
-        OutputFormat.TSV: _tsv,
-        OutputFormat.JSON: _json,
-        OutputFormat.XML: _xml,
-    }[output_format]
-    return writer(result, rows, labels or {})
+    variables = result.variables
+    if output_format is OutputFormat.TABLE:
+        yield _table(variables, list(rows), labels or {})
+    elif output_format is OutputFormat.MD:
+        yield _markdown(variables, list(rows), labels or {})
+    elif output_format is OutputFormat.CSV:
+        yield from _csv(variables, rows)
+    elif output_format is OutputFormat.TSV:
+        yield from _tsv(variables, rows)
+    elif output_format is OutputFormat.JSON:
+        yield from _json(variables, rows)
+    else:
+        yield from _xml(variables, rows)
 
 
 # --- labels -----------------------------------------------------------------------------------
@@ -209,20 +255,29 @@ def fetch_labels(engine: Engine, iris: Iterable[str], lang: str = "en") -> dict[
 # --- SELECT / ASK writers ------------------------------------------------------------------------
 
 
-def _rename_blank_nodes(rows: Sequence[Sequence[Term | None]]) -> list[list[Term | None]]:
+def _rename_blank_nodes(rows: Iterable[Sequence[Term | None]]) -> Iterator[list[Term | None]]:
     """Blank nodes renamed b0, b1, … in order of appearance, so output does not vary by run."""
     import pyoxigraph
 
     names: dict[str, pyoxigraph.BlankNode] = {}
-    renamed = []
     for row in rows:
         new_row: list[Term | None] = []
         for term in row:
             if isinstance(term, pyoxigraph.BlankNode):
                 term = names.setdefault(term.value, pyoxigraph.BlankNode(f"b{len(names)}"))
             new_row.append(term)
-        renamed.append(new_row)
-    return renamed
+        yield new_row
+
+
+def _boolean(answer: bool | None, output_format: OutputFormat) -> str:
+    if output_format is OutputFormat.JSON:
+        return json.dumps({"head": {}, "boolean": bool(answer)}, indent=2) + "\n"
+    if output_format is OutputFormat.XML:
+        return (
+            f'<?xml version="1.0"?>\n<sparql xmlns="{SPARQL_RESULTS_NS}">\n  <head/>\n'
+            f"  <boolean>{str(bool(answer)).lower()}</boolean>\n</sparql>\n"
+        )
+    return f"{str(bool(answer)).lower()}\n"
 
 
 def _kind(term: Term) -> str:
@@ -248,82 +303,53 @@ def _display(term: Term | None, labels: Mapping[str, str], use_labels: bool) -> 
 
 
 def _display_rows(
-    result: QueryResult, rows: list[list[Term | None]], labels: Mapping[str, str]
+    variables: Sequence[str], rows: list[list[Term | None]], labels: Mapping[str, str]
 ) -> list[list[str]]:
-    use = [f"{v}Label" not in result.variables for v in result.variables]
+    use = [f"{v}Label" not in variables for v in variables]
     return [[_display(term, labels, use[i]) for i, term in enumerate(row)] for row in rows]
 
 
-def _width(text: str) -> int:
-    """Terminal columns ``text`` takes: East Asian wide and fullwidth characters count two."""
-    return sum(
-        2 if unicodedata.east_asian_width(ch) in "WF" else 0 if unicodedata.combining(ch) else 1
-        for ch in text
-    )
-
-
-_CONTROL = r"[\x00-\x1f\x7f]"
-
-
-def _one_line(text: str) -> str:
-    """Control characters shown as escapes, so each row stays on one line."""
-    return re.sub(
-        _CONTROL,
-        lambda m: {"\n": "\\n", "\t": "\\t", "\r": "\\r"}.get(
-            m.group(), f"\\x{ord(m.group()):02x}"
-        ),
-        text,
-    )
-
-
-def _table(result: QueryResult, rows: list[list[Term | None]], labels: Mapping[str, str]) -> str:
-    if result.kind is QueryKind.ASK:
-        return f"{str(result.boolean).lower()}\n"
-    header = list(result.variables)
-    body = [[_one_line(cell) for cell in row] for row in _display_rows(result, rows, labels)]
-    widths = [max([_width(h), *(_width(row[i]) for row in body)]) for i, h in enumerate(header)]
-
-    def line(cells: Sequence[str]) -> str:
-        return (
-            "  ".join(
-                cell + " " * (widths[i] - _width(cell)) for i, cell in enumerate(cells)
-            ).rstrip()
-            + "\n"
-        )
-
-    text = line(header) + line(["-" * w for w in widths]) + "".join(line(row) for row in body)
-    count = len(body)
-    return text + f"({count} row{'' if count == 1 else 's'})\n"
+def _table(
+    variables: Sequence[str], rows: list[list[Term | None]], labels: Mapping[str, str]
+) -> str:
+    body = [
+        [escape_controls(cell) for cell in row] for row in _display_rows(variables, rows, labels)
+    ]
+    return format_table(variables, body)
 
 
 def _markdown_cell(text: str) -> str:
     text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("|", "\\|")
-    return _one_line(text.replace("\r\n", "<br>").replace("\n", "<br>"))
+    return escape_controls(text.replace("\r\n", "<br>").replace("\n", "<br>"))
 
 
-def _markdown(result: QueryResult, rows: list[list[Term | None]], labels: Mapping[str, str]) -> str:
-    if result.kind is QueryKind.ASK:
-        return f"{str(result.boolean).lower()}\n"
+def _markdown(
+    variables: Sequence[str], rows: list[list[Term | None]], labels: Mapping[str, str]
+) -> str:
     lines = [
-        "| " + " | ".join(result.variables) + " |",
-        "|" + "|".join(" --- " for _ in result.variables) + "|",
+        "| " + " | ".join(variables) + " |",
+        "|" + "|".join(" --- " for _ in variables) + "|",
     ]
-    for row in _display_rows(result, rows, labels):
+    for row in _display_rows(variables, rows, labels):
         lines.append("| " + " | ".join(_markdown_cell(cell) for cell in row) + " |")
     return "\n".join(lines) + "\n"
 
 
-def _csv(result: QueryResult, rows: list[list[Term | None]], labels: Mapping[str, str]) -> str:
-    if result.kind is QueryKind.ASK:
-        return f"{str(result.boolean).lower()}\r\n"
+def _csv(variables: Sequence[str], rows: Iterable[list[Term | None]]) -> Iterator[str]:
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow(result.variables)
+
+    def line(cells: Sequence[str]) -> str:
+        buffer.seek(0)
+        buffer.truncate()
+        writer.writerow(cells)
+        return buffer.getvalue()
+
+    yield line(variables)
     for row in rows:
-        writer.writerow(
+        yield line(
             ["" if t is None else f"_:{t.value}" if _kind(t) == "bnode" else t.value for t in row]
         )
-    return buffer.getvalue()
 
 
 _TURTLE_NUMBER = {
@@ -346,12 +372,10 @@ def _turtle_term(term: Term | None) -> str:
     return str(term)
 
 
-def _tsv(result: QueryResult, rows: list[list[Term | None]], labels: Mapping[str, str]) -> str:
-    if result.kind is QueryKind.ASK:
-        return f"{str(result.boolean).lower()}\n"
-    lines = ["\t".join(f"?{v}" for v in result.variables)]
-    lines += ["\t".join(_turtle_term(t) for t in row) for row in rows]
-    return "\n".join(lines) + "\n"
+def _tsv(variables: Sequence[str], rows: Iterable[list[Term | None]]) -> Iterator[str]:
+    yield "\t".join(f"?{v}" for v in variables) + "\n"
+    for row in rows:
+        yield "\t".join(_turtle_term(t) for t in row) + "\n"
 
 
 def json_term(term: Term) -> dict[str, str]:
@@ -368,24 +392,30 @@ def json_term(term: Term) -> dict[str, str]:
     return value
 
 
+def _binding(variables: Sequence[str], row: Sequence[Term | None]) -> dict[str, dict[str, str]]:
+    return {
+        var: json_term(term) for var, term in zip(variables, row, strict=True) if term is not None
+    }
+
+
 def result_json(result: QueryResult) -> dict[str, object]:
     """The result as a SPARQL 1.1 Query Results JSON object; unbound variables are left out."""
     if result.kind is QueryKind.ASK:
         return {"head": {}, "boolean": bool(result.boolean)}
-    rows = _rename_blank_nodes(result.rows)
-    bindings = [
-        {
-            var: json_term(term)
-            for var, term in zip(result.variables, row, strict=True)
-            if term is not None
-        }
-        for row in rows
-    ]
+    bindings = [_binding(result.variables, row) for row in _rename_blank_nodes(result.rows)]
     return {"head": {"vars": list(result.variables)}, "results": {"bindings": bindings}}
 
 
-def _json(result: QueryResult, rows: list[list[Term | None]], labels: Mapping[str, str]) -> str:
-    return json.dumps(result_json(result), ensure_ascii=False, indent=2) + "\n"
+def _json(variables: Sequence[str], rows: Iterable[list[Term | None]]) -> Iterator[str]:
+    """The JSON results format written one binding at a time, indented as ``json.dumps(indent=2)``."""
+    head = json.dumps({"vars": list(variables)}, ensure_ascii=False, indent=2)
+    yield '{\n  "head": ' + head.replace("\n", "\n  ") + ',\n  "results": {\n    "bindings": ['
+    separator = "\n"
+    for row in rows:
+        binding = json.dumps(_binding(variables, row), ensure_ascii=False, indent=2)
+        yield separator + "      " + binding.replace("\n", "\n      ")
+        separator = ",\n"
+    yield ("\n    ]" if separator != "\n" else "]") + "\n  }\n}\n"
 
 
 # Compiled on first use (re caches it): a class reaching \uffff takes milliseconds to compile.
@@ -403,17 +433,13 @@ def _xml_text(text: str) -> str:
     )
 
 
-def _xml(result: QueryResult, rows: list[list[Term | None]], labels: Mapping[str, str]) -> str:
-    out = ['<?xml version="1.0"?>', f'<sparql xmlns="{SPARQL_RESULTS_NS}">']
-    if result.kind is QueryKind.ASK:
-        out += ["  <head/>", f"  <boolean>{str(result.boolean).lower()}</boolean>", "</sparql>"]
-        return "\n".join(out) + "\n"
-    out.append("  <head>")
-    out += [f'    <variable name="{_xml_text(v)}"/>' for v in result.variables]
-    out += ["  </head>", "  <results>"]
+def _xml(variables: Sequence[str], rows: Iterable[list[Term | None]]) -> Iterator[str]:
+    yield f'<?xml version="1.0"?>\n<sparql xmlns="{SPARQL_RESULTS_NS}">\n  <head>\n'
+    yield "".join(f'    <variable name="{_xml_text(v)}"/>\n' for v in variables)
+    yield "  </head>\n  <results>\n"
     for row in rows:
-        out.append("    <result>")
-        for var, term in zip(result.variables, row, strict=True):
+        out = ["    <result>"]
+        for var, term in zip(variables, row, strict=True):
             if term is None:
                 continue
             kind = _kind(term)
@@ -430,9 +456,9 @@ def _xml(result: QueryResult, rows: list[list[Term | None]], labels: Mapping[str
             else:
                 element = f"<{kind}>{_xml_text(term.value)}</{kind}>"
             out.append(f'      <binding name="{_xml_text(var)}">{element}</binding>')
-        out.append("    </result>")
-    out += ["  </results>", "</sparql>"]
-    return "\n".join(out) + "\n"
+        out.append("    </result>\n")
+        yield "\n".join(out)
+    yield "  </results>\n</sparql>\n"
 
 
 # --- graph writers -----------------------------------------------------------------------------
@@ -530,17 +556,20 @@ def _jsonld(triples: list[pyoxigraph.Triple]) -> str:
 
 
 __all__ = [
+    "ASK_FORMATS",
     "FORMAT_NAMES",
     "GRAPH_FORMATS",
     "LABELLED_FORMATS",
     "LANGUAGES",
     "OutputFormat",
     "RESULT_FORMATS",
+    "STREAMED_FORMATS",
     "check_format",
     "default_format",
     "fetch_labels",
     "iris_to_label",
     "json_term",
     "format_result",
+    "result_chunks",
     "result_json",
 ]

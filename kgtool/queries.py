@@ -37,12 +37,13 @@ from enum import Enum
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from kgtool.engines.base import Engine, QueryKind, QueryResult
+from kgtool.engines.base import Engine, QueryKind, QueryResult, QueryStream
 from kgtool.entities import resolve_entity
 from kgtool.errors import EntityNotFoundError, KgtoolError, ParameterError, QueryError
 from kgtool.namespaces import PREFIXES, XSD, expand_curie, shorten
 from kgtool.project import display_path
 from kgtool.rdf.sparql import PreparedQuery, Term, prepare
+from kgtool.tables import clip, escape_controls
 
 if TYPE_CHECKING:
     from kgtool.project import Project
@@ -673,6 +674,15 @@ def check_query(query: SavedQuery, allow_service: Collection[str] = ()) -> None:
 # --- parameters ---------------------------------------------------------------------------------------
 
 
+def echo(value: str, limit: int = 80) -> str:
+    """A value the user gave, quoted for a message: control characters escaped, long ones cut.
+
+    >>> echo("DeepSeek"), echo("x" * 100, 5)
+    ("'DeepSeek'", "'xxxx… (97 more characters)")
+    """
+    return clip(repr(value), limit)
+
+
 def parse_assignments(items: Sequence[str]) -> dict[str, str]:
     """``-p NAME=VALUE`` options as a mapping.
 
@@ -687,11 +697,11 @@ def parse_assignments(items: Sequence[str]) -> dict[str, str]:
         name = name.strip()
         if not equals or not name:
             raise ParameterError(
-                f"-p {item!r} is not NAME=VALUE", hint="write e.g. -p actor=DeepSeek"
+                f"-p {echo(item)} is not NAME=VALUE", hint="write e.g. -p actor=DeepSeek"
             )
         if name in values:
             raise ParameterError(
-                f"parameter '{name}' is given twice", hint="give each -p NAME=VALUE once"
+                f"parameter {echo(name)} is given twice", hint="give each -p NAME=VALUE once"
             )
         values[name] = value
     return values
@@ -711,10 +721,11 @@ def check_parameter_names(query: SavedQuery, values: Mapping[str, str]) -> None:
         if name not in names:
             if not names:
                 raise ParameterError(
-                    f"{_what(query)} takes no parameters (got '{name}')", hint=f"remove -p {name}=…"
+                    f"{_what(query)} takes no parameters (got {echo(name)})",
+                    hint=f"remove -p {clip(escape_controls(name), 80)}=…",
                 )
             raise ParameterError(
-                f"{_what(query)} has no parameter '{name}'",
+                f"{_what(query)} has no parameter {echo(name)}",
                 hint=_suggest(name, names) + "parameters: " + ", ".join(names),
             )
     for param in query.parameters:
@@ -745,7 +756,7 @@ def _literal_text_check(param: Parameter, value: str) -> tuple[str, str | None, 
                     return text, datatype, None
         kind = shorten(param.datatype) if param.datatype else "a number"
         raise ParameterError(
-            f"parameter '{param.name}': {value!r} is not {kind}", hint="write e.g. 42 or 0.5"
+            f"parameter '{param.name}': {echo(value)} is not {kind}", hint="write e.g. 42 or 0.5"
         )
     if param.type is ParamType.DATE:
         text = value.strip()
@@ -755,14 +766,15 @@ def _literal_text_check(param: Parameter, value: str) -> tuple[str, str | None, 
             date.fromisoformat(text)
         except ValueError:
             raise ParameterError(
-                f"parameter '{param.name}': {value!r} is not a date",
+                f"parameter '{param.name}': {echo(value)} is not a date",
                 hint="write YYYY-MM-DD, e.g. 2025-01-20",
             ) from None
         return text, XSD + "date", None
     text = value.strip()
     if not _LANGUAGE_TAG.fullmatch(text):
         raise ParameterError(
-            f"parameter '{param.name}': {value!r} is not a language tag", hint="write e.g. en or ja"
+            f"parameter '{param.name}': {echo(value)} is not a language tag",
+            hint="write e.g. en or ja",
         )
     return text.lower(), None, None
 
@@ -792,7 +804,7 @@ def parameter_term(engine: Engine, param: Parameter, value: str) -> Term:
         return node
     if param.allowed and value not in param.allowed:
         raise ParameterError(
-            f"parameter '{param.name}': {value!r} is not an allowed value",
+            f"parameter '{param.name}': {echo(value)} is not an allowed value",
             hint="allowed: " + ", ".join(param.allowed),
         )
     text, datatype, language = _literal_text_check(param, value)
@@ -841,19 +853,38 @@ def _relocated(error: KgtoolError, source: str) -> KgtoolError:
 def run_query(
     engine: Engine, query: SavedQuery, values: Mapping[str, str] | None = None, lang: str = "en"
 ) -> QueryResult:
-    """Bind the parameters and run the query.
+    """Bind the parameters and run the query; every row is read (see :func:`stream_query`).
+
+    :raises ParameterError: for unknown, missing or invalid parameters.
+    :raises UnsafeQueryError: for a query that could write or read beyond the loaded data.
+    :raises QueryError: for a syntax error, at its position in the query's file.
+    :raises EngineError: when the engine fails, or the engine's timeout passes.
+    """
+    stream = stream_query(engine, query, values, lang)
+    try:
+        return stream.materialised()
+    except KgtoolError as error:
+        raise _relocated(error, query.source) from None
+
+
+def stream_query(
+    engine: Engine, query: SavedQuery, values: Mapping[str, str] | None = None, lang: str = "en"
+) -> QueryStream:
+    """Bind the parameters and run the query; SELECT rows come as the engine computes them.
 
     :param values: parameter name → value as typed by the user (``-p NAME=VALUE``).
     :param lang: the label language, the default of language parameters.
     :raises ParameterError: for unknown, missing or invalid parameters.
     :raises UnsafeQueryError: for a query that could write or read beyond the loaded data.
     :raises QueryError: for a syntax error, at its position in the query's file.
+    :raises EngineError: when the engine fails, or the engine's timeout passes (also while the
+        rows are read).
     """
     prepared = query.prepared.allowing(engine.allow_service)
     prepared.check_safe()
     bindings = bind_parameters(engine, query, values or {}, lang)
     try:
-        return engine.query(prepared, bindings)
+        return engine.stream(prepared, bindings)
     except KgtoolError as error:
         raise _relocated(error, query.source) from None
 
@@ -948,4 +979,5 @@ __all__ = [
     "run_query",
     "saved_queries",
     "show_text",
+    "stream_query",
 ]

@@ -2,13 +2,50 @@
 
 :func:`format_table` is the table of ``kgtool query`` and the view analytics (a header, a rule of
 dashes, the rows, a row count); :func:`align` lines up columns without a header (``stats``).
-Cells must already be one line: callers escape control characters their own way.
+Cells must already be one line: :func:`escape_controls` makes any text from data safe to print
+(tables, messages, endpoint error bodies); :func:`clip` and :func:`listing` keep echoed values short.
 """
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from collections.abc import Collection, Sequence
+
+# C0 and C1 controls and DEL: line breaks, and the escape sequences that clear a terminal or set
+# its title (ESC, and the 8-bit CSI/OSC introducers).
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+_NAMED = {"\n": "\\n", "\t": "\\t", "\r": "\\r"}
+
+
+def escape_controls(text: str) -> str:
+    """Control characters written as escapes, so the text stays on one line and cannot drive
+    the terminal.
+
+    >>> print(escape_controls("a\\tb\\n\\x1b[2J"))
+    a\\tb\\n\\x1b[2J
+    """
+    return _CONTROL.sub(lambda m: _NAMED.get(m.group(), f"\\x{ord(m.group()):02x}"), text)
+
+
+def clip(text: str, limit: int = 200) -> str:
+    """``text`` cut to ``limit`` characters with an ellipsis and how much was cut, for messages
+    that echo what the user or the data gave.
+
+    >>> clip("x" * 500, 10)
+    'xxxxxxxxxx… (490 more characters)'
+    """
+    return text if len(text) <= limit else f"{text[:limit]}… ({len(text) - limit} more characters)"
+
+
+def listing(items: Sequence[str], limit: int = 10) -> str:
+    """The first ``limit`` items joined by commas, and how many more there are.
+
+    >>> listing([str(n) for n in range(25)], 3)
+    '0, 1, 2 and 22 more'
+    """
+    shown = ", ".join(items[:limit])
+    return shown if len(items) <= limit else f"{shown} and {len(items) - limit} more"
 
 
 def display_width(text: str) -> int:
@@ -66,4 +103,4 @@ def format_table(header: Sequence[str], rows: Sequence[Sequence[str]]) -> str:
     return "".join(line + "\n" for line in lines) + f"({count} row{'' if count == 1 else 's'})\n"
 
 
-__all__ = ["align", "display_width", "format_table"]
+__all__ = ["align", "clip", "display_width", "escape_controls", "format_table", "listing"]

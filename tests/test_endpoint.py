@@ -10,6 +10,8 @@ from __future__ import annotations
 import http.server
 import json
 import socket
+import subprocess
+import sys
 import threading
 import time
 import urllib.parse
@@ -513,3 +515,131 @@ def test_open_engine_gives_an_endpoint_engine(fake: FakeEndpoint, tmp_path: Path
     assert isinstance(engine, EndpointEngine)
     assert (engine.url, engine.timeout, engine.post) == (fake.url, 5, "form")
     assert fake.requests == []  # nothing is loaded or sent before a query
+
+
+# --- limits and hostile servers (issue 10 appendix) ------------------------------------------------
+
+
+class Trickler:
+    """A server on 127.0.0.1 that answers with a byte every ``interval`` seconds, forever."""
+
+    def __init__(self, interval: float) -> None:
+        self.listener = socket.socket()
+        self.listener.bind(("127.0.0.1", 0))
+        self.listener.listen(4)
+        self.url = f"http://127.0.0.1:{self.listener.getsockname()[1]}/sparql"
+        self.interval = interval
+        self.stop = threading.Event()
+        threading.Thread(target=self._serve, daemon=True).start()
+
+    def _serve(self) -> None:
+        try:
+            connection, _ = self.listener.accept()
+        except OSError:
+            return
+        with connection:
+            connection.recv(65536)
+            head = b"HTTP/1.1 200 OK\r\nContent-Type: application/sparql-results+json\r\n\r\n"
+            for byte in head + b" " * 1000:
+                if self.stop.wait(self.interval):
+                    return
+                try:
+                    connection.sendall(bytes([byte]))
+                except OSError:
+                    return
+
+    def close(self) -> None:
+        self.stop.set()
+        self.listener.close()
+
+
+def test_timeout_is_a_total_deadline_against_a_trickling_server() -> None:
+    # Every read gets a byte well within the socket timeout; only a total deadline stops it.
+    trickler = Trickler(interval=0.2)
+    try:
+        started = time.monotonic()
+        with pytest.raises(EngineError) as raised:
+            EndpointEngine(trickler.url, timeout=1.0).query("SELECT * WHERE { ?s ?p ?o }")
+        elapsed = time.monotonic() - started
+    finally:
+        trickler.close()
+    assert elapsed < 1.6, f"took {elapsed:.1f} s"
+    assert str(raised.value) == (
+        f"the SPARQL endpoint {trickler.url} did not answer within 1 s "
+        "(hint: raise --timeout, or try again when the server is less busy)"
+    )
+
+
+def test_an_answer_larger_than_the_cap_is_refused(fake: FakeEndpoint) -> None:
+    fake.reply = Reply(body=b" " * (3 << 20))
+    with pytest.raises(EngineError) as raised:
+        EndpointEngine(fake.url, max_bytes=1 << 20).query("SELECT * WHERE { ?s ?p ?o }")
+    assert str(raised.value) == (
+        f"the SPARQL endpoint {fake.url} sent more than 1 MB "
+        "(hint: add a LIMIT to the query, or raise --max-response-mb)"
+    )
+
+
+def test_max_response_mb_reaches_the_engine(fake: FakeEndpoint, tmp_path: Path) -> None:
+    fake.reply = Reply(body=b" " * (2 << 20))
+    result = CliRunner().invoke(
+        cli,
+        ["sparql", "SELECT * WHERE { ?s ?p ?o }", "--root", str(make_project(tmp_path))]
+        + ["--endpoint", fake.url, "--max-response-mb", "1"],
+    )
+    assert result.exit_code == 2
+    assert result.stderr == (
+        f"Error: the SPARQL endpoint {fake.url} sent more than 1 MB "
+        "(hint: add a LIMIT to the query, or raise --max-response-mb)\n"
+    )
+
+
+def test_error_bodies_cannot_drive_the_terminal(fake: FakeEndpoint) -> None:
+    fake.reply = Reply(
+        status=500, content_type="text/plain", body="\x1b]0;owned\x07\x1b[2Jboom\x9b31m".encode()
+    )
+    with pytest.raises(EngineError) as raised:
+        EndpointEngine(fake.url).query("SELECT * WHERE { ?s ?p ?o }")
+    message = str(raised.value)
+    assert "\\x1b]0;owned\\x07\\x1b[2Jboom\\x9b31m" in message
+    assert not any(ord(ch) < 32 or 0x7F <= ord(ch) <= 0x9F for ch in message)
+
+
+@pytest.mark.parametrize("engine", ["oxigraph", "rdflib"])
+@pytest.mark.parametrize("service", ["garbage", "down"])
+def test_allowed_service_that_fails_is_one_line(
+    fake: FakeEndpoint, tmp_path: Path, engine: str, service: str
+) -> None:
+    fake.reply = Reply(body=b"garbage, not JSON")
+    url = fake.url if service == "garbage" else f"http://127.0.0.1:{closed_port()}/sparql"
+    result = CliRunner().invoke(
+        cli,
+        ["sparql", f"SELECT ?o WHERE {{ SERVICE <{url}> {{ ?s ?p ?o }} }}"]
+        + ["--root", str(make_project(tmp_path)), "--allow-service", url, "--engine", engine],
+    )
+    assert result.exception is None or isinstance(result.exception, SystemExit)
+    assert (result.exit_code, result.stdout) == (2, "")
+    assert result.stderr.startswith("Error: ") and result.stderr.count("\n") == 1
+    assert result.stderr.endswith(
+        "(hint: check that the --allow-service endpoint is up and answers SPARQL results)\n"
+    )
+
+
+def test_failed_service_frees_oxigraph_results_on_their_thread(tmp_path: Path) -> None:
+    # An error carried from the worker thread once kept pyoxigraph's QuerySolutions alive in
+    # its frames; dropped on the main thread, pyo3 printed "... is unsendable" at exit.
+    url = f"http://127.0.0.1:{closed_port()}/sparql"
+    completed = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "kgtool",
+            "sparql",
+            f"SELECT ?o {{ SERVICE <{url}> {{ ?s ?p ?o }} }}",
+        ]
+        + ["--root", str(make_project(tmp_path)), "--allow-service", url],
+        capture_output=True,
+        text=True,
+    )
+    assert completed.returncode == 2
+    assert completed.stderr.count("\n") == 1, completed.stderr

@@ -278,13 +278,24 @@ def test_ask_refuses_graph_formats(output_format: OutputFormat) -> None:
     with pytest.raises(FormatError) as caught:
         format_result(ASK, output_format)
     assert str(caught.value) == (
-        f"--format {output_format.value} cannot hold an ASK result (hint: use one of: table, csv, tsv, json, xml, md)"
+        f"--format {output_format.value} cannot hold an ASK result (hint: use one of: table, json, xml, md)"
+    )
+
+
+@pytest.mark.parametrize("output_format", [OutputFormat.CSV, OutputFormat.TSV])
+def test_ask_refuses_csv_and_tsv(output_format: OutputFormat) -> None:
+    # The W3C CSV/TSV results formats have no boolean form: a bare "true" reads back as nothing.
+    with pytest.raises(FormatError) as caught:
+        format_result(ASK, output_format)
+    assert str(caught.value) == (
+        f"--format {output_format.value} cannot hold an ASK result (the W3C CSV/TSV results "
+        "formats define no form for a boolean) (hint: use one of: table, json, xml, md)"
     )
 
 
 def test_default_formats() -> None:
     assert default_format(QueryKind.SELECT, terminal=True) is OutputFormat.TABLE
-    assert default_format(QueryKind.ASK, terminal=False) is OutputFormat.TSV
+    assert default_format(QueryKind.ASK, terminal=False) is OutputFormat.TABLE
     assert default_format(QueryKind.GRAPH, terminal=False) is OutputFormat.TURTLE
 
 

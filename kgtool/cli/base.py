@@ -9,12 +9,13 @@ from __future__ import annotations
 
 import importlib
 import sys
+import threading
 from collections.abc import MutableMapping
 from typing import Any
 
 import click
 
-from kgtool.errors import KgtoolError
+from kgtool.errors import ExitCode, KgtoolError
 
 EXIT_CODES_HELP = """\b
 Exit codes:
@@ -22,7 +23,8 @@ Exit codes:
   1  findings: SHACL violations, differences, files that need formatting,
      no path within --max-hops
   2  error: unreadable or invalid input, bad or unsafe query, unknown entity,
-     bad option or parameter, unreachable endpoint"""
+     bad option or parameter, unreachable endpoint, query past --timeout
+  130  interrupted by Ctrl-C"""
 
 
 #: Command name → ``"module:function"``; a command's module is imported only when that command
@@ -89,6 +91,12 @@ class KgtoolGroup(click.Group):
             # The reader (e.g. `head`) went away: not an error worth a traceback.
             sys.stderr.close()
             ctx.exit(0)
+        except KeyboardInterrupt:
+            # Ctrl-C: queries run where SIGINT reaches them (kgtool.stoppable); loads are ended
+            # by watch_interrupts if they hold the main thread too long.
+            _REPORTED.set()
+            click.echo("kgtool: interrupted", err=True)
+            ctx.exit(int(ExitCode.INTERRUPTED))
 
 
 @click.group(
@@ -149,6 +157,62 @@ class StderrObserver:
             self._shown = 0
 
 
+#: Seconds Ctrl-C leaves the main thread to stop by itself before the process is ended.
+INTERRUPT_GRACE = 0.5
+#: Set once the main thread has reported Ctrl-C itself (so the watcher does not say it twice).
+_REPORTED = threading.Event()
+
+
+def watch_interrupts() -> None:
+    """End the process within a second of Ctrl-C, even while native code holds the main thread.
+
+    Python raises :class:`KeyboardInterrupt` only when the main thread runs bytecode again; a
+    pyoxigraph load of a large file keeps it for minutes (it releases the GIL meanwhile). The C
+    signal handler also writes the signal number to a wake-up pipe: a watcher thread reading it
+    gives the main thread :data:`INTERRUPT_GRACE` seconds to stop normally (and say
+    "interrupted"), then ends the process with exit code 130. Writes stay safe: every file is
+    written to a temporary file and renamed into place (see :mod:`kgtool.fileio`).
+    """
+    import os
+    import signal
+    import time
+
+    read_end, write_end = os.pipe()
+    os.set_blocking(write_end, False)
+    signal.set_wakeup_fd(write_end, warn_on_full_buffer=False)
+
+    def watch() -> None:
+        while signal.SIGINT not in os.read(read_end, 64):
+            continue
+        time.sleep(INTERRUPT_GRACE)
+        if not _REPORTED.is_set():
+            os.write(2, b"kgtool: interrupted\n")
+        os._exit(int(ExitCode.INTERRUPTED))
+
+    threading.Thread(target=watch, name="kgtool-interrupt-watch", daemon=True).start()
+
+
 def main() -> None:
-    """Console-script entry point."""
-    cli(prog_name="kgtool")
+    """Console-script entry point.
+
+    After a timeout or Ctrl-C, a worker thread may still be inside pyoxigraph, which Python
+    cannot stop: the process then ends at once with the command's exit code, instead of
+    letting the interpreter shut down around a thread that still runs.
+    """
+    import os
+
+    from kgtool.stoppable import abandoned
+
+    watch_interrupts()
+    try:
+        cli(prog_name="kgtool")
+    except SystemExit as done:
+        if abandoned():
+            for stream in (sys.stdout, sys.stderr):
+                try:
+                    stream.flush()
+                except (OSError, ValueError):
+                    pass
+            code = done.code if isinstance(done.code, int) else 1 if done.code else 0
+            os._exit(code)
+        raise

@@ -37,7 +37,8 @@ Exit codes:
   0  the data conforms (warnings and infos allowed)
   1  errors: findings of severity error (see --list-rules)
   2  the input could not be read: a missing folder, or a file that does not
-     parse (every such file is listed, nothing else is checked)"""
+     parse (every such file is listed, nothing else is checked)
+  130  interrupted by Ctrl-C"""
 )
 @click.option(
     "--list-rules",

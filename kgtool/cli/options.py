@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any, TypeVar, cast
 import click
 
 from kgtool.cli.base import StderrObserver
-from kgtool.engines.base import EngineOptions
+from kgtool.engines.base import DEFAULT_MAX_RESPONSE_BYTES, DEFAULT_TIMEOUT, EngineOptions
 from kgtool.engines.registry import ENGINE_NAMES
 from kgtool.output import LANGUAGES
 from kgtool.project import find_project
@@ -204,10 +204,19 @@ def data_options(function: F) -> F:
     @click.option(
         "--timeout",
         type=click.FloatRange(min=0, min_open=True),
-        default=30.0,
+        default=DEFAULT_TIMEOUT,
         show_default=True,
         metavar="SECONDS",
-        help="How long a query on --endpoint may take.",
+        help="How long a query may take: on the local engines, the time spent evaluating it; "
+        "on --endpoint, the whole request. Then the query stops with exit code 2.",
+    )
+    @click.option(
+        "--max-response-mb",
+        type=click.IntRange(min=1),
+        default=DEFAULT_MAX_RESPONSE_BYTES >> 20,
+        show_default=True,
+        metavar="MB",
+        help="The largest answer read from --endpoint; a larger one is an error.",
     )
     @click.option(
         "--endpoint-post",
@@ -233,6 +242,7 @@ def data_options(function: F) -> F:
         store: Path | None,
         endpoint: str | None,
         timeout: float,
+        max_response_mb: int,
         allow_service: tuple[str, ...],
         endpoint_post: str,
         **kwargs: Any,
@@ -243,6 +253,7 @@ def data_options(function: F) -> F:
             store=store,
             endpoint=endpoint,
             timeout=timeout,
+            max_response_bytes=max_response_mb << 20,
             allow_service=allow_service,
             endpoint_post=endpoint_post,
             observer=StderrObserver(),

@@ -25,7 +25,7 @@ from kgtool.cli.options import (
 from kgtool.output import FORMAT_NAMES, GRAPH_FORMATS, RESULT_FORMATS, OutputFormat
 
 if TYPE_CHECKING:
-    from kgtool.engines.base import EngineOptions
+    from kgtool.engines.base import EngineOptions, QueryResult, QueryStream
     from kgtool.project import Project
     from kgtool.queries import SavedQuery
 
@@ -48,6 +48,13 @@ def result_options(function: F) -> F:
         f"terminal, else tsv). CONSTRUCT/DESCRIBE: {_names(GRAPH_FORMATS)} (the first is the default).",
     )(function)
     function = click.option(
+        "--limit",
+        type=click.IntRange(min=1),
+        metavar="N",
+        help="Print at most N rows (CONSTRUCT/DESCRIBE: triples); a note on stderr says when "
+        "more were left out.",
+    )(function)
+    function = click.option(
         "-p",
         "--param",
         "params",
@@ -63,10 +70,12 @@ def _run(
     params: tuple[str, ...],
     output_format: str | None,
     lang: str,
+    limit: int | None,
     project: Project,
     engine_options: EngineOptions,
 ) -> None:
-    """Check everything that needs no data, load the data, run, write stdout."""
+    """Check everything that needs no data, load the data, run, write stdout as rows come."""
+    from kgtool.engines.base import RowLimit
     from kgtool.engines.registry import open_engine
     from kgtool.output import (
         LABELLED_FORMATS,
@@ -74,10 +83,10 @@ def _run(
         check_format,
         default_format,
         fetch_labels,
-        format_result,
         iris_to_label,
+        result_chunks,
     )
-    from kgtool.queries import check_parameter_names, check_query, parse_assignments, run_query
+    from kgtool.queries import check_parameter_names, check_query, parse_assignments, stream_query
 
     values = parse_assignments(params)
     check_query(query, engine_options.allow_service)
@@ -88,9 +97,31 @@ def _run(
     )
     check_format(kind, chosen)
     engine = open_engine(project, engine_options)
-    result = run_query(engine, query, values, lang)
-    labels = fetch_labels(engine, iris_to_label(result), lang) if chosen in LABELLED_FORMATS else {}
-    click.echo(format_result(result, chosen, labels), nl=False)
+    stream = stream_query(engine, query, values, lang)
+    row_limit = RowLimit(limit) if limit is not None else None
+    if row_limit is not None:
+        stream = row_limit.apply(stream)
+    result: QueryStream | QueryResult = stream
+    labels: dict[str, str] = {}
+    if chosen in LABELLED_FORMATS:  # aligned columns and labels need every row first
+        result = stream.materialised()
+        labels = fetch_labels(engine, iris_to_label(result), lang)
+    pending: list[str] = []
+    size = 0
+    for chunk in result_chunks(result, chosen, labels):
+        pending.append(chunk)
+        size += len(chunk)
+        if size > _WRITE_SIZE:  # one write per batch of rows, not one per row
+            sys.stdout.write("".join(pending))
+            pending, size = [], 0
+    sys.stdout.write("".join(pending))
+    sys.stdout.flush()
+    if row_limit is not None and row_limit.cut:
+        click.echo(f"kgtool: stopped at --limit {limit}; the query has more results", err=True)
+
+
+#: Characters of output gathered before each write to stdout.
+_WRITE_SIZE = 1 << 16
 
 
 @click.command("queries")
@@ -138,6 +169,7 @@ def query_command(
     params: tuple[str, ...],
     output_format: str | None,
     lang: str,
+    limit: int | None,
     show: bool,
     project: Project,
     engine_options: EngineOptions,
@@ -164,7 +196,7 @@ def query_command(
     if view_path is not None:
         draw_saved_query(query, params, lang, project, engine_options, view_path)
         return
-    _run(query, params, output_format, lang, project, engine_options)
+    _run(query, params, output_format, lang, limit, project, engine_options)
 
 
 @click.command("sparql")
@@ -180,6 +212,7 @@ def sparql_command(
     params: tuple[str, ...],
     output_format: str | None,
     lang: str,
+    limit: int | None,
     project: Project,
     engine_options: EngineOptions,
 ) -> None:
@@ -225,4 +258,12 @@ def sparql_command(
         source, text = "query", query_text
     # A query read from a file resolves relative IRIs against the file's URI (SPARQL 1.1, 4.1.1).
     base_iri = query_file.resolve().as_uri() if query_file and source != "stdin" else None
-    _run(adhoc_query(text, source, base_iri), params, output_format, lang, project, engine_options)
+    _run(
+        adhoc_query(text, source, base_iri),
+        params,
+        output_format,
+        lang,
+        limit,
+        project,
+        engine_options,
+    )

@@ -169,7 +169,8 @@ def quote(
 Exit codes:
   0  the report was printed (and is at or above --fail-under)
   1  less than --fail-under percent covered or excluded
-  2  a source is not registered, or its text cannot be read"""
+  2  a source is not registered, or its text cannot be read
+  130  interrupted by Ctrl-C"""
 )
 @click.argument("sources", nargs=-1, metavar="[SOURCE]...")
 @click.option(
@@ -251,7 +252,8 @@ def coverage(
 Exit codes:
   0  no conflict
   1  conflicts found
-  2  the data could not be read"""
+  2  the data could not be read
+  130  interrupted by Ctrl-C"""
 )
 @data_options
 @FORMAT

@@ -23,7 +23,6 @@ import json
 import os
 import re
 import socket
-import time
 import urllib.error
 import urllib.parse
 import urllib.request
@@ -31,9 +30,17 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import IO, TYPE_CHECKING
 
-from kgtool.engines.base import QueryKind, QueryResult
+from kgtool.engines.base import (
+    DEFAULT_MAX_RESPONSE_BYTES,
+    DEFAULT_TIMEOUT,
+    QueryKind,
+    QueryResult,
+    QueryStream,
+)
 from kgtool.errors import EngineError, QueryError
 from kgtool.rdf.sparql import PreparedQuery, Term, prepare, values_block, where_group
+from kgtool.stoppable import DeadlineError, stoppable_call
+from kgtool.tables import clip, escape_controls
 
 if TYPE_CHECKING:
     import pyoxigraph
@@ -43,7 +50,6 @@ ENV_TOKEN = "KGTOOL_ENDPOINT_TOKEN"
 ENV_USER = "KGTOOL_ENDPOINT_USER"
 ENV_PASSWORD = "KGTOOL_ENDPOINT_PASSWORD"
 
-DEFAULT_TIMEOUT = 30.0
 #: How the query is sent: "direct" (``application/sparql-query``) or "form" (URL-encoded).
 POST_METHODS = ("direct", "form")
 SELECT_ACCEPT = "application/sparql-results+json, application/sparql-results+xml;q=0.8"
@@ -124,14 +130,15 @@ def credentials_header(environ: Mapping[str, str]) -> str | None:
 
 
 def _first_line(body: bytes, content_type: str) -> str:
-    """The server's first meaningful line of an error body, shortened, tags stripped."""
+    """The server's first meaningful line of an error body: shortened, tags stripped, control
+    characters escaped (a body could otherwise clear the terminal or set its title)."""
     text = body.decode("utf-8", errors="replace")
     if "html" in content_type:
         text = _TAG.sub(" ", text)
     for line in text.splitlines():
-        line = " ".join(line.split())
+        line = escape_controls(" ".join(line.split()))
         if line:
-            return line if len(line) <= 200 else line[:199] + "…"
+            return clip(line)
     return ""
 
 
@@ -225,7 +232,8 @@ class EndpointEngine:
     """A remote SPARQL 1.1 endpoint, queried over HTTP(S).
 
     :param url: the endpoint's query URL (a ``default-graph-uri`` in its query string is kept).
-    :param timeout: seconds the whole request may take.
+    :param timeout: seconds the whole request may take: sending, waiting and reading the answer.
+    :param max_bytes: the largest answer read (:data:`DEFAULT_MAX_RESPONSE_BYTES`).
     :param allow_service: endpoint IRIs SERVICE may reach (``--allow-service``).
     :param post: ``direct`` (``application/sparql-query``) or ``form`` (URL-encoded ``query=``).
     :param environ: where credentials are read from (default: ``os.environ``).
@@ -235,6 +243,7 @@ class EndpointEngine:
     timeout: float = DEFAULT_TIMEOUT
     allow_service: tuple[str, ...] = ()
     post: str = "direct"
+    max_bytes: int = DEFAULT_MAX_RESPONSE_BYTES
     environ: Mapping[str, str] | None = field(default=None, repr=False)
     name: str = "endpoint"
 
@@ -255,6 +264,15 @@ class EndpointEngine:
 
         result = self.query("CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }")
         return [pyoxigraph.Quad(t.subject, t.predicate, t.object) for t in result.triples]
+
+    def stream(
+        self, sparql: str | PreparedQuery, bindings: Mapping[str, Term] | None = None
+    ) -> QueryStream:
+        """:meth:`query`'s result as a stream (the response is read whole, within the size cap)."""
+        result = self.query(sparql, bindings)
+        return QueryStream(
+            result.kind, result.variables, iter(result.rows), result.boolean, result.triples
+        )
 
     def query(
         self, sparql: str | PreparedQuery, bindings: Mapping[str, Term] | None = None
@@ -303,15 +321,33 @@ class EndpointEngine:
                 urllib.request.ProxyHandler({})
             )  # a proxy cannot reach our own loopback
         opener = urllib.request.build_opener(*handlers)
-        deadline = time.monotonic() + self.timeout
+        # The socket timeout bounds each read, not the whole answer: a server trickling a byte
+        # every few seconds would never trip it. The request runs in a worker thread and the
+        # wait for it is what --timeout bounds (and what Ctrl-C interrupts).
+        try:
+            return stoppable_call(
+                lambda: self._exchange(opener, request),
+                self.timeout,
+                f"the SPARQL endpoint {self.url}",
+            )
+        except DeadlineError:
+            raise self._slow() from None
+
+    def _exchange(
+        self, opener: urllib.request.OpenerDirector, request: urllib.request.Request
+    ) -> tuple[bytes, str]:
+        """Send the request and read the answer, at most :attr:`max_bytes` of it."""
         try:
             with opener.open(request, timeout=self.timeout) as response:
                 content_type = response.headers.get("Content-Type", "")
                 chunks = []
-                while chunk := response.read(1 << 16):
+                size = 0
+                # read1: whatever has arrived, instead of blocking until 64 KB are there.
+                while chunk := response.read1(1 << 16):
+                    size += len(chunk)
+                    if size > self.max_bytes:
+                        raise self._too_large()
                     chunks.append(chunk)
-                    if time.monotonic() > deadline:
-                        raise TimeoutError
                 return b"".join(chunks), content_type
         except urllib.error.HTTPError as error:
             raise self._http_error(error) from None
@@ -331,8 +367,15 @@ class EndpointEngine:
             ) from None
         except (OSError, ValueError) as error:  # connection reset, bad status line
             raise EngineError(
-                f"the SPARQL endpoint {self.url} failed: {error}", hint="try again later"
+                f"the SPARQL endpoint {self.url} failed: {clip(escape_controls(str(error)))}",
+                hint="try again later",
             ) from None
+
+    def _too_large(self) -> EngineError:
+        return EngineError(
+            f"the SPARQL endpoint {self.url} sent more than {self.max_bytes // (1 << 20)} MB",
+            hint="add a LIMIT to the query, or raise --max-response-mb",
+        )
 
     def _slow(self) -> EngineError:
         return EngineError(
@@ -415,6 +458,7 @@ class EndpointEngine:
 
 
 __all__ = [
+    "DEFAULT_MAX_RESPONSE_BYTES",
     "DEFAULT_TIMEOUT",
     "ENV_PASSWORD",
     "ENV_TOKEN",

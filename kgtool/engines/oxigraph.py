@@ -3,15 +3,22 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from kgtool.engines.base import QueryKind, QueryResult
+from kgtool.engines.base import (
+    QueryResult,
+    QueryStream,
+    column_order,
+    failure_hint,
+    stoppable_result,
+)
 from kgtool.errors import EngineError, QueryError
 from kgtool.graph import load_store
 from kgtool.rdf.sparql import PreparedQuery, Term, inline_bindings, prepare
+from kgtool.tables import clip, escape_controls
 
 if TYPE_CHECKING:
     import pyoxigraph
@@ -99,6 +106,8 @@ class OxigraphEngine:
     name: str = "oxigraph"
     #: Endpoints SERVICE may query (``--allow-service``); SERVICE is refused otherwise.
     allow_service: tuple[str, ...] = ()
+    #: Seconds a query may spend evaluating (``--timeout``); ``None``: no limit.
+    timeout: float | None = None
 
     @classmethod
     def from_files(cls, files: Iterable[Path]) -> OxigraphEngine:
@@ -117,28 +126,56 @@ class OxigraphEngine:
     def query(
         self, sparql: str | PreparedQuery, bindings: Mapping[str, Term] | None = None
     ) -> QueryResult:
-        import pyoxigraph
+        return self.stream(sparql, bindings).materialised()
 
+    def stream(
+        self, sparql: str | PreparedQuery, bindings: Mapping[str, Term] | None = None
+    ) -> QueryStream:
         prepared = prepare(sparql).allowing(self.allow_service)
         prepared.check_safe()
+        text = inline_bindings(prepared, bindings or {})
+        return stoppable_result(lambda: self._evaluate(prepared, text), self.timeout)
+
+    def _evaluate(self, prepared: PreparedQuery, text: str) -> Iterator[object]:
+        """The head, then the rows or triples (see :func:`~kgtool.engines.base.stoppable_result`)."""
+        import pyoxigraph
+
         try:
             result = self.store.query(
-                inline_bindings(prepared, bindings or {}),
-                use_default_graph_as_union=True,
-                base_iri=prepared.base_iri,
+                text, use_default_graph_as_union=True, base_iri=prepared.base_iri
             )
-            # Solutions are computed lazily: read them here, so errors (e.g. from SERVICE) are caught.
+            # Solutions are computed lazily: errors (e.g. from SERVICE) come while reading them.
             if isinstance(result, pyoxigraph.QueryBoolean):
-                return QueryResult(QueryKind.ASK, boolean=bool(result))
-            if isinstance(result, pyoxigraph.QuerySolutions):
-                variables = tuple(v.value for v in result.variables)
-                rows = tuple(tuple(solution[v] for v in variables) for solution in result)
-                return QueryResult(QueryKind.SELECT, variables=variables, rows=rows)
-            return QueryResult(QueryKind.GRAPH, triples=tuple(result))
+                yield bool(result)
+            elif isinstance(result, pyoxigraph.QuerySolutions):
+                variables = column_order(prepared, [v.value for v in result.variables])
+                yield variables
+                for solution in result:
+                    yield tuple(solution[v] for v in variables)
+            else:
+                yield None
+                yield from result
         except SyntaxError as error:
             raise syntax_error(error, prepared.text) from None
+        except RuntimeError as error:  # a call to a function Oxigraph does not know, a SERVICE
+            text = _first_line(error)
+            custom = "custom function" in text
+            raise QueryError(
+                f"Oxigraph cannot evaluate this query: {clip(escape_controls(text))}",
+                path="query",
+                hint=failure_hint(
+                    prepared,
+                    "kgtool queries may call only the SPARQL 1.1 built-in functions"
+                    if custom
+                    else None,
+                ),
+            ) from None
         except OSError as error:
-            first_line = next(
-                (line.strip() for line in str(error).splitlines() if line.strip()), ""
-            )
-            raise EngineError(f"the query failed: {first_line}") from None
+            raise EngineError(
+                f"the query failed: {clip(escape_controls(_first_line(error)))}",
+                hint=failure_hint(prepared),
+            ) from None
+
+
+def _first_line(error: BaseException) -> str:
+    return next((line.strip() for line in str(error).splitlines() if line.strip()), "")

@@ -3,16 +3,25 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable, Mapping
+import re
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, overload
 
-from kgtool.engines.base import QueryKind, QueryResult
-from kgtool.errors import EngineError, QueryError
+from kgtool.engines.base import (
+    QueryResult,
+    QueryStream,
+    column_order,
+    failure_hint,
+    stoppable_result,
+)
+from kgtool.errors import EngineError, KgtoolError, QueryError
 from kgtool.graph import load_rdflib
 from kgtool.namespaces import XSD
 from kgtool.rdf.sparql import PreparedQuery, Term, prepare
+from kgtool.stoppable import Stopped
+from kgtool.tables import clip, escape_controls
 
 if TYPE_CHECKING:
     import pyoxigraph
@@ -78,6 +87,8 @@ class RdflibEngine:
     name: str = "rdflib"
     #: Endpoints SERVICE may query (``--allow-service``); SERVICE is refused otherwise.
     allow_service: tuple[str, ...] = ()
+    #: Seconds a query may spend evaluating (``--timeout``); ``None``: no limit.
+    timeout: float | None = None
 
     @classmethod
     def from_files(cls, files: Iterable[Path]) -> RdflibEngine:
@@ -123,14 +134,49 @@ class RdflibEngine:
     def query(
         self, sparql: str | PreparedQuery, bindings: Mapping[str, Term] | None = None
     ) -> QueryResult:
-        from pyparsing import ParseException
-        from rdflib.query import ResultRow
+        return self.stream(sparql, bindings).materialised()
 
+    def stream(
+        self, sparql: str | PreparedQuery, bindings: Mapping[str, Term] | None = None
+    ) -> QueryStream:
         prepared = prepare(sparql).allowing(self.allow_service)
         prepared.check_safe()
         init = {name: to_rdflib(term) for name, term in (bindings or {}).items()}
+        return stoppable_result(lambda: self._evaluate(prepared, init), self.timeout)
+
+    def _evaluate(
+        self, prepared: PreparedQuery, init: Mapping[str, rdflib.term.Identifier]
+    ) -> Iterator[object]:
+        """The head, then the rows or triples (see :func:`~kgtool.engines.base.stoppable_result`).
+
+        rdflib evaluates lazily, so every step that reads the result sits inside the ``try``.
+        """
+        import pyoxigraph
+        from pyparsing import ParseException
+        from rdflib.term import Variable
+
         try:
-            result = self.dataset.query(prepared.text, initBindings=init, base=prepared.base_iri)
+            result = self.dataset.query(
+                prepared.text, initBindings=dict(init), base=prepared.base_iri
+            )
+            if result.type == "ASK":
+                yield bool(result.askAnswer)
+            elif result.type == "SELECT":
+                variables = column_order(prepared, [str(v) for v in result.vars or ()])
+                yield variables
+                keys = [Variable(v) for v in variables]
+                # Not ``for row in result``: rdflib's iterator skips solutions that bind no
+                # variable (an aggregate over an empty group has one), and keeps every row it
+                # read. Its lazy solutions, when it has them, stream; ``bindings`` is a list.
+                solutions = getattr(result, "_genbindings", None) or result.bindings
+                for binding in solutions:
+                    yield tuple(to_oxigraph(binding.get(key)) for key in keys)
+            else:
+                yield None
+                for triple in result.graph or ():
+                    yield pyoxigraph.Triple(*_statement(*triple))
+        except Stopped:
+            raise
         except ParseException as error:
             raise QueryError(
                 f"SPARQL syntax error: {' '.join(str(error.msg).split())}",
@@ -139,29 +185,26 @@ class RdflibEngine:
                 column=error.col,
                 hint="check the query text near that position",
             ) from None
-        except Exception as error:  # rdflib raises a bare Exception for an undeclared prefix
-            prefix = str(error).partition("Unknown namespace prefix : ")[2]
-            if not prefix:
-                raise
+        except KgtoolError:
+            raise
+        except re.error as error:  # rdflib compiles REGEX/REPLACE patterns as it meets them
             raise QueryError(
-                f"SPARQL syntax error: prefix '{prefix}:' is not declared",
+                f"invalid regular expression {clip(escape_controls(repr(error.pattern)), 80)}: {error.msg}",
                 path="query",
-                hint=f"add 'PREFIX {prefix}: <…>' at the top of the query",
+                hint='escape special characters with \\\\ (e.g. "\\\\(")',
             ) from None
-        if result.type == "ASK":
-            return QueryResult(QueryKind.ASK, boolean=bool(result.askAnswer))
-        if result.type == "SELECT":
-            variables = tuple(str(v) for v in result.vars or ())
-            rows = tuple(
-                tuple(to_oxigraph(row[i]) for i in range(len(variables)))
-                for row in result
-                if isinstance(row, ResultRow)
-            )
-            return QueryResult(QueryKind.SELECT, variables=variables, rows=rows)
-        import pyoxigraph
-
-        triples = tuple(pyoxigraph.Triple(*_statement(*triple)) for triple in result.graph or ())
-        return QueryResult(QueryKind.GRAPH, triples=triples)
+        except Exception as error:  # rdflib raises bare Exceptions, re.error, NotImplementedError…
+            message = " ".join(str(error).split()) or type(error).__name__
+            if prefix := message.partition("Unknown namespace prefix : ")[2]:
+                raise QueryError(
+                    f"SPARQL syntax error: prefix '{prefix}:' is not declared",
+                    path="query",
+                    hint=f"add 'PREFIX {prefix}: <…>' at the top of the query",
+                ) from None
+            raise EngineError(
+                f"rdflib cannot evaluate this query: {clip(escape_controls(message))}",
+                hint=failure_hint(prepared, "try --engine oxigraph"),
+            ) from None
 
 
 def _statement(

@@ -26,6 +26,9 @@ if TYPE_CHECKING:
 class LocalEngine(Engine, Protocol):
     """An engine class that loads local data: what a registered name must offer."""
 
+    #: Seconds a query may spend evaluating (``--timeout``); ``None``: no limit.
+    timeout: float | None
+
     @classmethod
     def from_files(cls, files: Iterable[Path]) -> LocalEngine: ...
 
@@ -96,6 +99,7 @@ def open_engine(project: Project, options: EngineOptions | None = None) -> Engin
             timeout=options.timeout,
             allow_service=allow_service,
             post=options.endpoint_post,
+            max_bytes=options.max_response_bytes,
         )
     if options.store is not None:
         if options.engine not in ("auto", "oxigraph"):
@@ -107,7 +111,9 @@ def open_engine(project: Project, options: EngineOptions | None = None) -> Engin
 
         engine = open_store(options.store, project.data_files, options.observer)
         engine.allow_service = allow_service
+        engine.timeout = options.timeout
         return engine
     opened = local.from_files(project.data_files)
     opened.allow_service = allow_service
+    opened.timeout = options.timeout
     return opened
