@@ -23,6 +23,7 @@ from kgtool.namespaces import (
     shorten,
 )
 from kgtool.rdf.terms import bound, literal
+from kgtool.tables import escape_control
 
 if TYPE_CHECKING:
     from kgtool.engines import Engine, Term
@@ -350,7 +351,8 @@ def _language(node: Node) -> str:
 
 
 def format_description(description: Description) -> str:
-    """The text form printed by ``kgtool describe`` (ends with a newline)."""
+    """The text form printed by ``kgtool describe`` (ends with a newline); control characters
+    from the data are escaped (:func:`kgtool.tables.escape_control`)."""
     entity = description.entity
     lines = [f"{entity.label} ({entity.curie})" if entity.label else str(entity.curie)]
     lines.append("  types:   " + (", ".join(t.text() for t in description.types) or "(none)"))
@@ -374,4 +376,4 @@ def format_description(description: Description) -> str:
         lines += [f"    「{quote.text}」 ({quote.passage.curie})" for quote in claim.quotes]
     if not description.claims:
         lines.append("  (none)")
-    return "\n".join(lines) + "\n"
+    return "".join(escape_control(line) + "\n" for line in lines)

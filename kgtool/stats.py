@@ -172,10 +172,12 @@ def compute_stats(engine: Engine, files: Sequence[str] = (), lang: str = "en") -
 def format_stats(stats: Stats) -> str:
     """The text form printed by ``kgtool stats`` (ends with a newline)."""
 
-    from kgtool.tables import align
+    from kgtool.tables import align, escape_control
 
     def table(counts: tuple[Count, ...]) -> list[str]:
-        rows = [[str(c.count), c.curie, c.label or ""] for c in counts]
+        rows = [
+            [str(c.count), escape_control(c.curie), escape_control(c.label or "")] for c in counts
+        ]
         return ["  " + line for line in align(rows, right={0})]
 
     lines = [

@@ -2,13 +2,30 @@
 
 :func:`format_table` is the table of ``kgtool query`` and the view analytics (a header, a rule of
 dashes, the rows, a row count); :func:`align` lines up columns without a header (``stats``).
-Cells must already be one line: callers escape control characters their own way.
+Cells must already be one line: :func:`escape_control` makes any text from the data safe to print.
 """
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from collections.abc import Collection, Sequence
+
+
+# C0 and C1 controls and DEL: newlines would break a row, ESC/CSI sequences drive the terminal
+# (clear the screen, set the window title), so data never reaches it raw.
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+_NAMED = {"\n": "\\n", "\t": "\\t", "\r": "\\r"}
+
+
+def escape_control(text: str) -> str:
+    """``text`` with control characters shown as escapes (``\\n``, ``\\t``, ``\\r``, ``\\xNN``),
+    so data printed to a terminal stays on its line and cannot drive the terminal.
+
+    >>> escape_control("a\\nb\\x1b]0;title\\x07")
+    'a\\\\nb\\\\x1b]0;title\\\\x07'
+    """
+    return _CONTROL.sub(lambda m: _NAMED.get(m.group(), f"\\x{ord(m.group()):02x}"), text)
 
 
 def display_width(text: str) -> int:
@@ -66,4 +83,4 @@ def format_table(header: Sequence[str], rows: Sequence[Sequence[str]]) -> str:
     return "".join(line + "\n" for line in lines) + f"({count} row{'' if count == 1 else 's'})\n"
 
 
-__all__ = ["align", "display_width", "format_table"]
+__all__ = ["align", "display_width", "escape_control", "format_table"]

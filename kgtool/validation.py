@@ -125,9 +125,12 @@ class Finding:
     hint: str | None = None
 
     def format(self) -> str:
-        """``file:line:column: severity: message`` plus ``(hint: …)`` when there is a hint."""
+        """``file:line:column: severity: message`` plus ``(hint: …)`` when there is a hint, on one
+        line: control characters from the data are escaped."""
+        from kgtool.tables import escape_control
+
         text = f"{self.file}:{self.line}:{self.column}: {self.severity.value}: {self.message}"
-        return f"{text} (hint: {self.hint})" if self.hint else text
+        return escape_control(f"{text} (hint: {self.hint})" if self.hint else text)
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON form: keys file, line, column, severity, check, message, focus, path, shape, hint."""

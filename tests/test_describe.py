@@ -238,3 +238,17 @@ def test_shipped_describe_cli_text(repo: Path) -> None:
     result = run("ディープシーク", "--root", str(repo))
     assert result.exit_code == 0
     assert result.stdout.startswith("DeepSeek (kgr:DeepSeek)\n  types:   Startup (kgo:Startup)\n")
+
+
+def test_escape_sequences_in_the_data_are_shown_escaped(tmp_path: Path) -> None:
+    """A label that would clear the screen and set the window title prints as visible escapes."""
+    data = tmp_path / "evil.ttl"
+    data.write_text(
+        "<https://w3id.org/kgtool/resource/Evil> <http://www.w3.org/2000/01/rdf-schema#label> "
+        '"Evil\\u001b[2J\\u001b]0;pwned\\u0007\\nnext"@en .\n',
+        encoding="utf-8",
+    )
+    result = run("kgr:Evil", *ROOT, "--data", str(data))
+    assert result.exit_code == 0
+    assert "\x1b" not in result.stdout and "\x07" not in result.stdout
+    assert result.stdout.splitlines()[0] == "Evil\\x1b[2J\\x1b]0;pwned\\x07\\nnext (kgr:Evil)"
