@@ -11,7 +11,6 @@ import re
 import unicodedata
 from collections.abc import Collection, Sequence
 
-
 # C0 and C1 controls and DEL: newlines would break a row, ESC/CSI sequences drive the terminal
 # (clear the screen, set the window title), so data never reaches it raw.
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
