@@ -55,7 +55,7 @@ from kgtool.labels import LANGUAGE_NAMES
 from kgtool.namespaces import KGO, KGR, OA, RDF_TYPE, RDFS_LABEL, SH, shorten
 from kgtool.project import display_path, rdf_files
 from kgtool.rdf.terms import bound, literal, resource
-from kgtool.sources import TextProblem, check_selectors, check_source_hashes
+from kgtool.sources import TextProblem, check_selectors, check_source_hashes, local_text_path
 
 if TYPE_CHECKING:
     import contextlib
@@ -745,8 +745,20 @@ def _check_quotes(check: Rule, context: RuleContext) -> list[Finding]:
             continue
         if document.value not in texts:
             texts[document.value] = None
-            path = loaded.project.graph_dir / local_text.value
             file, line, column = locator.subject(document)
+            try:
+                path = local_text_path(loaded.project.graph_dir, local_text.value)
+            except DataError as refused:
+                findings.append(
+                    check.finding(
+                        (file, line, column),
+                        f"{shorten(document.value)} {refused.message}: its quotes are not checked",
+                        focus=shorten(document.value),
+                        path="kgo:localText",
+                        hint=refused.hint,
+                    )
+                )
+                continue
             try:
                 texts[document.value] = path.read_text(encoding="utf-8")
             except (OSError, UnicodeDecodeError) as error:

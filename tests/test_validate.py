@@ -7,6 +7,7 @@ thing; the shipped graph is checked in the clearly named test at the end.
 from __future__ import annotations
 
 import json
+import os
 import shutil
 from collections.abc import Callable
 from pathlib import Path
@@ -139,6 +140,35 @@ def test_missing_local_text_file(make_project: Callable[..., Path]) -> None:
         "graph/entities.ttl:7:1: error: kgr:article kgo:localText: sources/missing.txt does not exist"
         " (looked for graph/sources/missing.txt) (hint: give a path relative to graph/ of the document's UTF-8 text)\n"
     )
+
+
+@pytest.mark.parametrize("kind", ["absolute", "dot-dot", "symlink"])
+def test_local_text_outside_the_project_is_never_read(
+    make_project: Callable[..., Path], tmp_path: Path, kind: str
+) -> None:
+    """A graph cannot make validate read, and echo in a finding, a file outside the project."""
+    secret = tmp_path / "secret.txt"
+    secret.write_text("root:x:0:0:アクメは市場の\n", encoding="utf-8")
+    root = make_project({})
+    local = {"absolute": str(secret), "dot-dot": "", "symlink": "sources/link.txt"}
+    if kind == "symlink":
+        (root / "graph" / "sources" / "link.txt").symlink_to(secret)
+    if kind == "dot-dot":
+        local[kind] = os.path.relpath(secret, root / "graph")
+    entities = root / "graph" / "entities.ttl"
+    entities.write_text(
+        entities.read_text(encoding="utf-8").replace("sources/article.ja.txt", local[kind]),
+        encoding="utf-8",
+    )
+    result = run("--root", str(root))
+    assert result.exit_code == 1
+    where = "an absolute path" if kind == "absolute" else "outside the project folder"
+    assert result.stdout == (
+        f"graph/entities.ttl:7:1: error: kgr:article kgo:localText {local[kind]!r} is {where}:"
+        " its quotes are not checked"
+        " (hint: give a path relative to graph/ that stays inside the project folder)\n"
+    )
+    assert "root:x" not in result.output
 
 
 def test_document_without_local_text_warns_that_quotes_are_unchecked(
