@@ -19,6 +19,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from kgtool.entities import ENTITY_FILTER
 from kgtool.namespaces import PREFIXES, shorten
 
 if TYPE_CHECKING:
@@ -27,26 +28,16 @@ if TYPE_CHECKING:
 _PREFIXES = "".join(f"PREFIX {p}: <{PREFIXES[p]}>\n" for p in ("kgo", "rdf", "rdfs", "owl", "oa"))
 
 _TRIPLES = "SELECT (COUNT(*) AS ?n) WHERE { SELECT DISTINCT ?s ?p ?o WHERE { ?s ?p ?o } }"
-_ENTITY_FILTER = """
-  FILTER(isIRI(?entity))
-  MINUS { ?entity a ?claimClass . ?claimClass rdfs:subClassOf* kgo:Claim }
-  MINUS { ?entity a ?passageClass . ?passageClass rdfs:subClassOf* kgo:Passage }
-  MINUS {
-    ?entity a ?meta .
-    VALUES ?meta { owl:Class rdfs:Class rdf:Property owl:ObjectProperty owl:DatatypeProperty
-                   owl:AnnotationProperty owl:Ontology rdfs:Datatype }
-  }
-"""
 _ENTITIES = (
     _PREFIXES
     + "SELECT (COUNT(DISTINCT ?entity) AS ?n) WHERE { ?entity a ?class ."
-    + _ENTITY_FILTER
+    + ENTITY_FILTER
     + "}"
 )
 _ENTITIES_PER_CLASS = (
     _PREFIXES
     + "SELECT ?class (COUNT(DISTINCT ?entity) AS ?n) WHERE { ?entity a ?class ."
-    + _ENTITY_FILTER
+    + ENTITY_FILTER
     + "} GROUP BY ?class"
 )
 _CLAIMS = (

@@ -252,3 +252,40 @@ def test_escape_sequences_in_the_data_are_shown_escaped(tmp_path: Path) -> None:
     assert result.exit_code == 0
     assert "\x1b" not in result.stdout and "\x07" not in result.stdout
     assert result.stdout.splitlines()[0] == "Evil\\x1b[2J\\x1b]0;pwned\\x07\\nnext (kgr:Evil)"
+
+
+def test_unknown_name_gets_a_did_you_mean_one_line_exit_2() -> None:
+    result = run("Acme Inc", *ROOT)
+    assert (result.exit_code, result.stdout, result.stderr) == (
+        2,
+        "",
+        "Error: no entity is labelled 'Acme Inc' (hint: did you mean Acme (kgr:Acme)?)\n",
+    )
+
+
+def test_entities_lists_and_searches_labels_in_every_language() -> None:
+    result = invoke("entities", *ROOT)
+    assert (result.exit_code, result.stderr) == (0, "")
+    assert result.stdout == (
+        "entity       label        classes\n"
+        "-----------  -----------  -------------\n"
+        "kgr:Acme     Acme         kgo:Startup\n"
+        "kgr:Globex   Globex       kgo:Company\n"
+        "kgr:Japan    Japan        kgo:Country\n"
+        "kgr:article  The article  schema:Report\n"
+        "(4 rows)\n"
+    )
+    result = invoke("entities", "アクメ", "--lang", "ja", *ROOT)
+    assert result.stdout == (
+        "entity    label   classes      matched\n"
+        "--------  ------  -----------  -------\n"
+        "kgr:Acme  アクメ  kgo:Startup  アクメ\n"
+        "(1 row)\n"
+    )
+    result = invoke("entities", "--class", "Company", "--format", "json", *ROOT)
+    assert [(e["curie"], e["classes"]) for e in json.loads(result.stdout)] == [
+        ("kgr:Acme", ["kgo:Startup"]),
+        ("kgr:Globex", ["kgo:Company"]),
+    ]
+    result = invoke("entities", "--class", "Nothing", *ROOT)
+    assert result.exit_code == 2 and result.stderr.startswith("Error: no entity is labelled")

@@ -118,6 +118,66 @@ def describe(
 
 
 @click.command()
+@click.argument("text", required=False)
+@click.option(
+    "--class",
+    "class_name",
+    metavar="CLASS",
+    help="Only instances of this class or its subclasses (CURIE, IRI or label, e.g. Company); "
+    "claims and passages too when asked for (--class kgo:Claim).",
+)
+@data_options
+@FORMAT
+@LANG
+def entities(
+    project: Project,
+    engine_options: EngineOptions,
+    text: str | None,
+    class_name: str | None,
+    output_format: str,
+    lang: str,
+) -> None:
+    """List the entities whose label or alias contains TEXT (all entities without TEXT).
+
+    Labels in every language count (DeepSeek, ディープシーク), matched ignoring case, spaces
+    and hyphens (deepseek r1 finds DeepSeek-R1). Without --class the entities are those
+    kgtool stats counts: no claims, passages or ontology terms. The table shows each entity's
+    CURIE, label (--lang), classes and, with TEXT, the label that matched; --format json prints
+    a list of {iri, curie, label, labels, classes, matched}. Finding nothing is not an error.
+
+    \b
+    Examples:
+      kgtool entities deepseek
+      kgtool entities --class Company --lang ja
+      kgtool entities 半導体 --format json
+    """
+    from kgtool.engines import open_engine
+    from kgtool.entities import find_entities, resolve_entity
+    from kgtool.tables import escape_control, format_table
+
+    engine = open_engine(project, engine_options)
+    class_iri = resolve_entity(engine, class_name).value if class_name is not None else None
+    found = find_entities(engine, text, class_iri, lang)
+    if output_format == "json":
+        _json([entry.to_dict() for entry in found])
+        return
+    header = ["entity", "label", "classes", *(["matched"] if text else [])]
+    rows = [
+        [
+            escape_control(cell)
+            for cell in (
+                entry.curie,
+                entry.label or "",
+                ", ".join(entry.classes),
+                *([entry.matched or ""] if text else []),
+            )
+        ]
+        for entry in found
+    ]
+    click.echo(format_table(header, rows), nl=False)
+
+
+@click.command()
 @data_options
 @FORMAT
 @LANG
