@@ -894,13 +894,24 @@ def _iri(given: str | None, default: str, label: str) -> str:
                 hint="give an English LABEL or --iri",
             )
         return default
+    import pyoxigraph
+
+    from kgtool.errors import ParameterError
+
     iri = iri_from_text(given)
-    if iri is not None:
-        return iri
-    raise KgtoolError(
-        f"--iri {given!r} is not an IRI or a CURIE with a known prefix",
-        hint="e.g. --iri kgr:MinatoAI",
-    )
+    if iri is None:
+        raise ParameterError(
+            f"--iri {given!r} is not an IRI or a CURIE with a known prefix",
+            hint="e.g. --iri kgr:MinatoAI",
+        )
+    try:
+        pyoxigraph.NamedNode(iri)
+    except ValueError as error:  # a space, a quote, a bracket: it could not be written as <iri>
+        raise ParameterError(
+            f"--iri {given!r} is not a valid IRI: {error}",
+            hint="leave out spaces and <>\"{}|^`\\ (e.g. --iri kgr:MinatoAI)",
+        ) from None
+    return iri
 
 
 # --------------------------------------------------------------------------------------------
