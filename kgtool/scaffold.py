@@ -909,7 +909,7 @@ def _iri(given: str | None, default: str, label: str) -> str:
     except ValueError as error:  # a space, a quote, a bracket: it could not be written as <iri>
         raise ParameterError(
             f"--iri {given!r} is not a valid IRI: {error}",
-            hint="leave out spaces and <>\"{}|^`\\ (e.g. --iri kgr:MinatoAI)",
+            hint='leave out spaces and <>"{}|^`\\ (e.g. --iri kgr:MinatoAI)',
         ) from None
     return iri
 

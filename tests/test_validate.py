@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 from collections.abc import Callable
 from pathlib import Path
@@ -447,9 +448,19 @@ def test_shipped_graph_validates(repo: Path) -> None:
     assert result.stderr.endswith(f" in {files} files\n"), result.stderr
 
 
-def test_endpoint_is_refused(make_project: Callable[..., Path]) -> None:
-    result = run("--root", str(make_project()), "--endpoint", "http://localhost:7878/query")
+@pytest.mark.parametrize(
+    "option", ["--store", "--endpoint", "--timeout", "--endpoint-post", "--allow-service"]
+)
+def test_options_validate_does_not_take_are_neither_listed_nor_accepted(
+    make_project: Callable[..., Path], option: str
+) -> None:
+    """validate parses the files itself: the store and endpoint options are not its own."""
+    result = run("--root", str(make_project()), option, "x")
     assert result.exit_code == 2
-    assert result.stderr == (
-        "Error: validate checks the local files; --endpoint does not apply (hint: drop --endpoint)\n"
-    )
+    assert f"No such option '{option}'" in result.stderr
+
+
+def test_help_lists_exactly_the_options_validate_takes() -> None:
+    listed = run("--help").stdout.partition("\nOptions:\n")[2]
+    options = re.findall(r"^  (--[a-z-]+|-h, --help)", listed, re.MULTILINE)
+    assert options == ["--list-rules", "--root", "--data", "--engine", "--format", "-h, --help"]

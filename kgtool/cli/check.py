@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 
 import click
 
-from kgtool.cli.options import data_options, format_option, lang_option
+from kgtool.cli.options import data_options, format_option, lang_option, local_data_options
 from kgtool.project import display_path
 
 if TYPE_CHECKING:
@@ -47,9 +47,9 @@ Exit codes:
     callback=lambda context, _, value: _list_rules(context) if value else None,
     help="List the checks (id, severity, what each looks for), then exit.",
 )
-@data_options
+@local_data_options
 @FORMAT
-def validate(project: Project, engine_options: EngineOptions, output_format: str) -> None:
+def validate(project: Project, engine: str, output_format: str) -> None:
     """Check syntax, SHACL shapes, quotes and lint of every file.
 
     Reads ontology/ (with ontology/shapes.ttl), graph/ and --data files. Each finding is one
@@ -60,22 +60,17 @@ def validate(project: Project, engine_options: EngineOptions, output_format: str
     --format json prints {conforms, readable, errors, warnings, infos, files, findings}; each
     finding has file, line, column, severity, check, message, focus, path, shape, hint.
 
-    validate always parses every file itself (so --store is not used and --endpoint is
-    refused); --engine rdflib runs the lint and quote queries on rdflib.
+    validate always parses every file itself (it takes no --store or --endpoint);
+    --engine rdflib runs the lint and quote queries on rdflib.
 
     \b
     Examples:
       kgtool validate
       kgtool validate --data new-claims.ttl --format json
     """
-    from kgtool.errors import EngineError
     from kgtool.validation import validate as run_validation
 
-    if engine_options.endpoint is not None:
-        raise EngineError(
-            "validate checks the local files; --endpoint does not apply", hint="drop --endpoint"
-        )
-    report = run_validation(project, engine_options.engine)
+    report = run_validation(project, engine)
     if output_format == "json":
         _json(report.to_dict())
     else:

@@ -68,7 +68,7 @@ def store_group() -> None:
 
     \b
     Examples:
-      kgtool query deepseek-vs-openai-costs --store .kgtool-store
+      kgtool query training-costs --store .kgtool-store
       kgtool store status --store .kgtool-store
       kgtool store rebuild --store .kgtool-store
     """

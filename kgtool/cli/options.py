@@ -18,7 +18,7 @@ import click
 
 from kgtool.cli.base import StderrObserver
 from kgtool.engines.base import EngineOptions
-from kgtool.engines.registry import ENGINE_NAMES
+from kgtool.engines.registry import ENGINE_NAMES, ENGINES
 from kgtool.output import LANGUAGES
 from kgtool.project import find_project
 
@@ -168,6 +168,37 @@ root_option = click.option(
 )
 
 
+#: ``--data``: extra RDF files or folders, for every command that loads the project's data.
+data_option = click.option(
+    "--data",
+    "data",
+    multiple=True,
+    type=click.Path(path_type=Path),
+    help="Extra RDF file or folder to load (repeatable).",
+)
+
+
+def local_data_options(function: F) -> F:
+    """``--root``, ``--data`` and ``--engine`` over the local engines only, for commands that
+    always parse the files themselves (``validate``); the command receives ``project`` and
+    ``engine`` (a name of :data:`~kgtool.engines.registry.ENGINES`, or ``auto``)."""
+
+    @root_option
+    @data_option
+    @click.option(
+        "--engine",
+        type=click.Choice(["auto", *ENGINES]),
+        default="auto",
+        show_default=True,
+        help="Engine the queries of the checks run on: auto is Oxigraph.",
+    )
+    @functools.wraps(function)
+    def wrapper(*args: Any, root: Path | None, data: tuple[Path, ...], **kwargs: Any) -> Any:
+        return function(*args, project=find_project(root=root, data=data), **kwargs)
+
+    return cast(F, wrapper)
+
+
 def data_options(function: F) -> F:
     """Add the data and engine options; the command receives ``project`` and ``engine_options``.
 
@@ -175,13 +206,7 @@ def data_options(function: F) -> F:
     """
 
     @root_option
-    @click.option(
-        "--data",
-        "data",
-        multiple=True,
-        type=click.Path(path_type=Path),
-        help="Extra RDF file or folder to load (repeatable).",
-    )
+    @data_option
     @click.option(
         "--engine",
         type=click.Choice(ENGINE_NAMES),

@@ -1,0 +1,51 @@
+"""Help texts and docs name only what exists: saved queries in examples, options a command takes."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import click
+import pytest
+
+from kgtool.cli import cli
+
+REPO = Path(__file__).resolve().parent.parent
+SAVED = {path.stem for path in (REPO / "queries").glob("*.rq")}
+
+
+def helps(parent: click.Context) -> dict[str, str]:
+    """Every command's --help text below ``parent``, by its full name."""
+    found = {}
+    group = parent.command
+    assert isinstance(group, click.Group)
+    for name, command in group.commands.items():
+        # A child context inherits the group's settings (-h); Click caches the help option.
+        context = click.Context(command, info_name=name, parent=parent)
+        found[context.command_path] = command.get_help(context)
+        if isinstance(command, click.Group):
+            found.update(helps(context))
+    return found
+
+
+TEXTS = {
+    **{
+        f"{name} --help": text
+        for name, text in helps(
+            click.Context(cli, info_name="kgtool", **cli.context_settings)
+        ).items()
+    },
+    **{
+        str(path.relative_to(REPO)): path.read_text(encoding="utf-8")
+        for path in [REPO / "README.md", *sorted((REPO / "docs").glob("*.md"))]
+    },
+}
+
+
+@pytest.mark.parametrize("where", sorted(TEXTS))
+def test_saved_queries_named_in_help_and_docs_exist(where: str) -> None:
+    lines = [
+        line for line in TEXTS[where].splitlines() if "# exit 2" not in line
+    ]  # typos on purpose
+    named = set(re.findall(r"kgtool query ([a-z][a-z0-9-]+)", "\n".join(lines)))
+    assert named - SAVED == set()
