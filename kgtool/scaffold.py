@@ -269,6 +269,38 @@ def resolve_claim_kind(schema: rdflib.Graph, text: str) -> str:
     )
 
 
+@dataclass(frozen=True)
+class Catalogue:
+    """What ``kgtool new`` can make: entity classes and claim kinds (IRIs, sorted by CURIE)."""
+
+    classes: tuple[str, ...]
+    kinds: tuple[str, ...]
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON form: ``classes`` ``[{iri, curie}]``, ``claimKinds`` ``[{kind, iri, curie}]``."""
+        from kgtool.namespaces import shorten
+
+        return {
+            "classes": [{"iri": c, "curie": shorten(c)} for c in self.classes],
+            "claimKinds": [
+                {"kind": kind_name(k), "iri": k, "curie": shorten(k)} for k in self.kinds
+            ],
+        }
+
+
+def catalogue(project: Project) -> Catalogue:
+    """The classes ``kgtool new CLASS`` takes (claim classes left out) and the claim kinds.
+
+    :raises ProjectError: when the shapes are missing. :raises DataError: on a bad schema file.
+    """
+    from kgtool.namespaces import shorten
+
+    schema = load_schema(project)
+    kinds = claim_kinds(schema)
+    classes = sorted(schema_classes(schema) - set(kinds) - {CLAIM}, key=shorten)
+    return Catalogue(tuple(classes), tuple(kinds))
+
+
 def kind_name(iri: str) -> str:
     """The short name of a claim kind, as ``kgtool new claim KIND`` takes it.
 
@@ -964,11 +996,13 @@ def append_stub(stub: Stub, target: Path) -> None:
 
 
 __all__ = [
+    "Catalogue",
     "ClassShape",
     "PropertySpec",
     "Stub",
     "VALUE_CLASSES",
     "append_stub",
+    "catalogue",
     "claim_kinds",
     "claim_slug",
     "claim_stub",

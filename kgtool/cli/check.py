@@ -7,7 +7,14 @@ from typing import TYPE_CHECKING
 
 import click
 
-from kgtool.cli.options import data_options, format_option, lang_option, local_data_options
+from kgtool.cli.options import (
+    data_options,
+    format_option,
+    lang_option,
+    local_data_options,
+    notice,
+    quiet_option,
+)
 from kgtool.project import display_path
 
 if TYPE_CHECKING:
@@ -49,13 +56,15 @@ Exit codes:
 )
 @local_data_options
 @FORMAT
-def validate(project: Project, engine: str, output_format: str) -> None:
+@quiet_option
+def validate(project: Project, engine: str, output_format: str, quiet: bool) -> None:
     """Check syntax, SHACL shapes, quotes and lint of every file.
 
     Reads ontology/ (with ontology/shapes.ttl), graph/ and --data files. Each finding is one
     line, FILE:LINE:COLUMN: SEVERITY: MESSAGE, sorted by file and position (paths relative to
     the project folder); a summary goes to stderr. --list-rules lists the checks, each with
-    its id (the "check" of a finding), severity and what it looks for.
+    its id (the "check" of a finding), severity and what it looks for; --quiet leaves
+    the summary out.
 
     --format json prints {conforms, readable, errors, warnings, infos, files, findings}; each
     finding has file, line, column, severity, check, message, focus, path, shape, hint.
@@ -76,7 +85,7 @@ def validate(project: Project, engine: str, output_format: str) -> None:
     else:
         for finding in report.findings:
             click.echo(finding.format())
-    click.echo(report.summary(), err=True)
+    notice(report.summary(), quiet)
     click.get_current_context().exit(int(report.exit_code))
 
 

@@ -159,6 +159,21 @@ def draw_saved_query(
     draw_page(graph, path, title, lang, **drawing)
 
 
+#: ``--quiet``: no summaries or notices on stderr (errors are always shown); see :func:`notice`.
+quiet_option = click.option(
+    "-q",
+    "--quiet",
+    is_flag=True,
+    help="Print no summary or notice on stderr (errors are still shown).",
+)
+
+
+def notice(message: str, quiet: bool) -> None:
+    """A summary or notice on stderr, unless ``--quiet``."""
+    if not quiet:
+        click.echo(message, err=True)
+
+
 #: ``--root``: for commands that need the project folder but load no data.
 root_option = click.option(
     "--root",

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 
 import click
 
-from kgtool.cli.options import data_options, format_option
+from kgtool.cli.options import data_options, format_option, notice, quiet_option
 from kgtool.project import display_path
 
 if TYPE_CHECKING:
@@ -255,7 +255,10 @@ Exit codes:
 )
 @data_options
 @FORMAT
-def conflicts(project: Project, engine_options: EngineOptions, output_format: str) -> None:
+@quiet_option
+def conflicts(
+    project: Project, engine_options: EngineOptions, output_format: str, quiet: bool
+) -> None:
     """List claims about the same subject and metric whose values disagree.
 
     Claims are compared when they share kgo:mainSubject, kgo:measures, the kind of value (an
@@ -277,5 +280,5 @@ def conflicts(project: Project, engine_options: EngineOptions, output_format: st
         _json([conflict.to_dict() for conflict in found])
     else:
         click.echo(format_conflicts(found), nl=False)
-    click.echo(f"{len(found)} conflict{'' if len(found) == 1 else 's'}", err=True)
+    notice(f"{len(found)} conflict{'' if len(found) == 1 else 's'}", quiet)
     click.get_current_context().exit(1 if found else 0)

@@ -1,0 +1,117 @@
+"""What a new user looks for: --format json for `new --list`, `fmt` and `store status`,
+--quiet, shell completion (issue 10 appendix)."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from support import invoke
+
+FIXTURE = Path(__file__).parent / "validate_fixtures" / "valid"
+ROOT = ["--root", str(FIXTURE)]
+UNFORMATTED = "@prefix ex: <http://example.org/> .\nex:a ex:p 1. ex:a ex:q 2 .\n"
+
+
+def test_new_list_as_json() -> None:
+    result = invoke("new", "--list", "--format", "json")
+    assert (result.exit_code, result.stderr) == (0, "")
+    document = json.loads(result.stdout)
+    assert {"iri": "https://w3id.org/kgtool/ontology#Startup", "curie": "kgo:Startup"} in (
+        document["classes"]
+    )
+    assert {
+        "kind": "cost",
+        "iri": "https://w3id.org/kgtool/ontology#CostClaim",
+        "curie": "kgo:CostClaim",
+    } in document["claimKinds"]
+    text = invoke("new", "--list").stdout.splitlines()
+    assert len(text) == 2 + len(document["classes"]) + len(document["claimKinds"])
+
+
+def test_new_refuses_json_for_a_stub() -> None:
+    result = invoke("new", "kgo:Company", "X", "--format", "json")
+    assert (result.exit_code, result.stdout) == (2, "")
+    assert result.stderr.endswith("Error: --format json applies to --list (a stub is Turtle)\n")
+
+
+def test_fmt_as_json_and_quiet(tmp_path: Path) -> None:
+    messy, tidy = tmp_path / "messy.ttl", tmp_path / "tidy.ttl"
+    messy.write_text(UNFORMATTED, encoding="utf-8")
+    tidy.write_text("@prefix ex: <http://example.org/> .\n\nex:a\n    ex:p 1 .\n", encoding="utf-8")
+    result = invoke("fmt", "--check", "--format", "json", "-q", str(messy), str(tidy))
+    assert (result.exit_code, result.stderr) == (1, "")
+    assert json.loads(result.stdout) == {
+        "check": True,
+        "changed": 1,
+        "unchanged": 1,
+        "files": [
+            {"path": messy.as_posix(), "changed": True},
+            {"path": tidy.as_posix(), "changed": False},
+        ],
+    }
+    assert messy.read_text(encoding="utf-8") == UNFORMATTED
+    result = invoke("fmt", "--quiet", str(messy))
+    assert (result.exit_code, result.stdout, result.stderr) == (0, f"reformatted {messy}\n", "")
+
+
+def test_store_status_as_json(tmp_path: Path) -> None:
+    store = tmp_path / "store"
+    result = invoke("store", "status", "--store", str(store), *ROOT, "--format", "json")
+    assert result.exit_code == 1
+    assert json.loads(result.stdout) == {
+        "store": str(store),
+        "upToDate": False,
+        "lines": [f"store {store}: no store yet; the next run with --store builds it"],
+    }
+    assert invoke("store", "rebuild", "--store", str(store), *ROOT).exit_code == 0
+    result = invoke("store", "status", "--store", str(store), *ROOT, "--format", "json")
+    document = json.loads(result.stdout)
+    assert (result.exit_code, document["upToDate"], document["lines"][-1]) == (
+        0,
+        True,
+        "up to date (3 file(s))",
+    )
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["validate", *ROOT],
+        ["diff", str(FIXTURE / "graph"), str(FIXTURE / "graph")],
+        ["new", "kgo:Company", "Example Corp"],
+        ["conflicts", *ROOT],
+    ],
+    ids=["validate", "diff", "new", "conflicts"],
+)
+def test_quiet_drops_the_summary_but_never_the_output_or_errors(args: list[str]) -> None:
+    loud, quiet = invoke(*args), invoke(*args, "--quiet")
+    assert loud.stderr != "" and quiet.stderr == ""
+    assert (quiet.exit_code, quiet.stdout) == (loud.exit_code, loud.stdout)
+    failing = invoke(*args, "--quiet", "--root", "/nonexistent")
+    assert failing.exit_code == 2 and failing.stderr.startswith("Error: ")
+
+
+def test_bash_completion_script_and_completions() -> None:
+    env = {**os.environ, "_KGTOOL_COMPLETE": "bash_source"}
+    script = subprocess.run(
+        [sys.executable, "-m", "kgtool"], env=env, capture_output=True, text=True, check=True
+    ).stdout
+    assert (
+        "_kgtool_completion()" in script
+        and "complete -o nosort -F _kgtool_completion kgtool" in script
+    )
+    env = {
+        **os.environ,
+        "_KGTOOL_COMPLETE": "bash_complete",
+        "COMP_WORDS": "kgtool ent",
+        "COMP_CWORD": "1",
+    }
+    words = subprocess.run(
+        [sys.executable, "-m", "kgtool"], env=env, capture_output=True, text=True, check=True
+    ).stdout
+    assert words.splitlines() == ["plain,entities"]
