@@ -289,3 +289,52 @@ def test_entities_lists_and_searches_labels_in_every_language() -> None:
     ]
     result = invoke("entities", "--class", "Nothing", *ROOT)
     assert result.exit_code == 2 and result.stderr.startswith("Error: no entity is labelled")
+
+
+ACME_WHERE = """\
+Acme (kgr:Acme)  # graph/entities.ttl:11
+  types:   Startup (kgo:Startup)
+  labels:  Acme @en, アクメ @ja
+  aliases: アクメ社 @ja
+
+Outgoing (2):
+  based in → Japan (kgr:Japan)  # graph/entities.ttl:15
+  competes with → Globex (kgr:Globex)  # graph/entities.ttl:16
+
+Incoming (0):
+  (none)
+
+Claims about it (1):
+  Claim: Acme holds 40% of the market (kgr:claim-acme-share) [Share claim]  # graph/claims.ttl:8
+    fraction: 0.4  # graph/claims.ttl:12
+    「アクメは市場の4割を占める。」 (kgr:passage-acme-share)
+"""
+
+
+@pytest.mark.parametrize("engine", ["oxigraph", "rdflib"])
+def test_where_gives_the_file_and_line_of_each_statement(engine: str) -> None:
+    result = run("Acme", "--where", *ROOT, "--engine", engine)
+    assert (result.exit_code, result.stdout, result.stderr) == (0, ACME_WHERE, "")
+    document = json.loads(run("Globex", "--where", "--format", "json", *ROOT).stdout)
+    assert document["where"] == ["graph/entities.ttl:18"]
+    assert [(r["subject"]["curie"], r["where"]) for r in document["incoming"]] == [
+        ("kgr:Acme", ["graph/entities.ttl:16"])
+    ]
+    assert "where" not in json.loads(run("Globex", "--format", "json", *ROOT).stdout)
+
+
+def test_statement_lines_follow_prefixes_lists_and_nesting() -> None:
+    from kgtool.describe import statement_lines
+
+    text = (
+        "@prefix e: <http://e/> .\ne:s e:p [ e:q e:x ] ;\n    e:r ( e:y ) , e:z .\n<s2> a e:C .\n"
+    )
+    assert statement_lines(text, "http://e/") == {
+        ("http://e/s",): 2,
+        ("http://e/s", "http://e/p"): 2,
+        ("http://e/s", "http://e/r"): 3,
+        ("http://e/s", "http://e/r", "http://e/z"): 3,
+        ("http://e/s2",): 4,
+        ("http://e/s2", "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"): 4,
+        ("http://e/s2", "http://www.w3.org/1999/02/22-rdf-syntax-ns#type", "http://e/C"): 4,
+    }

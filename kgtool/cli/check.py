@@ -91,30 +91,44 @@ def validate(project: Project, engine: str, output_format: str, quiet: bool) -> 
 
 @click.command()
 @click.argument("entity")
+@click.option(
+    "--where",
+    is_flag=True,
+    help="Say where each statement comes from: FILE:LINE of its subject's block, as a "
+    "'# …' comment (a \"where\" list in JSON).",
+)
 @data_options
 @FORMAT
 @LANG
 def describe(
-    project: Project, engine_options: EngineOptions, entity: str, output_format: str, lang: str
+    project: Project,
+    engine_options: EngineOptions,
+    entity: str,
+    where: bool,
+    output_format: str,
+    lang: str,
 ) -> None:
     """Show what the graph says about ENTITY.
 
     ENTITY is an IRI, a CURIE (kgr:DeepSeek) or a label or alias in any language (DeepSeek,
     ディープシーク), matched ignoring case. Prints its types, labels and aliases, outgoing and
     incoming relations, and the claims about it (kgo:about) with their kind, values and
-    verbatim quotes. An unknown or ambiguous name exits 2 and lists the candidates.
+    verbatim quotes. An unknown or ambiguous name exits 2 and lists the candidates (or
+    the closest labels). --where adds the file and line each statement comes from.
 
     \b
     Examples:
       kgtool describe DeepSeek
       kgtool describe ディープシーク --lang ja
       kgtool describe kgr:OpenAI --format json
+      kgtool describe DeepSeek --where
     """
     from kgtool.describe import describe as run_describe
     from kgtool.describe import format_description
     from kgtool.engines import open_engine
 
-    description = run_describe(open_engine(project, engine_options), entity, lang)
+    engine = open_engine(project, engine_options)
+    description = run_describe(engine, entity, lang, where=where, root=project.root)
     if output_format == "json":
         _json(description.to_dict())
     else:
