@@ -404,7 +404,13 @@ def _syntax_finding(error: DataError, display: str) -> Finding:
     )
 
 
-def _load(project: Project) -> tuple[_Loaded | None, list[Finding], list[str]]:
+#: A progress callback: ``(step, done, total)``, called before each step and once at the end.
+Progress = Callable[[str, int, int], None]
+
+
+def _load(
+    project: Project, progress: Progress | None = None
+) -> tuple[_Loaded | None, list[Finding], list[str]]:
     import pyoxigraph
 
     from kgtool.rdf.load import graph_name, load_store
@@ -415,7 +421,9 @@ def _load(project: Project) -> tuple[_Loaded | None, list[Finding], list[str]]:
     findings = []
     store = pyoxigraph.Store()
     shapes = pyoxigraph.Store() if shapes_file else None
-    for path in everything:
+    for done, path in enumerate(everything):
+        if progress:
+            progress(f"loading {displays[graph_name(path)]}", done, len(everything))
         try:
             load_store([path], shapes if path == shapes_file else store)
         except DataError as error:
@@ -1100,12 +1108,15 @@ def errors_in_file(project: Project, path: Path) -> list[Finding]:
     ]
 
 
-def validate(project: Project, engine: str = "oxigraph") -> ValidationReport:
+def validate(
+    project: Project, engine: str = "oxigraph", progress: Progress | None = None
+) -> ValidationReport:
     """Check every file of ``project``: syntax, SHACL shapes, quotes and lint (see the module doc).
 
     :param project: the project (``--data`` files are checked as data, against the shapes too).
     :param engine: ``oxigraph`` (or ``auto``) or ``rdflib``: the engine the lint and quote queries
         run on. Files are always parsed by pyoxigraph, shapes always checked by pySHACL.
+    :param progress: told each file as it is loaded, then each check as it starts.
     :return: the report; its :attr:`~ValidationReport.exit_code` is 0, 1 or 2.
     :raises ProjectError: when a project folder or a ``--data`` path is missing or holds no RDF.
     :raises EngineError: for an unknown engine name.
@@ -1113,15 +1124,19 @@ def validate(project: Project, engine: str = "oxigraph") -> ValidationReport:
     """
     from kgtool.engines.registry import engine_class
 
-    loaded, findings, files = _load(project)
+    loaded, findings, files = _load(project, progress)
     if loaded is None:
         return ValidationReport(
             tuple(sorted(findings, key=Finding.sort_key)), tuple(files), readable=False
         )
     query_engine: Engine = engine_class(engine).from_store(loaded.store)
     context = RuleContext(loaded, query_engine, _Locator(loaded))
-    for check in RULES:
-        if check.run is not None:
-            findings += check.run(check, context)
+    runs = [(check, check.run) for check in RULES if check.run is not None]
+    for done, (check, run) in enumerate(runs):
+        if progress:
+            progress(f"checking {check.id.value}", done, len(runs))
+        findings += run(check, context)
+    if progress:
+        progress("done", len(runs), len(runs))
     unique = sorted(set(findings), key=Finding.sort_key)
     return ValidationReport(tuple(unique), tuple(files))

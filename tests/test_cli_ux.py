@@ -115,3 +115,63 @@ def test_bash_completion_script_and_completions() -> None:
         [sys.executable, "-m", "kgtool"], env=env, capture_output=True, text=True, check=True
     ).stdout
     assert words.splitlines() == ["plain,entities"]
+
+
+def on_terminal(*args: str) -> tuple[int, str, str]:
+    """Run ``kgtool ARGS`` with stderr on a pseudo-terminal and stdout on a pipe: exit code,
+    stdout and what the terminal received."""
+    import pty
+
+    leader, follower = pty.openpty()
+    process = subprocess.Popen(
+        [sys.executable, "-m", "kgtool", *args], stdout=subprocess.PIPE, stderr=follower
+    )
+    os.close(follower)
+    received = b""
+    while True:
+        try:
+            chunk = os.read(leader, 65536)
+        except OSError:  # EIO: the child closed the terminal
+            break
+        if not chunk:
+            break
+        received += chunk
+    stdout = process.stdout.read() if process.stdout else b""
+    os.close(leader)
+    return process.wait(), stdout.decode(), received.decode()
+
+
+def test_validate_shows_progress_on_a_terminal_only() -> None:
+    code, stdout, terminal = on_terminal("validate", *ROOT)
+    assert (code, stdout) == (0, "")
+    from kgtool.validation import RULES
+
+    checks = [rule.id.value for rule in RULES if rule.run is not None]
+    files = ["ontology/kgtool.ttl", "ontology/shapes.ttl", "graph/claims.ttl", "graph/entities.ttl"]
+    # Each step rewrites the one line; it is cleared before the summary, which alone stays.
+    assert terminal.split("\r\x1b[K") == [
+        "",
+        *(f"loading {name} ({i}/4)" for i, name in enumerate(files)),
+        *(f"checking {check} ({i}/{len(checks)})" for i, check in enumerate(checks)),
+        f"done ({len(checks)}/{len(checks)})",
+        "no problems in 4 files\r\n",
+    ]
+    piped = subprocess.run(
+        [sys.executable, "-m", "kgtool", "validate", *ROOT], capture_output=True, text=True
+    )
+    assert (piped.returncode, piped.stdout, piped.stderr) == (0, "", "no problems in 4 files\n")
+
+
+def test_fmt_shows_progress_on_a_terminal_only(tmp_path: Path) -> None:
+    for name in ("a.ttl", "b.ttl"):
+        (tmp_path / name).write_text(UNFORMATTED, encoding="utf-8")
+    code, stdout, terminal = on_terminal("fmt", "--check", str(tmp_path))
+    assert code == 1
+    assert stdout == f"would reformat {tmp_path / 'a.ttl'}\nwould reformat {tmp_path / 'b.ttl'}\n"
+    assert terminal.split("\r\x1b[K") == [
+        "",
+        f"formatting {tmp_path / 'a.ttl'} (0/2)",
+        f"formatting {tmp_path / 'b.ttl'} (1/2)",
+        "done (2/2)",
+        "2 files would be reformatted, 0 files already formatted\r\n",
+    ]

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 import click
 
 from kgtool.cli.options import (
+    TerminalProgress,
     data_options,
     format_option,
     lang_option,
@@ -79,7 +80,8 @@ def validate(project: Project, engine: str, output_format: str, quiet: bool) -> 
     """
     from kgtool.validation import validate as run_validation
 
-    report = run_validation(project, engine)
+    with TerminalProgress() as progress:
+        report = run_validation(project, engine, progress)
     if output_format == "json":
         _json(report.to_dict())
     else:

@@ -12,7 +12,13 @@ from typing import TYPE_CHECKING
 
 import click
 
-from kgtool.cli.options import format_option, notice, quiet_option, root_option
+from kgtool.cli.options import (
+    TerminalProgress,
+    format_option,
+    notice,
+    quiet_option,
+    root_option,
+)
 from kgtool.errors import ExitCode
 
 if TYPE_CHECKING:
@@ -196,7 +202,8 @@ def fmt_command(
     if not paths:
         project = find_project(root=root)
         paths = tuple(_shown(p) for p in (project.graph_dir, project.ontology_dir) if p.is_dir())
-    results = format_paths(paths, write=not check)
+    with TerminalProgress() as progress:
+        results = format_paths(paths, write=not check, progress=progress)
     changed = [r for r in results if r.changed]
     if output_format == "json":
         _json(

@@ -174,6 +174,35 @@ def notice(message: str, quiet: bool) -> None:
         click.echo(message, err=True)
 
 
+class TerminalProgress:
+    """Progress of a long operation on stderr, only when stderr is a terminal: one line
+    (``step done/total``) rewritten in place and cleared at the end, so nothing of it stays in
+    the output. Pass it as a library function's ``progress`` callback; use it in ``with``."""
+
+    def __init__(self, stream: Any = None) -> None:
+        self.stream = stream or click.get_text_stream("stderr")
+        self.enabled = bool(getattr(self.stream, "isatty", lambda: False)())
+        self.shown = False
+
+    def __call__(self, step: str, done: int, total: int) -> None:
+        if not self.enabled:
+            return
+        # \r and "erase to end of line" rewrite the one line; the step is data (a file name).
+        from kgtool.tables import escape_control
+
+        self.stream.write(f"\r\x1b[K{escape_control(step)} ({done}/{total})")
+        self.stream.flush()
+        self.shown = True
+
+    def __enter__(self) -> TerminalProgress:
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        if self.shown:
+            self.stream.write("\r\x1b[K")
+            self.stream.flush()
+
+
 #: ``--root``: for commands that need the project folder but load no data.
 root_option = click.option(
     "--root",
