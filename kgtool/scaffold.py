@@ -444,11 +444,13 @@ def parse_lang_labels(items: Iterable[str]) -> dict[str, str]:
     """``["ja=ミナトAI"]`` → ``{"ja": "ミナトAI"}``.
 
     :raises KgtoolError: for an item without ``=``, a bad language tag, or ``en`` (LABEL is the
-        English label).
+        English label). :raises ParameterError: for text that is not valid UTF-8.
     """
+    from kgtool.entities import checked_utf8
+
     labels: dict[str, str] = {}
     for item in items:
-        lang, equals, text = item.partition("=")
+        lang, equals, text = checked_utf8(item, "--lang-label").partition("=")
         lang = lang.strip().lower()
         if not equals or not text.strip() or not _LANGUAGE_TAG.match(lang):
             raise KgtoolError(
@@ -817,6 +819,9 @@ def entity_stub(
     :raises EntityNotFoundError: for an unknown class. :raises DataError: when the IRI is already
         described in the project's data (the message names the file and line).
     """
+    from kgtool.entities import checked_utf8
+
+    checked_utf8(label, "LABEL")
     schema = load_schema(project)
     cls = resolve_schema_class(schema, class_text)
     if CLAIM in superclasses(schema, cls):
@@ -859,8 +864,9 @@ def claim_stub(
     import rdflib
 
     from kgtool.engines import OxigraphEngine
-    from kgtool.entities import resolve_entity
+    from kgtool.entities import checked_utf8, resolve_entity
 
+    checked_utf8(label or "", "LABEL")
     schema = load_schema(project)
     cls = resolve_claim_kind(schema, kind)
     data = _load_data(project, target)

@@ -730,12 +730,14 @@ def add_source(
         about the new record (:func:`kgtool.validation.errors_in_file`); on any, both files are
         removed.
     :raises DataError: for a text that cannot be read (see :func:`read_text`) or a record that
-        does not validate.
+        does not validate. :raises ParameterError: for an option that is not valid UTF-8.
     :raises KgtoolError: for a duplicate (the same text, or the same name, already registered).
     """
-    from kgtool.entities import resolve_entity
+    from kgtool.entities import checked_utf8, resolve_entity
     from kgtool.fileio import write_atomic
 
+    for option, value in (("--title", title), ("--published", published), ("--url", url)):
+        checked_utf8(value or "", option)
     if lang not in LANGUAGES:
         raise KgtoolError(f"unknown language {lang!r}", hint="give --lang ja or --lang en")
     if not title.strip():

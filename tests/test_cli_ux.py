@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -175,3 +176,48 @@ def test_fmt_shows_progress_on_a_terminal_only(tmp_path: Path) -> None:
         "done (2/2)",
         "2 files would be reformatted, 0 files already formatted\r\n",
     ]
+
+
+BAD = b"X\xffY".decode("utf-8", "surrogateescape")  # how Click hands over undecodable bytes
+
+
+@pytest.mark.parametrize(
+    ("args", "what"),
+    [
+        (["new", "kgo:Company", BAD], "LABEL"),
+        (["new", "claim", "cost", BAD], "LABEL"),
+        (["new", "kgo:Company", "X", "--lang-label", f"ja={BAD}"], "--lang-label"),
+        (["describe", BAD, *ROOT], "the entity name"),
+        (["entities", BAD, *ROOT], "the search text"),
+        (["entities", "--class", BAD, *ROOT], "the entity name"),
+    ],
+    ids=["new-label", "claim-label", "lang-label", "describe", "entities", "entities-class"],
+)
+def test_invalid_utf8_arguments_are_one_line_errors(args: list[str], what: str) -> None:
+    result = invoke(*args)
+    assert (result.exit_code, result.stdout) == (2, "")
+    offset = 4 if what == "--lang-label" else 1
+    assert result.stderr == (
+        f"Error: {what} is not valid UTF-8 (byte 0xff at byte offset {offset}) "
+        "(hint: pass the text in UTF-8 (check the terminal's or script's encoding))\n"
+    )
+
+
+def test_invalid_utf8_in_new_and_source_add_writes_nothing(tmp_path: Path) -> None:
+    target = tmp_path / "new.ttl"
+    result = invoke("new", "kgo:Company", "X", "--lang-label", f"ja={BAD}", "-o", str(target))
+    assert result.exit_code == 2 and not target.exists()
+    root = tmp_path / "kg"
+    shutil.copytree(Path(__file__).parent / "sources_fixture", root)
+    shutil.copytree(Path(__file__).parent.parent / "ontology", root / "ontology")
+    (root / "queries").mkdir()
+    text = tmp_path / "note.txt"
+    text.write_text("テキストです。\n", encoding="utf-8")
+    before = sorted(root.rglob("*"))
+    result = invoke("source", "add", str(text), "--title", BAD, "--lang", "ja", "--root", str(root))
+    assert (result.exit_code, result.stderr) == (
+        2,
+        "Error: --title is not valid UTF-8 (byte 0xff at byte offset 1) "
+        "(hint: pass the text in UTF-8 (check the terminal's or script's encoding))\n",
+    )
+    assert sorted(root.rglob("*")) == before
