@@ -221,3 +221,16 @@ def test_invalid_utf8_in_new_and_source_add_writes_nothing(tmp_path: Path) -> No
         "(hint: pass the text in UTF-8 (check the terminal's or script's encoding))\n",
     )
     assert sorted(root.rglob("*")) == before
+
+
+def test_coverage_escapes_control_characters_of_the_source_text(tmp_path: Path) -> None:
+    root = tmp_path / "kg"
+    shutil.copytree(Path(__file__).parent / "sources_fixture", root)
+    shutil.copytree(Path(__file__).parent.parent / "ontology", root / "ontology")
+    (root / "queries").mkdir()
+    memo = root / "graph" / "sources" / "memo.ja.txt"
+    memo.write_text(memo.read_text(encoding="utf-8") + "危険\x1b]0;x\x07です。\n", encoding="utf-8")
+    result = invoke("coverage", "--root", str(root))
+    assert result.exit_code == 0
+    assert "\x1b" not in result.stdout and "\x07" not in result.stdout
+    assert ": uncovered: sentence 6: 危険\\x1b]0;x\\x07です。\n" in result.stdout

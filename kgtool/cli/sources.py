@@ -212,6 +212,7 @@ def coverage(
     from kgtool.coverage import Status
     from kgtool.coverage import coverage as run_coverage
     from kgtool.engines import open_engine
+    from kgtool.tables import escape_control
 
     results = run_coverage(open_engine(project, engine_options), project, sources)
     total = sum(len(r.sentences) for r in results)
@@ -224,7 +225,7 @@ def coverage(
             for item in result.sentences:
                 if show_all or item.status is Status.UNCOVERED:
                     s = item.sentence
-                    text = " ".join(s.text.split())  # one line per sentence
+                    text = escape_control(" ".join(s.text.split()))  # one line per sentence
                     text = text if len(text) <= 40 else text[:39] + "…"
                     # A partly quoted covered sentence may hold a clause no claim states.
                     part = (
@@ -274,11 +275,14 @@ def conflicts(
     """
     from kgtool.conflicts import find_conflicts, format_conflicts
     from kgtool.engines import open_engine
+    from kgtool.tables import escape_control
 
     found = find_conflicts(open_engine(project, engine_options))
     if output_format == "json":
         _json([conflict.to_dict() for conflict in found])
     else:
-        click.echo(format_conflicts(found), nl=False)
+        # Labels and quotes are data: keep each on its line, its control characters escaped.
+        lines = format_conflicts(found).split("\n")
+        click.echo("\n".join(escape_control(line) for line in lines), nl=False)
     notice(f"{len(found)} conflict{'' if len(found) == 1 else 's'}", quiet)
     click.get_current_context().exit(1 if found else 0)
