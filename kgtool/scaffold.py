@@ -277,12 +277,12 @@ class Catalogue:
     kinds: tuple[str, ...]
 
     def to_dict(self) -> dict[str, Any]:
-        """JSON form: ``classes`` ``[{iri, curie}]``, ``claimKinds`` ``[{kind, iri, curie}]``."""
+        """JSON form: ``classes`` ``[{iri, curie}]``, ``claim_kinds`` ``[{kind, iri, curie}]``."""
         from kgtool.namespaces import shorten
 
         return {
             "classes": [{"iri": c, "curie": shorten(c)} for c in self.classes],
-            "claimKinds": [
+            "claim_kinds": [
                 {"kind": kind_name(k), "iri": k, "curie": shorten(k)} for k in self.kinds
             ],
         }

@@ -29,9 +29,9 @@ def test_new_list_as_json() -> None:
         "kind": "cost",
         "iri": "https://w3id.org/kgtool/ontology#CostClaim",
         "curie": "kgo:CostClaim",
-    } in document["claimKinds"]
+    } in document["claim_kinds"]
     text = invoke("new", "--list").stdout.splitlines()
-    assert len(text) == 2 + len(document["classes"]) + len(document["claimKinds"])
+    assert len(text) == 2 + len(document["classes"]) + len(document["claim_kinds"])
 
 
 def test_new_refuses_json_for_a_stub() -> None:
@@ -66,13 +66,13 @@ def test_store_status_as_json(tmp_path: Path) -> None:
     assert result.exit_code == 1
     assert json.loads(result.stdout) == {
         "store": str(store),
-        "upToDate": False,
+        "up_to_date": False,
         "lines": [f"store {store}: no store yet; the next run with --store builds it"],
     }
     assert invoke("store", "rebuild", "--store", str(store), *ROOT).exit_code == 0
     result = invoke("store", "status", "--store", str(store), *ROOT, "--format", "json")
     document = json.loads(result.stdout)
-    assert (result.exit_code, document["upToDate"], document["lines"][-1]) == (
+    assert (result.exit_code, document["up_to_date"], document["lines"][-1]) == (
         0,
         True,
         "up to date (3 file(s))",

@@ -60,7 +60,7 @@ def _plural(count: int, word: str) -> str:
 @format_option(
     ["table", "json"],
     default="table",
-    help="Format of --list: json prints {classes: [{iri, curie}], claimKinds: [{kind, iri, curie}]}.",
+    help="Format of --list: json prints {classes: [{iri, curie}], claim_kinds: [{kind, iri, curie}]}.",
 )
 @quiet_option
 @root_option

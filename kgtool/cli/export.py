@@ -100,7 +100,7 @@ def _project_options(function: Any) -> Any:
 @format_option(
     ["table", "json"],
     default="table",
-    help="json prints {store, upToDate, lines} (lines: what the text form says).",
+    help="json prints {store, up_to_date, lines} (lines: what the text form says).",
 )
 def store_status(
     store: Path, root: Path | None, data: tuple[Path, ...], output_format: str
@@ -117,7 +117,7 @@ def store_status(
     project = find_project(root=root, data=data)
     lines, up_to_date = status_lines(store, project.data_files)
     if output_format == "json":
-        document = {"store": display_path(store), "upToDate": up_to_date, "lines": lines}
+        document = {"store": display_path(store), "up_to_date": up_to_date, "lines": lines}
         click.echo(json.dumps(document, ensure_ascii=False, indent=2))
     else:
         for line in lines:
