@@ -106,6 +106,13 @@ def resolve_entity(engine: Engine, text: str, class_iri: str | None = None) -> p
 
 #: At most this many candidates are named in a message (an ambiguous label may have thousands).
 MAX_SHOWN = 10
+#: Above this many labels, an unknown name gets no did-you-mean (see :func:`closest_entities`).
+MAX_SUGGESTION_LABELS = 50_000
+_LABEL_COUNT = f"""
+SELECT (COUNT(*) AS ?n) WHERE {{
+  ?entity <{LABEL_PREDICATES[0]}>|<{LABEL_PREDICATES[1]}>|<{PREFIXES["skos"]}altLabel> ?label
+}}
+"""
 
 
 def checked_utf8(text: str, what: str) -> str:
@@ -265,17 +272,28 @@ def closest_entities(
     Labels are compared as :func:`find_entities` does (``DeepSeek R1`` is ``DeepSeek-R1``).
 
     :return: at most ``limit`` entries, best first and within 0.1 of the best score, each with
-        the label that matched.
+        the label that matched; none when the graph has more than :data:`MAX_SUGGESTION_LABELS`
+        labels (comparing them all would make an error message take seconds).
     """
     wanted = _fold(text)
     if not wanted:
         return []
+    (count,) = engine.query(_LABEL_COUNT).rows[0]
+    if count is None or int(count.value) > MAX_SUGGESTION_LABELS:
+        return []
     scored: list[tuple[float, str, EntityEntry]] = []
+    matcher = difflib.SequenceMatcher(None, b=wanted)  # caches what it learns about ``wanted``
     for entry in _entries(engine, class_iri, "en", every=class_iri is None):
         best, label = 0.0, entry.label
         for _, candidate in entry.labels:
             folded = _fold(candidate)
-            score = difflib.SequenceMatcher(None, wanted, folded).ratio()
+            matcher.set_seq1(folded)
+            # The quick upper bounds skip the full comparison for most labels of a large graph.
+            score = (
+                matcher.ratio()
+                if matcher.real_quick_ratio() >= 0.7 and matcher.quick_ratio() >= 0.7
+                else 0.0
+            )
             if folded and (wanted in folded or folded in wanted):
                 score = max(score, 0.8)
             if score > best:

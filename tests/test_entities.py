@@ -152,3 +152,17 @@ def test_find_entities_by_part_of_any_label_and_class(engine: OxigraphEngine) ->
         "kgr:MercuryPlanet",
     ]
     assert find_entities(engine, "nothing like it") == []
+
+
+def test_no_suggestion_above_the_label_limit(
+    engine: OxigraphEngine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import kgtool.entities
+
+    monkeypatch.setattr(kgtool.entities, "MAX_SUGGESTION_LABELS", 4)  # DATA holds 5 labels
+    with pytest.raises(EntityNotFoundError) as caught:
+        resolve_entity(engine, "Deep Seek")
+    assert str(caught.value).endswith("(hint: give an IRI, a CURIE (kgo:, kgr:) or an exact label)")
+    monkeypatch.setattr(kgtool.entities, "MAX_SUGGESTION_LABELS", 5)
+    with pytest.raises(EntityNotFoundError, match="did you mean DeepSeek"):
+        resolve_entity(engine, "Deep Seek")
