@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 from kgtool.errors import EntityNotFoundError, ParameterError
 from kgtool.labels import LABEL_PREDICATES, choose_label
 from kgtool.namespaces import PREFIXES, RDF_TYPE, iri_from_text, shorten
+from kgtool.tables import escape_control
 
 if TYPE_CHECKING:
     import pyoxigraph
@@ -87,7 +88,10 @@ def resolve_entity(engine: Engine, text: str, class_iri: str | None = None) -> p
     if not matches:
         close = closest_entities(engine, text, class_iri)
         hint = (
-            "did you mean " + " or ".join(f"{e.label} ({e.curie})" for e in close) + "?"
+            # Labels are data: escaped, as the message reaches the terminal.
+            "did you mean "
+            + " or ".join(f"{escape_control(e.label or '')} ({e.curie})" for e in close)
+            + "?"
             if close
             else "give an IRI, a CURIE ("
             + ", ".join(f"{p}:" for p in list(PREFIXES)[:2])

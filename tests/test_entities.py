@@ -166,3 +166,10 @@ def test_no_suggestion_above_the_label_limit(
     monkeypatch.setattr(kgtool.entities, "MAX_SUGGESTION_LABELS", 5)
     with pytest.raises(EntityNotFoundError, match="did you mean DeepSeek"):
         resolve_entity(engine, "Deep Seek")
+
+
+def test_suggested_labels_are_escaped(turtle_engine: Callable[..., OxigraphEngine]) -> None:
+    engine = turtle_engine(DATA + "kgr:Evil <" + RDFS_LABEL + '> "Evil\\u001b[2J"@en .\n')
+    with pytest.raises(EntityNotFoundError) as caught:
+        resolve_entity(engine, "Evil[2J")
+    assert "did you mean Evil\\x1b[2J (kgr:Evil)?" in str(caught.value)
