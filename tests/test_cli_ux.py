@@ -118,12 +118,16 @@ def test_bash_completion_script_and_completions() -> None:
     assert words.splitlines() == ["plain,entities"]
 
 
-def on_terminal(*args: str) -> tuple[int, str, str]:
-    """Run ``kgtool ARGS`` with stderr on a pseudo-terminal and stdout on a pipe: exit code,
-    stdout and what the terminal received."""
+def on_terminal(*args: str, columns: int = 500) -> tuple[int, str, str]:
+    """Run ``kgtool ARGS`` with stderr on a pseudo-terminal ``columns`` wide and stdout on a
+    pipe: exit code, stdout and what the terminal received."""
+    import fcntl
     import pty
+    import struct
+    import termios
 
     leader, follower = pty.openpty()
+    fcntl.ioctl(follower, termios.TIOCSWINSZ, struct.pack("HHHH", 24, columns, 0, 0))
     process = subprocess.Popen(
         [sys.executable, "-m", "kgtool", *args], stdout=subprocess.PIPE, stderr=follower
     )
@@ -176,6 +180,11 @@ def test_fmt_shows_progress_on_a_terminal_only(tmp_path: Path) -> None:
         "done (2/2)",
         "2 files would be reformatted, 0 files already formatted\r\n",
     ]
+    # On a narrow terminal the line is cut from the left so that it never wraps.
+    _, _, narrow = on_terminal("fmt", "--check", str(tmp_path), columns=20)
+    first, second = narrow.split("\r\x1b[K")[1:3]
+    assert (len(first), first[0], first[-11:]) == (19, "…", "a.ttl (0/2)")
+    assert (len(second), second[0], second[-11:]) == (19, "…", "b.ttl (1/2)")
 
 
 BAD = b"X\xffY".decode("utf-8", "surrogateescape")  # how Click hands over undecodable bytes

@@ -187,10 +187,22 @@ class TerminalProgress:
     def __call__(self, step: str, done: int, total: int) -> None:
         if not self.enabled:
             return
-        # \r and "erase to end of line" rewrite the one line; the step is data (a file name).
+        # \r and "erase to end of line" rewrite the one line, so it must not wrap; the step is
+        # data (a file name).
+        import os
+        import shutil
+
         from kgtool.tables import escape_control
 
-        self.stream.write(f"\r\x1b[K{escape_control(step)} ({done}/{total})")
+        try:
+            columns = os.get_terminal_size(self.stream.fileno()).columns
+        except (OSError, ValueError, AttributeError):  # not a real terminal (e.g. in tests)
+            columns = 0
+        line = f"{escape_control(step)} ({done}/{total})"
+        width = (columns or shutil.get_terminal_size().columns) - 1
+        if len(line) > width:
+            line = "…" + line[len(line) - width + 1 :]
+        self.stream.write(f"\r\x1b[K{line}")
         self.stream.flush()
         self.shown = True
 
