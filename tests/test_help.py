@@ -49,3 +49,11 @@ def test_saved_queries_named_in_help_and_docs_exist(where: str) -> None:
     ]  # typos on purpose
     named = set(re.findall(r"kgtool query ([a-z][a-z0-9-]+)", "\n".join(lines)))
     assert named - SAVED == set()
+
+
+@pytest.mark.parametrize("where", sorted(name for name in TEXTS if name.endswith("--help")))
+def test_files_in_help_examples_are_shipped(where: str) -> None:
+    """Data an example of --help loads is shipped (graph/ files may come from an earlier step)."""
+    examples = TEXTS[where].partition("Examples:")[2].partition("Options:")[0]
+    for data, path in re.findall(r"--data ([\w./-]+)|\s(examples/[\w./-]+)", examples):
+        assert (REPO / (data or path)).exists(), data or path

@@ -76,7 +76,7 @@ def validate(project: Project, engine: str, output_format: str, quiet: bool) -> 
     \b
     Examples:
       kgtool validate
-      kgtool validate --data new-claims.ttl --format json
+      kgtool validate --data examples/mistakes/new-claims.ttl --format json
     """
     from kgtool.validation import validate as run_validation
 
@@ -207,7 +207,7 @@ def stats(project: Project, engine_options: EngineOptions, output_format: str, l
     \b
     Examples:
       kgtool stats
-      kgtool stats --data new-claims.ttl --format json
+      kgtool stats --data examples/memo --format json
     """
     from kgtool.engines import open_engine
     from kgtool.stats import compute_stats, format_stats

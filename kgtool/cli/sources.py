@@ -64,7 +64,7 @@ def source_add(
 
     \b
     Examples:
-      kgtool source add memo.ja.txt --title "社内メモ" --lang ja --published 2029年1月15日
+      kgtool source add examples/memo/memo.ja.txt --title "社内メモ" --lang ja --published 2029年1月15日
     """
     from kgtool.engines import open_engine
     from kgtool.errors import EngineError
