@@ -243,3 +243,17 @@ def test_coverage_escapes_control_characters_of_the_source_text(tmp_path: Path) 
     assert result.exit_code == 0
     assert "\x1b" not in result.stdout and "\x07" not in result.stdout
     assert ": uncovered: sentence 6: 危険\\x1b]0;x\\x07です。\n" in result.stdout
+
+
+def test_conflicts_escapes_control_characters_of_quotes(tmp_path: Path) -> None:
+    from test_conflicts import AUDIT
+
+    root = tmp_path / "kg"
+    shutil.copytree(Path(__file__).parent / "sources_fixture", root)
+    shutil.copytree(Path(__file__).parent.parent / "ontology", root / "ontology")
+    (root / "queries").mkdir()
+    audit = root / "audit.ttl"
+    audit.write_text(AUDIT.replace("高いと言われます", "高い\\u001b[2Jと"), encoding="utf-8")
+    result = invoke("conflicts", "--root", str(root), "--data", str(audit))
+    assert result.exit_code == 1
+    assert "    「学習コストは高い\\x1b[2Jと」\n" in result.stdout and "\x1b" not in result.stdout
