@@ -96,8 +96,8 @@ def validate(project: Project, engine: str, output_format: str, quiet: bool) -> 
 @click.option(
     "--where",
     is_flag=True,
-    help="Say where each statement comes from: FILE:LINE of its subject's block, as a "
-    "'# …' comment (a \"where\" list in JSON).",
+    help="Say where each statement comes from, as a '# FILE:LINE' comment (a \"where\" list in "
+    "JSON): the line of its object, else of its predicate, else of its subject's block.",
 )
 @data_options
 @FORMAT
