@@ -147,11 +147,18 @@ class _Recorder:
     def __getattr__(self, name: str) -> Any:
         return getattr(self._engine, name)
 
-    def query(self, sparql: str, bindings: Any = None) -> Any:
-        from kgtool.sparql import inline_bindings
+    def _record(self, sparql: Any, bindings: Any) -> None:
+        from kgtool.rdf.sparql import inline_bindings
 
         self._texts["last"] = inline_bindings(sparql, bindings or {})
+
+    def query(self, sparql: Any, bindings: Any = None) -> Any:
+        self._record(sparql, bindings)
         return self._engine.query(sparql, bindings)
+
+    def stream(self, sparql: Any, bindings: Any = None) -> Any:
+        self._record(sparql, bindings)
+        return self._engine.stream(sparql, bindings)
 
 
 def plain_rdflib(files: list[Path]) -> dict[str, Any]:

@@ -9,7 +9,10 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
+from urllib.parse import urlparse
+from urllib.request import url2pathname
 
 from kgtool.labels import LANGUAGES as LANGUAGES  # re-export: describe.LANGUAGES was public
 from kgtool.labels import choose_label, language_order
@@ -22,7 +25,9 @@ from kgtool.namespaces import (
     SKOS_PREF_LABEL,
     shorten,
 )
+from kgtool.project import display_path
 from kgtool.rdf.terms import bound, literal
+from kgtool.tables import escape_controls
 
 if TYPE_CHECKING:
     from kgtool.engines import Engine, Term
@@ -135,13 +140,19 @@ class Node:
 
 @dataclass(frozen=True)
 class Relation:
-    """A predicate and the node at its other end (the object going out, the subject coming in)."""
+    """A predicate and the node at its other end (the object going out, the subject coming in).
+
+    :param where: with ``describe(..., where=True)``, the files holding the statement, each as
+        ``FILE:LINE`` (the line where the statement's subject block starts) or ``FILE``.
+    """
 
     predicate: Node
     node: Node
+    where: tuple[str, ...] = ()
 
     def to_dict(self, role: str) -> dict[str, Any]:
-        return {"predicate": self.predicate.to_dict(), role: self.node.to_dict()}
+        found = {"predicate": self.predicate.to_dict(), role: self.node.to_dict()}
+        return {**found, "where": list(self.where)} if self.where else found
 
 
 @dataclass(frozen=True)
@@ -163,14 +174,17 @@ class ClaimSummary:
     kinds: tuple[Node, ...]
     values: tuple[Relation, ...]
     quotes: tuple[Quote, ...]
+    #: With ``where``: the files (and lines) where the claim's statements are.
+    where: tuple[str, ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
-        return {
+        found = {
             **self.claim.to_dict(),
             "kinds": [kind.to_dict() for kind in self.kinds],
             "values": [value.to_dict("object") for value in self.values],
             "quotes": [quote.to_dict() for quote in self.quotes],
         }
+        return {**found, "where": list(self.where)} if self.where else found
 
 
 @dataclass(frozen=True)
@@ -186,10 +200,12 @@ class Description:
     claims: tuple[ClaimSummary, ...]
     #: The entity's own verbatim sources, when it is itself derived from passages (a claim).
     quotes: tuple[Quote, ...] = ()
+    #: With ``where``: the files (and lines) where the entity's own statements are.
+    where: tuple[str, ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
-        """The JSON form; keys in the order of the text output."""
-        return {
+        """The JSON form; keys in the order of the text output (``where`` keys only when asked)."""
+        found = {
             **self.entity.to_dict(),
             "types": [node.to_dict() for node in self.types],
             "labels": [node.to_dict() for node in self.labels],
@@ -199,6 +215,7 @@ class Description:
             "claims": [claim.to_dict() for claim in self.claims],
             "quotes": [quote.to_dict() for quote in self.quotes],
         }
+        return {**found, "where": list(self.where)} if self.where else found
 
 
 class Labeller:
@@ -245,12 +262,138 @@ def _sort_key(relation: Relation) -> tuple[str, str, str]:
     return (str(relation.predicate.curie), relation.node.kind, relation.node.text())
 
 
+_GRAPHS_OUT = "SELECT ?predicate ?other ?g WHERE { GRAPH ?g { ?_node ?predicate ?other } }"
+_GRAPHS_IN = "SELECT ?predicate ?other ?g WHERE { GRAPH ?g { ?other ?predicate ?_node } }"
+
+
+def statement_lines(text: str, base: str) -> dict[tuple[str, ...], int]:
+    """Lines of the top-level statements of Turtle (or N-Triples) ``text`` that need not parse:
+    ``(subject, predicate, object) → line`` for IRI objects, ``(subject, predicate) → line``
+    of the predicate's first use, ``(subject,) → line`` of the subject's first block.
+
+    >>> lines = statement_lines("@prefix e: <http://e/> .\\ne:s e:p e:o ;\\n  a e:C ,\\n    e:D .", "http://e/")
+    >>> lines[("http://e/s",)], lines[("http://e/s", "http://e/p")]
+    (2, 2)
+    >>> lines[("http://e/s", RDF_TYPE, "http://e/D")]
+    4
+    """
+    from urllib.parse import urljoin
+
+    from kgtool.rdf.turtle import tokens, unescape_iri, unescape_local
+
+    found: dict[tuple[str, ...], int] = {}
+    prefixes: dict[str, str] = {}
+    words = [t for t in tokens(text, "<text>", strict=False) if t.kind != "comment"]
+    subject: str | None = None
+    predicate: str | None = None
+    expect = "subject"  # what the next token at depth 0 is: subject, predicate or object
+    depth = 0
+    index = 0
+    while index < len(words):
+        token = words[index]
+        index += 1
+        upper = token.text.upper()
+        if expect == "subject" and depth == 0 and upper in ("@PREFIX", "PREFIX", "@BASE", "BASE"):
+            args = words[index : index + 2]
+            if upper.endswith("PREFIX") and len(args) == 2 and args[1].kind == "iri":
+                prefixes[args[0].text[:-1]] = urljoin(base, unescape_iri(args[1].text[1:-1]))
+                index += 2
+            elif upper.endswith("BASE") and args and args[0].kind == "iri":
+                base = urljoin(base, unescape_iri(args[0].text[1:-1]))
+                index += 1
+            continue
+        iri = None
+        if token.kind == "iri":
+            iri = urljoin(base, unescape_iri(token.text[1:-1]))
+        elif token.is_prefixed_name:
+            prefix, _, local = token.text.partition(":")
+            iri = prefixes[prefix] + unescape_local(local) if prefix in prefixes else None
+        elif token.text == "a" and expect == "predicate":
+            iri = RDF_TYPE
+        if depth == 0:
+            if expect == "subject" and token.text not in (".", "{", "}"):
+                subject = iri
+                if iri is not None:
+                    found.setdefault((iri,), token.line)
+                expect = "predicate"
+            elif expect == "predicate" and token.text not in (";", "[", "("):
+                predicate = iri
+                if subject is not None and iri is not None:
+                    found.setdefault((subject, iri), token.line)
+                expect = "object"
+                continue
+            elif expect == "object" and subject and predicate and iri is not None:
+                found.setdefault((subject, predicate, iri), token.line)
+        if token.text in ("[", "("):
+            depth += 1
+        elif token.text in ("]", ")"):
+            depth = max(depth - 1, 0)
+        elif depth == 0 and token.text == ";":
+            expect = "predicate"
+        elif depth == 0 and token.text in (".", "{", "}"):
+            expect, subject, predicate = "subject", None, None
+    return found
+
+
+class Locator:
+    """Where statements come from: each loaded file is its own named graph (its ``file:`` URI);
+    the line is the statement's object (an IRI), else its predicate, else its subject's block."""
+
+    def __init__(self, engine: Engine, root: Path | None) -> None:
+        self.engine = engine
+        self.root = root
+        self.indexes: dict[str, dict[tuple[str, ...], int]] = {}
+
+    def _place(self, graph: str, statement: tuple[Term, Term, Term]) -> str:
+        import pyoxigraph
+
+        if not graph.startswith("file:"):
+            return graph  # not a local file (e.g. an endpoint's named graph)
+        path = Path(url2pathname(urlparse(graph).path))
+        shown = display_path(path, self.root)
+        if graph not in self.indexes:
+            try:
+                text = path.read_text(encoding="utf-8")
+                turtle = path.suffix.lower() in (".ttl", ".trig", ".nt", ".nq")
+                self.indexes[graph] = statement_lines(text, graph) if turtle else {}
+            except (OSError, UnicodeDecodeError):
+                self.indexes[graph] = {}
+        iris = [t.value if isinstance(t, pyoxigraph.NamedNode) else "" for t in statement]
+        lines = self.indexes[graph]
+        for key in (tuple(iris), tuple(iris[:2]), tuple(iris[:1])):
+            if key in lines:
+                return f"{shown}:{lines[key]}"
+        return shown
+
+    def statements(
+        self, node: Term, incoming: bool = False
+    ) -> dict[tuple[str, str], tuple[str, ...]]:
+        """``(predicate IRI, other end as N-Triples) → places`` for the statements of ``node``."""
+        found: dict[tuple[str, str], set[str]] = {}
+        rows = self.engine.query(_GRAPHS_IN if incoming else _GRAPHS_OUT, {"_node": node}).rows
+        for predicate, other, graph in rows:
+            ends = (bound(other), node) if incoming else (node, bound(other))
+            places = found.setdefault((bound(predicate).value, str(other)), set())
+            places.add(self._place(bound(graph).value, (ends[0], bound(predicate), ends[1])))
+        return {key: tuple(sorted(places)) for key, places in found.items()}
+
+    def subject(self, node: Term) -> tuple[str, ...]:
+        """Where ``node``'s blocks start, one place per file."""
+        rows = self.engine.query(_GRAPHS_OUT, {"_node": node}).rows
+        graphs = sorted({bound(row[2]).value for row in rows})
+        return tuple(self._place(graph, (node, node, node)) for graph in graphs)
+
+
 def _relations(
-    labeller: Labeller, rows: Iterable[tuple[Term | None, ...]], hidden: set[str]
+    labeller: Labeller,
+    rows: Iterable[tuple[Term | None, ...]],
+    hidden: set[str],
+    where: dict[tuple[str, str], tuple[str, ...]] | None = None,
 ) -> tuple[Relation, ...]:
     """Relations from (predicate, node, inner predicate, inner object) rows.
 
     A blank node shows its own statements (the inner columns, bound only for blank nodes).
+    ``where`` places each statement (see :meth:`Locator.statements`).
     """
     rows = [row for row in rows if row[0] is not None and row[0].value not in hidden]
     labeller.fetch(term for row in rows for term in row)
@@ -264,7 +407,8 @@ def _relations(
         node = labeller.node(term)
         if node.kind == "blank":
             node = Node("blank", "", properties=tuple(sorted(properties, key=_sort_key)))
-        relations.add(Relation(labeller.node(predicate), node))
+        places = (where or {}).get((bound(predicate).value, str(term)), ())
+        relations.add(Relation(labeller.node(predicate), node, places))
     return tuple(sorted(relations, key=_sort_key))
 
 
@@ -276,12 +420,17 @@ def _quotes(engine: Engine, labeller: Labeller, node: Term) -> tuple[Quote, ...]
     return tuple(sorted(quotes, key=lambda q: (q.passage.value, q.text)))
 
 
-def describe(engine: Engine, entity: str, lang: str = "en") -> Description:
+def describe(
+    engine: Engine, entity: str, lang: str = "en", *, where: bool = False, root: Path | None = None
+) -> Description:
     """Describe the entity ``entity`` names (an IRI, a CURIE, or a label or alias in any language).
 
     :param engine: the engine over the project's data.
     :param entity: how the user names it, resolved by :func:`kgtool.entities.resolve_entity`.
     :param lang: ``en`` or ``ja``: the language of labels (falling back to the other one).
+    :param where: also say which file and line each statement comes from (the entity's, each
+        relation's and each claim's :attr:`Relation.where` and ``*_where`` fields), with paths
+        relative to ``root``.
     :return: the entity's types, labels and aliases, outgoing and incoming relations (sorted by
         predicate, then node), its own quotes (when it is a claim), and the claims about it
         (``kgo:about``) with their verbatim quotes.
@@ -293,6 +442,7 @@ def describe(engine: Engine, entity: str, lang: str = "en") -> Description:
 
     node = resolve_entity(engine, entity)
     labeller = Labeller(engine, lang)
+    locator = Locator(engine, root) if where else None
     bindings = {"_node": node}
     own = engine.query(_OUTGOING, bindings).rows
     labeller.fetch([node] + [term for row in own for term in row])
@@ -320,10 +470,12 @@ def describe(engine: Engine, entity: str, lang: str = "en") -> Description:
         claim_bindings = {"_node": claim}
         kinds = [bound(row[0]) for row in engine.query(_CLAIM_KINDS, claim_bindings).rows]
         labeller.fetch(kinds)
+        claim_where = locator.statements(claim) if locator else None
         values = _relations(
             labeller,
             engine.query(_OUTGOING, claim_bindings).rows,
             _HIDDEN | {_ABOUT, _DERIVED_FROM},
+            claim_where,
         )
         claims.append(
             ClaimSummary(
@@ -331,6 +483,7 @@ def describe(engine: Engine, entity: str, lang: str = "en") -> Description:
                 tuple(sorted({labeller.node(k) for k in kinds}, key=lambda n: str(n.curie))),
                 values,
                 _quotes(engine, labeller, claim),
+                locator.subject(claim) if locator else (),
             )
         )
     return Description(
@@ -338,11 +491,21 @@ def describe(engine: Engine, entity: str, lang: str = "en") -> Description:
         types=tuple(types),
         labels=literals(RDFS_LABEL) + literals(SKOS_PREF_LABEL),
         aliases=literals(SKOS_ALT_LABEL),
-        outgoing=_relations(labeller, own, _HIDDEN),
-        incoming=_relations(labeller, engine.query(_INCOMING, bindings).rows, set()),
+        outgoing=_relations(labeller, own, _HIDDEN, locator.statements(node) if locator else None),
+        incoming=_relations(
+            labeller,
+            engine.query(_INCOMING, bindings).rows,
+            set(),
+            locator.statements(node, incoming=True) if locator else None,
+        ),
         claims=tuple(sorted(claims, key=lambda c: c.claim.value)),
         quotes=_quotes(engine, labeller, node),
+        where=locator.subject(node) if locator else (),
     )
+
+
+def _where(places: tuple[str, ...]) -> str:
+    return f"  # {', '.join(places)}" if places else ""
 
 
 def _language(node: Node) -> str:
@@ -350,16 +513,32 @@ def _language(node: Node) -> str:
 
 
 def format_description(description: Description) -> str:
-    """The text form printed by ``kgtool describe`` (ends with a newline)."""
+    """The text form printed by ``kgtool describe`` (ends with a newline); control characters
+    from the data are escaped (:func:`kgtool.tables.escape_controls`)."""
     entity = description.entity
-    lines = [f"{entity.label} ({entity.curie})" if entity.label else str(entity.curie)]
+    lines = [
+        (f"{entity.label} ({entity.curie})" if entity.label else str(entity.curie))
+        + _where(description.where)
+    ]
     lines.append("  types:   " + (", ".join(t.text() for t in description.types) or "(none)"))
     lines.append("  labels:  " + (", ".join(_language(n) for n in description.labels) or "(none)"))
     if description.aliases:
         lines.append("  aliases: " + ", ".join(_language(n) for n in description.aliases))
     sections = (
-        ("Outgoing", [f"  {r.predicate.short()} → {r.node.text()}" for r in description.outgoing]),
-        ("Incoming", [f"  {r.predicate.short()} ← {r.node.text()}" for r in description.incoming]),
+        (
+            "Outgoing",
+            [
+                f"  {r.predicate.short()} → {r.node.text()}{_where(r.where)}"
+                for r in description.outgoing
+            ],
+        ),
+        (
+            "Incoming",
+            [
+                f"  {r.predicate.short()} ← {r.node.text()}{_where(r.where)}"
+                for r in description.incoming
+            ],
+        ),
     )
     for title, rows in sections:
         lines += ["", f"{title} ({len(rows)}):", *(rows or ["  (none)"])]
@@ -369,9 +548,14 @@ def format_description(description: Description) -> str:
     lines += ["", f"Claims about it ({len(description.claims)}):"]
     for claim in description.claims:
         kinds = ", ".join(kind.short() for kind in claim.kinds)
-        lines.append(f"  {claim.claim.text()}" + (f" [{kinds}]" if kinds else ""))
-        lines += [f"    {value.predicate.short()}: {value.node.text()}" for value in claim.values]
+        lines.append(
+            f"  {claim.claim.text()}" + (f" [{kinds}]" if kinds else "") + _where(claim.where)
+        )
+        lines += [
+            f"    {value.predicate.short()}: {value.node.text()}{_where(value.where)}"
+            for value in claim.values
+        ]
         lines += [f"    「{quote.text}」 ({quote.passage.curie})" for quote in claim.quotes]
     if not description.claims:
         lines.append("  (none)")
-    return "\n".join(lines) + "\n"
+    return "".join(escape_controls(line) + "\n" for line in lines)

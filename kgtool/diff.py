@@ -39,6 +39,7 @@ from kgtool.errors import DataError, KgtoolError, ProjectError
 from kgtool.labels import LABEL_PREDICATES, choose_label
 from kgtool.namespaces import PREFIXES
 from kgtool.project import RDF_SUFFIXES, rdf_files
+from kgtool.tables import escape_controls
 
 if TYPE_CHECKING:
     import rdflib
@@ -382,17 +383,21 @@ def compare(old_spec: str, new_spec: str, root: Path) -> GraphDiff:
 
 def format_text(result: GraphDiff) -> str:
     """The diff as text: a subject line (with its label as a comment), then one ``-``/``+`` line
-    per statement (nested blank nodes continue on lines with the same sign)."""
+    per statement (nested blank nodes continue on lines with the same sign). Control characters
+    from the data are escaped (:func:`kgtool.tables.escape_controls`)."""
     lines: list[str] = []
     for subject in result.subjects:
         if lines:
             lines.append("")
-        lines.append(subject.subject + (f"  # {subject.label}" if subject.label else ""))
+        label = f"  # {escape_controls(subject.label)}" if subject.label else ""
+        lines.append(escape_controls(subject.subject) + label)
         for change in subject.changes:
             text = f"{change.predicate} {change.object}"
-            if change.object_label:
-                text += f"  # {change.object_label}"
-            lines.extend(f"{change.sign}   {line}" for line in text.split("\n"))
+            # Newlines in the object are layout (nested blank nodes); in a label they are data.
+            label = f"  # {escape_controls(change.object_label)}" if change.object_label else ""
+            statement = [f"{change.sign}   {escape_controls(line)}" for line in text.split("\n")]
+            statement[-1] += label
+            lines.extend(statement)
     return "\n".join(lines) + ("\n" if lines else "")
 
 

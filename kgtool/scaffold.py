@@ -269,6 +269,38 @@ def resolve_claim_kind(schema: rdflib.Graph, text: str) -> str:
     )
 
 
+@dataclass(frozen=True)
+class Catalogue:
+    """What ``kgtool new`` can make: entity classes and claim kinds (IRIs, sorted by CURIE)."""
+
+    classes: tuple[str, ...]
+    kinds: tuple[str, ...]
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON form: ``classes`` ``[{iri, curie}]``, ``claim_kinds`` ``[{kind, iri, curie}]``."""
+        from kgtool.namespaces import shorten
+
+        return {
+            "classes": [{"iri": c, "curie": shorten(c)} for c in self.classes],
+            "claim_kinds": [
+                {"kind": kind_name(k), "iri": k, "curie": shorten(k)} for k in self.kinds
+            ],
+        }
+
+
+def catalogue(project: Project) -> Catalogue:
+    """The classes ``kgtool new CLASS`` takes (claim classes left out) and the claim kinds.
+
+    :raises ProjectError: when the shapes are missing. :raises DataError: on a bad schema file.
+    """
+    from kgtool.namespaces import shorten
+
+    schema = load_schema(project)
+    kinds = claim_kinds(schema)
+    classes = sorted(schema_classes(schema) - set(kinds) - {CLAIM}, key=shorten)
+    return Catalogue(tuple(classes), tuple(kinds))
+
+
 def kind_name(iri: str) -> str:
     """The short name of a claim kind, as ``kgtool new claim KIND`` takes it.
 
@@ -412,11 +444,13 @@ def parse_lang_labels(items: Iterable[str]) -> dict[str, str]:
     """``["ja=ミナトAI"]`` → ``{"ja": "ミナトAI"}``.
 
     :raises KgtoolError: for an item without ``=``, a bad language tag, or ``en`` (LABEL is the
-        English label).
+        English label). :raises ParameterError: for text that is not valid UTF-8.
     """
+    from kgtool.entities import checked_utf8
+
     labels: dict[str, str] = {}
     for item in items:
-        lang, equals, text = item.partition("=")
+        lang, equals, text = checked_utf8(item, "--lang-label").partition("=")
         lang = lang.strip().lower()
         if not equals or not text.strip() or not _LANGUAGE_TAG.match(lang):
             raise KgtoolError(
@@ -785,6 +819,9 @@ def entity_stub(
     :raises EntityNotFoundError: for an unknown class. :raises DataError: when the IRI is already
         described in the project's data (the message names the file and line).
     """
+    from kgtool.entities import checked_utf8
+
+    checked_utf8(label, "LABEL")
     schema = load_schema(project)
     cls = resolve_schema_class(schema, class_text)
     if CLAIM in superclasses(schema, cls):
@@ -827,8 +864,9 @@ def claim_stub(
     import rdflib
 
     from kgtool.engines import OxigraphEngine
-    from kgtool.entities import resolve_entity
+    from kgtool.entities import checked_utf8, resolve_entity
 
+    checked_utf8(label or "", "LABEL")
     schema = load_schema(project)
     cls = resolve_claim_kind(schema, kind)
     data = _load_data(project, target)
@@ -894,13 +932,24 @@ def _iri(given: str | None, default: str, label: str) -> str:
                 hint="give an English LABEL or --iri",
             )
         return default
+    import pyoxigraph
+
+    from kgtool.errors import ParameterError
+
     iri = iri_from_text(given)
-    if iri is not None:
-        return iri
-    raise KgtoolError(
-        f"--iri {given!r} is not an IRI or a CURIE with a known prefix",
-        hint="e.g. --iri kgr:MinatoAI",
-    )
+    if iri is None:
+        raise ParameterError(
+            f"--iri {given!r} is not an IRI or a CURIE with a known prefix",
+            hint="e.g. --iri kgr:MinatoAI",
+        )
+    try:
+        pyoxigraph.NamedNode(iri)
+    except ValueError as error:  # a space, a quote, a bracket: it could not be written as <iri>
+        raise ParameterError(
+            f"--iri {given!r} is not a valid IRI: {error}",
+            hint='leave out spaces and <>"{}|^`\\ (e.g. --iri kgr:MinatoAI)',
+        ) from None
+    return iri
 
 
 # --------------------------------------------------------------------------------------------
@@ -953,11 +1002,13 @@ def append_stub(stub: Stub, target: Path) -> None:
 
 
 __all__ = [
+    "Catalogue",
     "ClassShape",
     "PropertySpec",
     "Stub",
     "VALUE_CLASSES",
     "append_stub",
+    "catalogue",
     "claim_kinds",
     "claim_slug",
     "claim_stub",

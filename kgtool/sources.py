@@ -350,7 +350,37 @@ class Source:
     sha256: str | None
 
     def path(self, graph_dir: Path) -> Path:
-        return graph_dir / self.local_text
+        """The text file, confined to the project folder (see :func:`local_text_path`)."""
+        return local_text_path(graph_dir, self.local_text)
+
+
+def local_text_path(graph_dir: Path, local_text: str) -> Path:
+    """The file a ``kgo:localText`` value names: a path relative to ``graph_dir`` that must stay
+    inside the project folder (``graph_dir``'s parent) once ``..`` and symbolic links are resolved.
+
+    Data files come from anyone: without this a graph could make kgtool read (and a quote check
+    echo) any file the user can read, such as ``/etc/passwd``.
+
+    >>> local_text_path(Path("/kg/graph"), "sources/a.txt").as_posix()
+    '/kg/graph/sources/a.txt'
+    >>> local_text_path(Path("/kg/graph"), "../../etc/passwd")
+    Traceback (most recent call last):
+    kgtool.errors.DataError: kgo:localText '../../etc/passwd' is outside the project folder (hint: give a path relative to graph/ that stays inside the project folder)
+
+    :raises DataError: for an absolute path, or one that leads outside the project folder.
+    """
+    hint = "give a path relative to graph/ that stays inside the project folder"
+    relative = Path(local_text)
+    if relative.is_absolute():
+        raise DataError(f"kgo:localText {local_text!r} is an absolute path", hint=hint)
+    path = graph_dir / relative
+    try:
+        inside = path.resolve().is_relative_to(graph_dir.parent.resolve())
+    except (OSError, ValueError):  # a NUL byte, a symlink loop
+        inside = False
+    if not inside:
+        raise DataError(f"kgo:localText {local_text!r} is outside the project folder", hint=hint)
+    return path
 
 
 @dataclass(frozen=True)
@@ -470,8 +500,15 @@ def resolve_source(engine: Engine, project: Project, name: str) -> tuple[Source,
     iri = expand_curie(name) or (name[1:-1] if name.startswith("<") else name)
     path = Path(name)
     for source in registered:
-        local = source.path(project.graph_dir)
-        if source.iri == iri or (path.exists() and local.exists() and local.samefile(path)):
+        if source.iri == iri:
+            local = source.path(project.graph_dir)
+            return source, read_text(local, display_path(local, project.root))
+    for source in registered:
+        try:
+            local = source.path(project.graph_dir)
+        except DataError:
+            continue  # never matched by file: its text is not read
+        if path.exists() and local.exists() and local.samefile(path):
             return source, read_text(local, display_path(local, project.root))
     known = ", ".join(shorten(s.iri) for s in registered) or "none"
     raise ProjectError(
@@ -693,12 +730,14 @@ def add_source(
         about the new record (:func:`kgtool.validation.errors_in_file`); on any, both files are
         removed.
     :raises DataError: for a text that cannot be read (see :func:`read_text`) or a record that
-        does not validate.
+        does not validate. :raises ParameterError: for an option that is not valid UTF-8.
     :raises KgtoolError: for a duplicate (the same text, or the same name, already registered).
     """
-    from kgtool.entities import resolve_entity
+    from kgtool.entities import checked_utf8, resolve_entity
     from kgtool.fileio import write_atomic
 
+    for option, value in (("--title", title), ("--published", published), ("--url", url)):
+        checked_utf8(value or "", option)
     if lang not in LANGUAGES:
         raise KgtoolError(f"unknown language {lang!r}", hint="give --lang ja or --lang en")
     if not title.strip():
@@ -709,7 +748,10 @@ def add_source(
     text_path = project.graph_dir / "sources" / file.name
     turtle_path = project.graph_dir / f"source-{name}.ttl"
     for registered in sources(engine):
-        path = registered.path(project.graph_dir)
+        try:
+            path = registered.path(project.graph_dir)
+        except DataError:
+            path = project.graph_dir  # a text outside the project is never read: compare by hash
         if registered.sha256 == text.sha256 or (
             path.is_file() and hashlib.sha256(path.read_bytes()).hexdigest() == text.sha256
         ):

@@ -19,6 +19,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from kgtool.entities import ENTITY_FILTER
 from kgtool.namespaces import PREFIXES, shorten
 
 if TYPE_CHECKING:
@@ -27,26 +28,16 @@ if TYPE_CHECKING:
 _PREFIXES = "".join(f"PREFIX {p}: <{PREFIXES[p]}>\n" for p in ("kgo", "rdf", "rdfs", "owl", "oa"))
 
 _TRIPLES = "SELECT (COUNT(*) AS ?n) WHERE { SELECT DISTINCT ?s ?p ?o WHERE { ?s ?p ?o } }"
-_ENTITY_FILTER = """
-  FILTER(isIRI(?entity))
-  MINUS { ?entity a ?claimClass . ?claimClass rdfs:subClassOf* kgo:Claim }
-  MINUS { ?entity a ?passageClass . ?passageClass rdfs:subClassOf* kgo:Passage }
-  MINUS {
-    ?entity a ?meta .
-    VALUES ?meta { owl:Class rdfs:Class rdf:Property owl:ObjectProperty owl:DatatypeProperty
-                   owl:AnnotationProperty owl:Ontology rdfs:Datatype }
-  }
-"""
 _ENTITIES = (
     _PREFIXES
     + "SELECT (COUNT(DISTINCT ?entity) AS ?n) WHERE { ?entity a ?class ."
-    + _ENTITY_FILTER
+    + ENTITY_FILTER
     + "}"
 )
 _ENTITIES_PER_CLASS = (
     _PREFIXES
     + "SELECT ?class (COUNT(DISTINCT ?entity) AS ?n) WHERE { ?entity a ?class ."
-    + _ENTITY_FILTER
+    + ENTITY_FILTER
     + "} GROUP BY ?class"
 )
 _CLAIMS = (
@@ -172,10 +163,12 @@ def compute_stats(engine: Engine, files: Sequence[str] = (), lang: str = "en") -
 def format_stats(stats: Stats) -> str:
     """The text form printed by ``kgtool stats`` (ends with a newline)."""
 
-    from kgtool.tables import align
+    from kgtool.tables import align, escape_controls
 
     def table(counts: tuple[Count, ...]) -> list[str]:
-        rows = [[str(c.count), c.curie, c.label or ""] for c in counts]
+        rows = [
+            [str(c.count), escape_controls(c.curie), escape_controls(c.label or "")] for c in counts
+        ]
         return ["  " + line for line in align(rows, right={0})]
 
     lines = [

@@ -40,7 +40,7 @@ Formatting is idempotent: ``format_turtle(format_turtle(x)) == format_turtle(x)`
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -194,15 +194,28 @@ def format_file(path: Path) -> FormatResult:
     return FormatResult(Path(path), original, format_turtle(original, path))
 
 
-def format_paths(paths: Iterable[Path], *, write: bool = True) -> list[FormatResult]:
+def format_paths(
+    paths: Iterable[Path],
+    *,
+    write: bool = True,
+    progress: Callable[[str, int, int], None] | None = None,
+) -> list[FormatResult]:
     """Format every Turtle file under ``paths``; write the changed ones when ``write`` is true.
 
     All files are formatted in memory first: if any of them fails, nothing is written.
 
+    :param progress: told ``(step, done, total)`` before each file and once at the end.
     :return: one :class:`FormatResult` per file, in path order.
     :raises ProjectError: for a bad path. :raises DataError: for a file that cannot be formatted.
     """
-    results = [format_file(path) for path in turtle_files(paths)]
+    files = turtle_files(paths)
+    results = []
+    for done, path in enumerate(files):
+        if progress:
+            progress(f"formatting {path}", done, len(files))
+        results.append(format_file(path))
+    if progress:
+        progress("done", len(files), len(files))
     if write:
         for result in results:
             if result.changed:

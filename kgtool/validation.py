@@ -55,7 +55,7 @@ from kgtool.labels import LANGUAGE_NAMES
 from kgtool.namespaces import KGO, KGR, OA, RDF_TYPE, RDFS_LABEL, SH, shorten
 from kgtool.project import display_path, rdf_files
 from kgtool.rdf.terms import bound, literal, resource
-from kgtool.sources import TextProblem, check_selectors, check_source_hashes
+from kgtool.sources import TextProblem, check_selectors, check_source_hashes, local_text_path
 
 if TYPE_CHECKING:
     import contextlib
@@ -125,9 +125,12 @@ class Finding:
     hint: str | None = None
 
     def format(self) -> str:
-        """``file:line:column: severity: message`` plus ``(hint: …)`` when there is a hint."""
+        """``file:line:column: severity: message`` plus ``(hint: …)`` when there is a hint, on one
+        line: control characters from the data are escaped."""
+        from kgtool.tables import escape_controls
+
         text = f"{self.file}:{self.line}:{self.column}: {self.severity.value}: {self.message}"
-        return f"{text} (hint: {self.hint})" if self.hint else text
+        return escape_controls(f"{text} (hint: {self.hint})" if self.hint else text)
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON form: keys file, line, column, severity, check, message, focus, path, shape, hint."""
@@ -401,7 +404,13 @@ def _syntax_finding(error: DataError, display: str) -> Finding:
     )
 
 
-def _load(project: Project) -> tuple[_Loaded | None, list[Finding], list[str]]:
+#: A progress callback: ``(step, done, total)``, called before each step and once at the end.
+Progress = Callable[[str, int, int], None]
+
+
+def _load(
+    project: Project, progress: Progress | None = None
+) -> tuple[_Loaded | None, list[Finding], list[str]]:
     import pyoxigraph
 
     from kgtool.rdf.load import graph_name, load_store
@@ -412,7 +421,9 @@ def _load(project: Project) -> tuple[_Loaded | None, list[Finding], list[str]]:
     findings = []
     store = pyoxigraph.Store()
     shapes = pyoxigraph.Store() if shapes_file else None
-    for path in everything:
+    for done, path in enumerate(everything):
+        if progress:
+            progress(f"loading {displays[graph_name(path)]}", done, len(everything))
         try:
             load_store([path], shapes if path == shapes_file else store)
         except DataError as error:
@@ -742,8 +753,20 @@ def _check_quotes(check: Rule, context: RuleContext) -> list[Finding]:
             continue
         if document.value not in texts:
             texts[document.value] = None
-            path = loaded.project.graph_dir / local_text.value
             file, line, column = locator.subject(document)
+            try:
+                path = local_text_path(loaded.project.graph_dir, local_text.value)
+            except DataError as refused:
+                findings.append(
+                    check.finding(
+                        (file, line, column),
+                        f"{shorten(document.value)} {refused.message}: its quotes are not checked",
+                        focus=shorten(document.value),
+                        path="kgo:localText",
+                        hint=refused.hint,
+                    )
+                )
+                continue
             try:
                 texts[document.value] = path.read_text(encoding="utf-8")
             except (OSError, UnicodeDecodeError) as error:
@@ -1085,12 +1108,15 @@ def errors_in_file(project: Project, path: Path) -> list[Finding]:
     ]
 
 
-def validate(project: Project, engine: str = "oxigraph") -> ValidationReport:
+def validate(
+    project: Project, engine: str = "oxigraph", progress: Progress | None = None
+) -> ValidationReport:
     """Check every file of ``project``: syntax, SHACL shapes, quotes and lint (see the module doc).
 
     :param project: the project (``--data`` files are checked as data, against the shapes too).
     :param engine: ``oxigraph`` (or ``auto``) or ``rdflib``: the engine the lint and quote queries
         run on. Files are always parsed by pyoxigraph, shapes always checked by pySHACL.
+    :param progress: told each file as it is loaded, then each check as it starts.
     :return: the report; its :attr:`~ValidationReport.exit_code` is 0, 1 or 2.
     :raises ProjectError: when a project folder or a ``--data`` path is missing or holds no RDF.
     :raises EngineError: for an unknown engine name.
@@ -1098,15 +1124,19 @@ def validate(project: Project, engine: str = "oxigraph") -> ValidationReport:
     """
     from kgtool.engines.registry import engine_class
 
-    loaded, findings, files = _load(project)
+    loaded, findings, files = _load(project, progress)
     if loaded is None:
         return ValidationReport(
             tuple(sorted(findings, key=Finding.sort_key)), tuple(files), readable=False
         )
     query_engine: Engine = engine_class(engine).from_store(loaded.store)
     context = RuleContext(loaded, query_engine, _Locator(loaded))
-    for check in RULES:
-        if check.run is not None:
-            findings += check.run(check, context)
+    runs = [(check, check.run) for check in RULES if check.run is not None]
+    for done, (check, run) in enumerate(runs):
+        if progress:
+            progress(f"checking {check.id.value}", done, len(runs))
+        findings += run(check, context)
+    if progress:
+        progress("done", len(runs), len(runs))
     unique = sorted(set(findings), key=Finding.sort_key)
     return ValidationReport(tuple(unique), tuple(files))

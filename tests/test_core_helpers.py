@@ -158,3 +158,10 @@ def test_turtle_with_prefixes_declares_what_it_uses_in_prefixes_order() -> None:
         "",
     ]  # no rdf: for the language-tagged literal's rdf:langString
     assert turtle_with_prefixes([]) == ""
+
+
+def test_escape_control_escapes_c0_c1_and_del_only() -> None:
+    from kgtool.tables import escape_controls
+
+    text = "a\tb\r\nc\x00\x1b[2J\x7f\x9b中国 é"
+    assert escape_controls(text) == "a\\tb\\r\\nc\\x00\\x1b[2J\\x7f\\x9b中国 é"

@@ -238,3 +238,103 @@ def test_shipped_describe_cli_text(repo: Path) -> None:
     result = run("ディープシーク", "--root", str(repo))
     assert result.exit_code == 0
     assert result.stdout.startswith("DeepSeek (kgr:DeepSeek)\n  types:   Startup (kgo:Startup)\n")
+
+
+def test_escape_sequences_in_the_data_are_shown_escaped(tmp_path: Path) -> None:
+    """A label that would clear the screen and set the window title prints as visible escapes."""
+    data = tmp_path / "evil.ttl"
+    data.write_text(
+        "<https://w3id.org/kgtool/resource/Evil> <http://www.w3.org/2000/01/rdf-schema#label> "
+        '"Evil\\u001b[2J\\u001b]0;pwned\\u0007\\nnext"@en .\n',
+        encoding="utf-8",
+    )
+    result = run("kgr:Evil", *ROOT, "--data", str(data))
+    assert result.exit_code == 0
+    assert "\x1b" not in result.stdout and "\x07" not in result.stdout
+    assert result.stdout.splitlines()[0] == "Evil\\x1b[2J\\x1b]0;pwned\\x07\\nnext (kgr:Evil)"
+
+
+def test_unknown_name_gets_a_did_you_mean_one_line_exit_2() -> None:
+    result = run("Acme Inc", *ROOT)
+    assert (result.exit_code, result.stdout, result.stderr) == (
+        2,
+        "",
+        "Error: no entity is labelled 'Acme Inc' (hint: did you mean Acme (kgr:Acme)?)\n",
+    )
+
+
+def test_entities_lists_and_searches_labels_in_every_language() -> None:
+    result = invoke("entities", *ROOT)
+    assert (result.exit_code, result.stderr) == (0, "")
+    assert result.stdout == (
+        "entity       label        classes\n"
+        "-----------  -----------  -------------\n"
+        "kgr:Acme     Acme         kgo:Startup\n"
+        "kgr:Globex   Globex       kgo:Company\n"
+        "kgr:Japan    Japan        kgo:Country\n"
+        "kgr:article  The article  schema:Report\n"
+        "(4 rows)\n"
+    )
+    result = invoke("entities", "アクメ", "--lang", "ja", *ROOT)
+    assert result.stdout == (
+        "entity    label   classes      matched\n"
+        "--------  ------  -----------  -------\n"
+        "kgr:Acme  アクメ  kgo:Startup  アクメ\n"
+        "(1 row)\n"
+    )
+    result = invoke("entities", "--class", "Company", "--format", "json", *ROOT)
+    assert [(e["curie"], e["classes"]) for e in json.loads(result.stdout)] == [
+        ("kgr:Acme", ["kgo:Startup"]),
+        ("kgr:Globex", ["kgo:Company"]),
+    ]
+    result = invoke("entities", "--class", "Nothing", *ROOT)
+    assert result.exit_code == 2 and result.stderr.startswith("Error: no entity is labelled")
+
+
+ACME_WHERE = """\
+Acme (kgr:Acme)  # graph/entities.ttl:11
+  types:   Startup (kgo:Startup)
+  labels:  Acme @en, アクメ @ja
+  aliases: アクメ社 @ja
+
+Outgoing (2):
+  based in → Japan (kgr:Japan)  # graph/entities.ttl:15
+  competes with → Globex (kgr:Globex)  # graph/entities.ttl:16
+
+Incoming (0):
+  (none)
+
+Claims about it (1):
+  Claim: Acme holds 40% of the market (kgr:claim-acme-share) [Share claim]  # graph/claims.ttl:8
+    fraction: 0.4  # graph/claims.ttl:12
+    「アクメは市場の4割を占める。」 (kgr:passage-acme-share)
+"""
+
+
+@pytest.mark.parametrize("engine", ["oxigraph", "rdflib"])
+def test_where_gives_the_file_and_line_of_each_statement(engine: str) -> None:
+    result = run("Acme", "--where", *ROOT, "--engine", engine)
+    assert (result.exit_code, result.stdout, result.stderr) == (0, ACME_WHERE, "")
+    document = json.loads(run("Globex", "--where", "--format", "json", *ROOT).stdout)
+    assert document["where"] == ["graph/entities.ttl:18"]
+    assert [(r["subject"]["curie"], r["where"]) for r in document["incoming"]] == [
+        ("kgr:Acme", ["graph/entities.ttl:16"])
+    ]
+    assert "where" not in json.loads(run("Globex", "--format", "json", *ROOT).stdout)
+
+
+def test_statement_lines_follow_prefixes_lists_and_nesting() -> None:
+    from kgtool.describe import statement_lines
+
+    text = (
+        "@prefix e: <http://e/> .\ne:s e:p [ e:q e:x ] ;\n    e:r ( e:y ) , e:z .\n<s2> a e:C .\n"
+    )
+    assert statement_lines(text, "http://e/") == {
+        ("http://e/s",): 2,
+        ("http://e/s", "http://e/p"): 2,
+        ("http://e/s", "http://e/r"): 3,
+        ("http://e/s", "http://e/r", "http://e/z"): 3,
+        ("http://e/s2",): 4,
+        ("http://e/s2", "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"): 4,
+        ("http://e/s2", "http://www.w3.org/1999/02/22-rdf-syntax-ns#type", "http://e/C"): 4,
+    }

@@ -107,6 +107,17 @@ def test_language_tags_and_datatypes_are_significant(tmp_path: Path) -> None:
     assert result.stdout == 'ex:a\n-   ex:p 7\n-   ex:p "AI"@en\n+   ex:p "7"\n+   ex:p "AI"@ja\n'
 
 
+def test_escape_sequences_in_labels_are_shown_escaped(tmp_path: Path) -> None:
+    """Labels from the data reach the terminal as visible escapes, never as raw sequences."""
+    one, two = tmp_path / "one.ttl", tmp_path / "two.ttl"
+    evil = 'rdfs:label "B\\u001b]0;title\\u0007\\nx"@en'
+    one.write_text(PREFIXES + f"ex:b {evil} .\n", encoding="utf-8")
+    two.write_text(PREFIXES + f"ex:b {evil} .\nex:a ex:p ex:b .\n", encoding="utf-8")
+    result = run("diff", str(one), str(two))
+    assert result.exit_code == 1
+    assert result.stdout == "ex:a\n+   ex:p ex:b  # B\\x1b]0;title\\x07\\nx\n"
+
+
 def test_json_format(files: tuple[Path, Path]) -> None:
     old, new = files
     result = run("diff", str(old), str(new), "--format", "json")

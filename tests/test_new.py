@@ -334,6 +334,15 @@ def test_output_file_with_a_conflicting_prefix_is_left_alone(project: Path) -> N
             ["kgo:Company"],
             "Error: usage: kgtool new CLASS LABEL  (or: kgtool new claim KIND [LABEL])\n",
         ),
+        (
+            ["kgo:Company", "X", "--iri", "http://a b"],
+            "Error: --iri 'http://a b' is not a valid IRI: Invalid IRI code point ' ' "
+            '(hint: leave out spaces and <>"{}|^`\\ (e.g. --iri kgr:MinatoAI))\n',
+        ),
+        (
+            ["claim", "cost", "X", "--iri", 'kgr:a"b'],
+            "Error: --iri 'kgr:a\"b' is not a valid IRI: Invalid IRI code point '\"' ",
+        ),
     ],
 )
 def test_bad_arguments_exit_2(args: list[str], message: str) -> None:

@@ -289,6 +289,23 @@ def test_quote_of_a_passage_already_in_the_graph_is_refused(project: Path) -> No
     )
 
 
+@pytest.mark.parametrize("command", [["quote", "kgr:source-memo", "root"], ["coverage"]])
+def test_source_text_outside_the_project_is_refused_unread(
+    project: Path, tmp_path: Path, command: list[str]
+) -> None:
+    secret = tmp_path / "secret.txt"
+    secret.write_text("root:x:0:0:\n", encoding="utf-8")
+    (project / MEMO).unlink()
+    (project / MEMO).symlink_to(secret)
+    result = run(project, *command)
+    assert (result.exit_code, result.stdout, result.stderr) == (
+        2,
+        "",
+        "Error: kgo:localText 'sources/memo.ja.txt' is outside the project folder "
+        "(hint: give a path relative to graph/ that stays inside the project folder)\n",
+    )
+
+
 def test_quote_of_a_source_whose_text_became_binary_is_refused(project: Path) -> None:
     (project / MEMO).write_bytes(b"\x00\x01")
     result = run(project, "quote", "kgr:source-memo", "x")

@@ -7,6 +7,8 @@ thing; the shipped graph is checked in the clearly named test at the end.
 from __future__ import annotations
 
 import json
+import os
+import re
 import shutil
 from collections.abc import Callable
 from pathlib import Path
@@ -139,6 +141,35 @@ def test_missing_local_text_file(make_project: Callable[..., Path]) -> None:
         "graph/entities.ttl:7:1: error: kgr:article kgo:localText: sources/missing.txt does not exist"
         " (looked for graph/sources/missing.txt) (hint: give a path relative to graph/ of the document's UTF-8 text)\n"
     )
+
+
+@pytest.mark.parametrize("kind", ["absolute", "dot-dot", "symlink"])
+def test_local_text_outside_the_project_is_never_read(
+    make_project: Callable[..., Path], tmp_path: Path, kind: str
+) -> None:
+    """A graph cannot make validate read, and echo in a finding, a file outside the project."""
+    secret = tmp_path / "secret.txt"
+    secret.write_text("root:x:0:0:アクメは市場の\n", encoding="utf-8")
+    root = make_project({})
+    local = {"absolute": str(secret), "dot-dot": "", "symlink": "sources/link.txt"}
+    if kind == "symlink":
+        (root / "graph" / "sources" / "link.txt").symlink_to(secret)
+    if kind == "dot-dot":
+        local[kind] = os.path.relpath(secret, root / "graph")
+    entities = root / "graph" / "entities.ttl"
+    entities.write_text(
+        entities.read_text(encoding="utf-8").replace("sources/article.ja.txt", local[kind]),
+        encoding="utf-8",
+    )
+    result = run("--root", str(root))
+    assert result.exit_code == 1
+    where = "an absolute path" if kind == "absolute" else "outside the project folder"
+    assert result.stdout == (
+        f"graph/entities.ttl:7:1: error: kgr:article kgo:localText {local[kind]!r} is {where}:"
+        " its quotes are not checked"
+        " (hint: give a path relative to graph/ that stays inside the project folder)\n"
+    )
+    assert "root:x" not in result.output
 
 
 def test_document_without_local_text_warns_that_quotes_are_unchecked(
@@ -411,9 +442,19 @@ def test_shipped_graph_validates(repo: Path) -> None:
     assert result.stderr.endswith(f" in {files} files\n"), result.stderr
 
 
-def test_endpoint_is_refused(make_project: Callable[..., Path]) -> None:
-    result = run("--root", str(make_project()), "--endpoint", "http://localhost:7878/query")
+@pytest.mark.parametrize(
+    "option", ["--store", "--endpoint", "--timeout", "--endpoint-post", "--allow-service"]
+)
+def test_options_validate_does_not_take_are_neither_listed_nor_accepted(
+    make_project: Callable[..., Path], option: str
+) -> None:
+    """validate parses the files itself: the store and endpoint options are not its own."""
+    result = run("--root", str(make_project()), option, "x")
     assert result.exit_code == 2
-    assert result.stderr == (
-        "Error: validate checks the local files; --endpoint does not apply (hint: drop --endpoint)\n"
-    )
+    assert f"No such option '{option}'" in result.stderr
+
+
+def test_help_lists_exactly_the_options_validate_takes() -> None:
+    listed = run("--help").stdout.partition("\nOptions:\n")[2]
+    options = re.findall(r"^  (--[a-z-]+|-h, --help)", listed, re.MULTILINE)
+    assert options == ["--list-rules", "--root", "--data", "--engine", "--format", "-h, --help"]

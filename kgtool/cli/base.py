@@ -33,6 +33,7 @@ Exit codes:
 COMMANDS: dict[str, str] = {
     "validate": "kgtool.cli.check:validate",
     "describe": "kgtool.cli.check:describe",
+    "entities": "kgtool.cli.check:entities",
     "stats": "kgtool.cli.check:stats",
     "new": "kgtool.cli.edit:new_command",
     "fmt": "kgtool.cli.edit:fmt_command",

@@ -6,16 +6,23 @@ imported inside the commands so ``kgtool --help`` stays fast.
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import click
 
-from kgtool.cli.options import format_option, root_option
+from kgtool.cli.options import (
+    TerminalProgress,
+    format_option,
+    notice,
+    quiet_option,
+    root_option,
+)
 from kgtool.errors import ExitCode
 
 if TYPE_CHECKING:
-    from kgtool.project import Project
+    from kgtool.scaffold import Catalogue
 
 
 def _shown(path: Path) -> Path:
@@ -50,6 +57,12 @@ def _plural(count: int, word: str) -> str:
 @click.option(
     "--list", "list_classes", is_flag=True, help="List the classes and claim kinds, then exit."
 )
+@format_option(
+    ["table", "json"],
+    default="table",
+    help="Format of --list: json prints {classes: [{iri, curie}], claim_kinds: [{kind, iri, curie}]}.",
+)
+@quiet_option
 @root_option
 @click.option(
     "--data",
@@ -66,6 +79,8 @@ def new_command(
     iri: str | None,
     source: str | None,
     list_classes: bool,
+    output_format: str,
+    quiet: bool,
     root: Path | None,
     data: tuple[Path, ...],
 ) -> None:
@@ -89,12 +104,18 @@ def new_command(
       kgtool new --list
     """
     from kgtool.project import find_project
-    from kgtool.scaffold import append_stub, claim_stub, entity_stub, parse_lang_labels
+    from kgtool.scaffold import append_stub, catalogue, claim_stub, entity_stub, parse_lang_labels
 
     project = find_project(root=root, data=data)
     if list_classes:
-        click.echo(_class_list(project), nl=False)
+        found = catalogue(project)
+        if output_format == "json":
+            _json(found.to_dict())
+        else:
+            click.echo(_class_list(found), nl=False)
         return
+    if output_format == "json":
+        raise click.UsageError("--format json applies to --list (a stub is Turtle)")
     labels = parse_lang_labels(lang_labels)
     target = output if output != Path("-") else None  # -o -: stdout, as without -o
     if args and args[0].lower() == "claim":
@@ -125,25 +146,25 @@ def new_command(
     todo = _plural(stub.todo, "TODO")
     if target is None:
         click.echo(stub.text, nl=False)
-        click.echo(f"{names}: {todo} to fill in", err=True)
+        notice(f"{names}: {todo} to fill in", quiet)
     else:
         append_stub(stub, target)
-        click.echo(f"added {names} to {_shown(target)}: {todo} to fill in", err=True)
+        notice(f"added {names} to {_shown(target)}: {todo} to fill in", quiet)
 
 
-def _class_list(project: Project) -> str:
+def _class_list(catalogue: Catalogue) -> str:
     from kgtool.namespaces import shorten
-    from kgtool.scaffold import CLAIM, claim_kinds, kind_name, load_schema, schema_classes
+    from kgtool.scaffold import kind_name
 
-    schema = load_schema(project)
-    kinds = claim_kinds(schema)
     lines = ["Classes (kgtool new CLASS LABEL):"]
-    for cls in sorted(schema_classes(schema) - set(kinds) - {CLAIM}, key=shorten):
-        lines.append(f"  {shorten(cls)}")
+    lines += [f"  {shorten(cls)}" for cls in catalogue.classes]
     lines.append("Claim kinds (kgtool new claim KIND [LABEL]):")
-    for kind in kinds:
-        lines.append(f"  {kind_name(kind):<14} {shorten(kind)}")
+    lines += [f"  {kind_name(kind):<14} {shorten(kind)}" for kind in catalogue.kinds]
     return "\n".join(lines) + "\n"
+
+
+def _json(data: object) -> None:
+    click.echo(json.dumps(data, ensure_ascii=False, indent=2))
 
 
 @click.command("fmt")
@@ -151,8 +172,16 @@ def _class_list(project: Project) -> str:
 @click.option(
     "--check", is_flag=True, help="Write nothing; exit 1 naming each file that would change."
 )
+@format_option(
+    ["table", "json"],
+    default="table",
+    help="json prints {check, changed, unchanged, files: [{path, changed}]} instead of the lines.",
+)
+@quiet_option
 @root_option
-def fmt_command(paths: tuple[Path, ...], check: bool, root: Path | None) -> None:
+def fmt_command(
+    paths: tuple[Path, ...], check: bool, output_format: str, quiet: bool, root: Path | None
+) -> None:
     """Format Turtle files: deterministic, diff-friendly, comments kept.
 
     PATHS are .ttl files or folders (default: every .ttl under the project's graph/ and
@@ -173,30 +202,42 @@ def fmt_command(paths: tuple[Path, ...], check: bool, root: Path | None) -> None
     if not paths:
         project = find_project(root=root)
         paths = tuple(_shown(p) for p in (project.graph_dir, project.ontology_dir) if p.is_dir())
-    results = format_paths(paths, write=not check)
+    with TerminalProgress() as progress:
+        results = format_paths(paths, write=not check, progress=progress)
     changed = [r for r in results if r.changed]
-    for result in changed:
-        click.echo(f"{'would reformat' if check else 'reformatted'} {_shown(result.path)}")
+    if output_format == "json":
+        _json(
+            {
+                "check": check,
+                "changed": len(changed),
+                "unchanged": len(results) - len(changed),
+                "files": [
+                    {"path": _shown(r.path).as_posix(), "changed": r.changed} for r in results
+                ],
+            }
+        )
+    else:
+        for result in changed:
+            click.echo(f"{'would reformat' if check else 'reformatted'} {_shown(result.path)}")
     unchanged = _plural(len(results) - len(changed), "file")
     if check:
-        click.echo(
+        notice(
             f"{_plural(len(changed), 'file')} would be reformatted, {unchanged} already formatted",
-            err=True,
+            quiet,
         )
         if changed:
             click.get_current_context().exit(int(ExitCode.FINDINGS))
     else:
-        click.echo(
-            f"{_plural(len(changed), 'file')} reformatted, {unchanged} left unchanged", err=True
-        )
+        notice(f"{_plural(len(changed), 'file')} reformatted, {unchanged} left unchanged", quiet)
 
 
 @click.command("diff")
 @click.argument("old")
 @click.argument("new", default="WORKTREE")
 @format_option(["table", "json"], default="table")
+@quiet_option
 @root_option
-def diff_command(old: str, new: str, output_format: str, root: Path | None) -> None:
+def diff_command(old: str, new: str, output_format: str, quiet: bool, root: Path | None) -> None:
     """Show statements added and removed between two versions of the graph.
 
     \b
@@ -222,6 +263,6 @@ def diff_command(old: str, new: str, output_format: str, root: Path | None) -> N
     project = find_project(root=root)
     result = compare(old, new, project.root)
     click.echo(format_json(result) if output_format == "json" else format_text(result), nl=False)
-    click.echo(summary(result), err=True)
+    notice(summary(result), quiet)
     if not result.same:
         click.get_current_context().exit(int(ExitCode.FINDINGS))

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from kgtool.cli.base import StderrObserver
-from kgtool.cli.options import FormatChoice, data_options, root_option
+from kgtool.cli.options import FormatChoice, data_options, format_option, root_option
 from kgtool.errors import ExitCode
 from kgtool.export import FORMAT_NAMES
 
@@ -65,7 +65,7 @@ def store_group() -> None:
 
     \b
     Examples:
-      kgtool query deepseek-vs-openai-costs --store .kgtool-store
+      kgtool query training-costs --store .kgtool-store
       kgtool store status --store .kgtool-store
       kgtool store rebuild --store .kgtool-store
     """
@@ -94,18 +94,31 @@ def _project_options(function: Any) -> Any:
 @store_group.command("status")
 @_store_option
 @_project_options
-def store_status(store: Path, root: Path | None, data: tuple[Path, ...]) -> None:
+@format_option(
+    ["table", "json"],
+    default="table",
+    help="json prints {store, up_to_date, lines} (lines: what the text form says).",
+)
+def store_status(
+    store: Path, root: Path | None, data: tuple[Path, ...], output_format: str
+) -> None:
     """Say whether the store is up to date with the data files, without changing it.
 
     Exits 0 when it is up to date, 1 when the next run would load or rebuild something.
     """
+    import json
+
     from kgtool.engines.store import status_lines
-    from kgtool.project import find_project
+    from kgtool.project import display_path, find_project
 
     project = find_project(root=root, data=data)
     lines, up_to_date = status_lines(store, project.data_files)
-    for line in lines:
-        click.echo(line)
+    if output_format == "json":
+        document = {"store": display_path(store), "up_to_date": up_to_date, "lines": lines}
+        click.echo(json.dumps(document, ensure_ascii=False, indent=2))
+    else:
+        for line in lines:
+            click.echo(line)
     if not up_to_date:
         click.get_current_context().exit(int(ExitCode.FINDINGS))
 

@@ -18,7 +18,7 @@ import click
 
 from kgtool.cli.base import StderrObserver
 from kgtool.engines.base import DEFAULT_MAX_RESPONSE_BYTES, DEFAULT_TIMEOUT, EngineOptions
-from kgtool.engines.registry import ENGINE_NAMES
+from kgtool.engines.registry import ENGINE_NAMES, ENGINES
 from kgtool.output import LANGUAGES
 from kgtool.project import find_project
 
@@ -159,6 +159,62 @@ def draw_saved_query(
     draw_page(graph, path, title, lang, **drawing)
 
 
+#: ``--quiet``: no summaries or notices on stderr (errors are always shown); see :func:`notice`.
+quiet_option = click.option(
+    "-q",
+    "--quiet",
+    is_flag=True,
+    help="Print no summary or notice on stderr (errors are still shown).",
+)
+
+
+def notice(message: str, quiet: bool) -> None:
+    """A summary or notice on stderr, unless ``--quiet``."""
+    if not quiet:
+        click.echo(message, err=True)
+
+
+class TerminalProgress:
+    """Progress of a long operation on stderr, only when stderr is a terminal: one line
+    (``step done/total``) rewritten in place and cleared at the end, so nothing of it stays in
+    the output. Pass it as a library function's ``progress`` callback; use it in ``with``."""
+
+    def __init__(self, stream: Any = None) -> None:
+        self.stream = stream or click.get_text_stream("stderr")
+        self.enabled = bool(getattr(self.stream, "isatty", lambda: False)())
+        self.shown = False
+
+    def __call__(self, step: str, done: int, total: int) -> None:
+        if not self.enabled:
+            return
+        # \r and "erase to end of line" rewrite the one line, so it must not wrap; the step is
+        # data (a file name).
+        import os
+        import shutil
+
+        from kgtool.tables import escape_controls
+
+        try:
+            columns = os.get_terminal_size(self.stream.fileno()).columns
+        except (OSError, ValueError, AttributeError):  # not a real terminal (e.g. in tests)
+            columns = 0
+        line = f"{escape_controls(step)} ({done}/{total})"
+        width = (columns or shutil.get_terminal_size().columns) - 1
+        if len(line) > width:
+            line = "…" + line[len(line) - width + 1 :]
+        self.stream.write(f"\r\x1b[K{line}")
+        self.stream.flush()
+        self.shown = True
+
+    def __enter__(self) -> TerminalProgress:
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        if self.shown:
+            self.stream.write("\r\x1b[K")
+            self.stream.flush()
+
+
 #: ``--root``: for commands that need the project folder but load no data.
 root_option = click.option(
     "--root",
@@ -168,6 +224,37 @@ root_option = click.option(
 )
 
 
+#: ``--data``: extra RDF files or folders, for every command that loads the project's data.
+data_option = click.option(
+    "--data",
+    "data",
+    multiple=True,
+    type=click.Path(path_type=Path),
+    help="Extra RDF file or folder to load (repeatable).",
+)
+
+
+def local_data_options(function: F) -> F:
+    """``--root``, ``--data`` and ``--engine`` over the local engines only, for commands that
+    always parse the files themselves (``validate``); the command receives ``project`` and
+    ``engine`` (a name of :data:`~kgtool.engines.registry.ENGINES`, or ``auto``)."""
+
+    @root_option
+    @data_option
+    @click.option(
+        "--engine",
+        type=click.Choice(["auto", *ENGINES]),
+        default="auto",
+        show_default=True,
+        help="Engine the queries of the checks run on: auto is Oxigraph.",
+    )
+    @functools.wraps(function)
+    def wrapper(*args: Any, root: Path | None, data: tuple[Path, ...], **kwargs: Any) -> Any:
+        return function(*args, project=find_project(root=root, data=data), **kwargs)
+
+    return cast(F, wrapper)
+
+
 def data_options(function: F) -> F:
     """Add the data and engine options; the command receives ``project`` and ``engine_options``.
 
@@ -175,13 +262,7 @@ def data_options(function: F) -> F:
     """
 
     @root_option
-    @click.option(
-        "--data",
-        "data",
-        multiple=True,
-        type=click.Path(path_type=Path),
-        help="Extra RDF file or folder to load (repeatable).",
-    )
+    @data_option
     @click.option(
         "--engine",
         type=click.Choice(ENGINE_NAMES),

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 
 import click
 
-from kgtool.cli.options import data_options, format_option
+from kgtool.cli.options import data_options, format_option, notice, quiet_option
 from kgtool.project import display_path
 
 if TYPE_CHECKING:
@@ -64,7 +64,7 @@ def source_add(
 
     \b
     Examples:
-      kgtool source add memo.ja.txt --title "社内メモ" --lang ja --published 2029年1月15日
+      kgtool source add examples/memo/memo.ja.txt --title "社内メモ" --lang ja --published 2029年1月15日
     """
     from kgtool.engines import open_engine
     from kgtool.errors import EngineError
@@ -213,6 +213,7 @@ def coverage(
     from kgtool.coverage import Status
     from kgtool.coverage import coverage as run_coverage
     from kgtool.engines import open_engine
+    from kgtool.tables import escape_controls
 
     results = run_coverage(open_engine(project, engine_options), project, sources)
     total = sum(len(r.sentences) for r in results)
@@ -225,7 +226,7 @@ def coverage(
             for item in result.sentences:
                 if show_all or item.status is Status.UNCOVERED:
                     s = item.sentence
-                    text = " ".join(s.text.split())  # one line per sentence
+                    text = escape_controls(" ".join(s.text.split()))  # one line per sentence
                     text = text if len(text) <= 40 else text[:39] + "…"
                     # A partly quoted covered sentence may hold a clause no claim states.
                     part = (
@@ -257,7 +258,10 @@ Exit codes:
 )
 @data_options
 @FORMAT
-def conflicts(project: Project, engine_options: EngineOptions, output_format: str) -> None:
+@quiet_option
+def conflicts(
+    project: Project, engine_options: EngineOptions, output_format: str, quiet: bool
+) -> None:
     """List claims about the same subject and metric whose values disagree.
 
     Claims are compared when they share kgo:mainSubject, kgo:measures, the kind of value (an
@@ -273,11 +277,14 @@ def conflicts(project: Project, engine_options: EngineOptions, output_format: st
     """
     from kgtool.conflicts import find_conflicts, format_conflicts
     from kgtool.engines import open_engine
+    from kgtool.tables import escape_controls
 
     found = find_conflicts(open_engine(project, engine_options))
     if output_format == "json":
         _json([conflict.to_dict() for conflict in found])
     else:
-        click.echo(format_conflicts(found), nl=False)
-    click.echo(f"{len(found)} conflict{'' if len(found) == 1 else 's'}", err=True)
+        # Labels and quotes are data: keep each on its line, its control characters escaped.
+        lines = format_conflicts(found).split("\n")
+        click.echo("\n".join(escape_controls(line) for line in lines), nl=False)
+    notice(f"{len(found)} conflict{'' if len(found) == 1 else 's'}", quiet)
     click.get_current_context().exit(1 if found else 0)
