@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 
 from kgtool.errors import DataError
 from kgtool.project import RDF_SUFFIXES
+from kgtool.rdf.convert import add_quads
 
 if TYPE_CHECKING:
     import pyoxigraph
@@ -114,18 +115,14 @@ def load_rdflib(files: Iterable[Path]) -> rdflib.Dataset:
     for path in files:
         path = Path(path)
         check_not_empty(path)
+        # Parsed once, by pyoxigraph (exact error positions), its terms converted for rdflib.
+        graph = dataset.graph(rdflib.URIRef(graph_name(path)))
+        dataset_file = RDF_SUFFIXES[path.suffix.lower()] in ("nquads", "trig")
         try:
             quads = pyoxigraph.parse(path=str(path), format=oxigraph_format(path))
-            for _ in quads:
-                pass
+            add_quads(dataset, quads, dataset.default_context if dataset_file else graph)
         except SyntaxError as error:
             raise parse_error(path, error) from None
-        graph = dataset.graph(rdflib.URIRef(graph_name(path)))
-        rdflib_format = RDF_SUFFIXES[path.suffix.lower()]
-        if rdflib_format in ("nquads", "trig"):
-            dataset.parse(str(path), format=rdflib_format)
-        else:
-            graph.parse(str(path), format=rdflib_format)
     return dataset
 
 
