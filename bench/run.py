@@ -159,7 +159,8 @@ def plain_rdflib(files: list[Path]) -> dict[str, Any]:
     """A plain rdflib load of ``files``, each into its own graph of one Dataset: the floor."""
     import rdflib
 
-    from kgtool.graph import RDF_SUFFIXES, graph_name
+    from kgtool.graph import graph_name
+    from kgtool.project import RDF_SUFFIXES
 
     started = time.perf_counter()
     dataset = rdflib.Dataset(default_union=True)
