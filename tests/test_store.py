@@ -297,6 +297,11 @@ def test_loads_report_progress_after_each_file(
     engine = open_store(tmp_path / "store", files, recorder)
     total = len(A) + len(B)
     assert recorder.progress_calls == [(len(A), total), (total, total)]
+    store = tmp_path / "store"
+    assert recorder.notices[1:] == [
+        f"store {store}: loading a.ttl ({len(A) / 1e6:.1f} MB)",
+        f"store {store}: loading b.ttl ({len(B) / 1e6:.1f} MB)",
+    ]
     assert labels(engine) == ["A", "B", "blank"]
 
 

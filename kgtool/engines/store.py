@@ -456,6 +456,10 @@ def _apply(plan: SyncPlan, observer: StoreObserver) -> None:
             graph = graph_name(path)
             # Hash before loading: if the file changes meanwhile, the next run reloads it.
             seen = plan.seen.get(graph) or _stored_file(path, graph)
+            if seen.size >= BULK_LOAD_BYTES:  # seconds each: say which file the bar is on
+                observer.notice(
+                    f"store {display_path(directory)}: loading {path.name} ({seen.size / 1e6:.1f} MB)"
+                )
             _load_file(store, path, graph, advance)
             held[graph] = seen
     except DataError as error:
