@@ -159,8 +159,8 @@ def plain_rdflib(files: list[Path]) -> dict[str, Any]:
     """A plain rdflib load of ``files``, each into its own graph of one Dataset: the floor."""
     import rdflib
 
-    from kgtool.graph import graph_name
     from kgtool.project import RDF_SUFFIXES
+    from kgtool.rdf.load import graph_name
 
     started = time.perf_counter()
     dataset = rdflib.Dataset(default_union=True)
@@ -291,7 +291,7 @@ def engines_table(results: dict[str, dict[str, Any]], triples: int) -> str:
 
 
 def count_triples(root: Path) -> int:
-    from kgtool.graph import load_store
+    from kgtool.rdf.load import load_store
     from kgtool.project import find_project
 
     return len(load_store(find_project(root=root).data_files))
@@ -400,7 +400,7 @@ JENA_MISSING = (
 
 def measure_build(root: Path, use_jena: bool = True) -> str:
     """The first --store build and a warm open, against oxigraph load, Jena TDB2 and a floor."""
-    from kgtool.graph import graph_name
+    from kgtool.rdf.load import graph_name
     from kgtool.project import find_project
     from kgtool.store import file_sha256, plan_sync
 

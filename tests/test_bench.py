@@ -65,5 +65,6 @@ def test_views_quick() -> None:
     out = bench(str(BENCH / "views.py"), "--quick")
     lines = out.splitlines()
     assert lines[0].split() == ["nodes", "edges", "layout", "s", "build", "s", "pyvis", "s",
-                                "ratio", "size", "MB", "ready", "s"]  # fmt: skip
+                                "ratio", "size", "MB", "ready", "s", "search", "ms", "pan", "ms",
+                                "zoom", "ms", "redraw", "ms"]  # fmt: skip
     assert [line.split()[0] for line in lines[1:]] == ["300", "1000"]
