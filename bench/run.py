@@ -291,8 +291,8 @@ def engines_table(results: dict[str, dict[str, Any]], triples: int) -> str:
 
 
 def count_triples(root: Path) -> int:
-    from kgtool.rdf.load import load_store
     from kgtool.project import find_project
+    from kgtool.rdf.load import load_store
 
     return len(load_store(find_project(root=root).data_files))
 
@@ -400,8 +400,8 @@ JENA_MISSING = (
 
 def measure_build(root: Path, use_jena: bool = True) -> str:
     """The first --store build and a warm open, against oxigraph load, Jena TDB2 and a floor."""
-    from kgtool.rdf.load import graph_name
     from kgtool.project import find_project
+    from kgtool.rdf.load import graph_name
     from kgtool.store import file_sha256, plan_sync
 
     files = find_project(root=root).data_files
