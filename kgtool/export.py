@@ -20,7 +20,6 @@ from typing import TYPE_CHECKING, Any
 
 from kgtool.engines.base import QuadSource
 from kgtool.errors import EngineError, FormatError
-from kgtool.network import project_graph
 from kgtool.rdf.serialize import turtle_with_prefixes
 
 if TYPE_CHECKING:
@@ -105,6 +104,9 @@ def _jsonable(value: Any) -> Any:
 def graphml_network(engine: Engine) -> networkx.MultiDiGraph:
     """The entity network (see :mod:`kgtool.network`) with GraphML-compatible attributes."""
     import networkx
+
+    # Imported here: `kgtool --help` imports this module, and the network module is heavy.
+    from kgtool.network import project_graph
 
     projected = project_graph(engine)
     network = networkx.MultiDiGraph()

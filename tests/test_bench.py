@@ -37,6 +37,7 @@ def test_run_build_quick(small_project: Path) -> None:
     assert "| kgtool first `--store` build |" in out
     assert "| `oxigraph load`, one call, default graph |" in out
     assert "| kgtool `--store` (warm) |" in out
+    assert "| kgtool's check of the data files against the manifest (`plan_sync`) |" in out
     assert "Jena TDB2: not measured" in out  # --quick leaves Jena out
 
 

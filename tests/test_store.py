@@ -5,6 +5,9 @@ from __future__ import annotations
 
 import fcntl
 import json
+import os
+import subprocess
+import sys
 from collections.abc import Callable
 from pathlib import Path
 
@@ -16,7 +19,14 @@ from kgtool.cli.base import StderrObserver
 from kgtool.engines import store as store_module
 from kgtool.errors import DataError, EngineError
 from kgtool.graph import graph_name
-from kgtool.store import LOADING_NAME, MANIFEST_NAME, open_store, plan_sync, versions
+from kgtool.store import (
+    LOADING_NAME,
+    MANIFEST_NAME,
+    open_store,
+    plan_sync,
+    status_lines,
+    versions,
+)
 
 PREFIXES = "@prefix kgr: <https://w3id.org/kgtool/resource/> .\n@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .\n"
 A = PREFIXES + 'kgr:A rdfs:label "A"@en .\n'
@@ -82,6 +92,7 @@ def test_first_open_loads_every_file_and_writes_the_manifest(
     assert manifest["files"][graph_name(files[0])] == {
         "sha256": store_module.file_sha256(files[0]),
         "size": len(A),
+        "mtime_ns": files[0].stat().st_mtime_ns,
     }
     assert not (tmp_path / "store" / LOADING_NAME).exists()
 
@@ -277,15 +288,146 @@ def test_a_busy_store_times_out(
     ]
 
 
-def test_bulk_loads_report_byte_progress(
+def test_loads_report_progress_after_each_file(
     tmp_path: Path, files: list[Path], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(store_module, "BULK_LOAD_BYTES", 0)
+    monkeypatch.setattr(store_module, "BULK_LOAD_BYTES", 0)  # bulk-load both, by path
     recorder = Recorder()
-    open_store(tmp_path / "store", files, recorder)
+    engine = open_store(tmp_path / "store", files, recorder)
     total = len(A) + len(B)
-    assert recorder.progress_calls[-1] == (total, total)
-    assert all(call[1] == total for call in recorder.progress_calls)
+    assert recorder.progress_calls == [(len(A), total), (total, total)]
+    store = tmp_path / "store"
+    assert recorder.notices[1:] == [
+        f"store {store}: loading a.ttl ({len(A) / 1e6:.1f} MB)",
+        f"store {store}: loading b.ttl ({len(B) / 1e6:.1f} MB)",
+    ]
+    assert labels(engine) == ["A", "B", "blank"]
+
+
+def _age(paths: list[Path], seconds: float) -> None:
+    for path in paths:
+        stat = path.stat()
+        os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns - int(seconds * 1e9)))
+
+
+def test_a_warm_open_does_not_hash_files_whose_size_and_time_match(
+    tmp_path: Path, files: list[Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _age(files, 60)  # older than the manifest by more than the racy margin
+    open_store(tmp_path / "store", files)
+    hashed: list[Path] = []
+    original = store_module.file_sha256
+    monkeypatch.setattr(
+        store_module, "file_sha256", lambda path: hashed.append(path) or original(path)
+    )
+    assert plan_sync(tmp_path / "store", files).up_to_date
+    assert hashed == []
+    _age(files[:1], 1)  # another time, same bytes: hashed, still unchanged
+    assert plan_sync(tmp_path / "store", files).up_to_date
+    assert hashed == [files[0]]
+
+
+def test_an_edit_in_the_same_second_with_the_same_size_is_detected(
+    tmp_path: Path, files: list[Path]
+) -> None:
+    open_store(tmp_path / "store", files)
+    before = files[1].stat()
+    files[1].write_text(B.replace('"B"@en', '"C"@en'), encoding="utf-8")
+    os.utime(files[1], ns=(before.st_atime_ns, before.st_mtime_ns))  # same size, same time
+    assert files[1].stat().st_size == before.st_size
+    plan = plan_sync(tmp_path / "store", files)
+    assert plan.load == (files[1],)
+    assert labels(open_store(tmp_path / "store", files)) == ["A", "C", "blank"]
+
+
+def test_changing_most_of_the_data_rebuilds_instead_of_dropping(
+    tmp_path: Path, files: list[Path], loads: list[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(store_module, "REBUILD_MIN_BYTES", 0)  # the rule for large stores
+    open_store(tmp_path / "store", files)
+    big = B + "".join(f'kgr:B{i} rdfs:label "B{i}"@en .\n' for i in range(20))
+    files[1].write_text(big, encoding="utf-8")
+    open_store(tmp_path / "store", files)
+    files[1].write_text(big.replace('"B"@en', '"B2"@en'), encoding="utf-8")
+    plan = plan_sync(tmp_path / "store", files)
+    assert plan.rebuild == (
+        "more than half of its data changed (rebuilding is faster than dropping it)"
+    )
+    assert plan.load == tuple(files) and plan.drop == ()
+    loads.clear()
+    files[0].write_text(A.replace('"A"@en', '"Z"@en'), encoding="utf-8")
+    engine = open_store(tmp_path / "store", files)
+    assert loads == ["a.ttl", "b.ttl"]
+    assert labels(engine)[:3] == ["B0", "B1", "B10"] and "Z" in labels(engine)
+    files[0].write_text(A, encoding="utf-8")
+    small = plan_sync(tmp_path / "store", files)
+    assert small.rebuild is None and small.load == (files[0],)
+
+
+def test_status_says_another_process_is_loading(tmp_path: Path, files: list[Path]) -> None:
+    script = (
+        "import sys\n"
+        "from pathlib import Path\n"
+        "from kgtool.engines import store\n"
+        "original = store._load_file\n"
+        "def held(*args):\n"
+        "    print('loading', flush=True)\n"
+        "    sys.stdin.readline()\n"
+        "    return original(*args)\n"
+        "store._load_file = held\n"
+        "store.open_store(Path(sys.argv[1]), [Path(p) for p in sys.argv[2:]])\n"
+    )
+    loader = subprocess.Popen(
+        [sys.executable, "-c", script, str(tmp_path / "store"), *map(str, files)],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert loader.stdout is not None and loader.stdin is not None
+        assert loader.stdout.readline() == "loading\n"
+        lines, up_to_date = status_lines(tmp_path / "store", files)
+        assert lines[-1] == "being loaded by another process: run this again when it has finished"
+        assert not up_to_date
+        loader.stdin.write("\n\n")
+        loader.stdin.close()
+        assert loader.wait(timeout=60) == 0
+    finally:
+        loader.kill()
+    assert status_lines(tmp_path / "store", files) == (
+        [
+            f"store {tmp_path / 'store'}",
+            f"built by kgtool {versions()[0]}, pyoxigraph {versions()[1]}, store format 1; 2 file(s)",
+            "up to date (2 file(s))",
+        ],
+        True,
+    )
+
+
+def test_a_corrupted_store_is_not_up_to_date_and_is_rebuilt(
+    tmp_path: Path, files: list[Path]
+) -> None:
+    open_store(tmp_path / "store", files)
+    tables = list((tmp_path / "store" / store_module.DATA_NAME).glob("*.sst"))
+    assert tables
+    for table in tables:
+        table.write_bytes(bytes(table.stat().st_size))
+    lines, up_to_date = status_lines(tmp_path / "store", files)
+    assert not up_to_date
+    assert lines[-1].startswith("needs a rebuild: it cannot be read (Corruption: ")
+    recorder = Recorder()
+    assert labels(open_store(tmp_path / "store", files, recorder)) == ["A", "B", "blank"]
+    assert "it cannot be opened (Corruption: " in recorder.notices[0]
+
+
+def test_a_full_disk_is_a_one_line_engine_error(tmp_path: Path) -> None:
+    error = store_module._os_error(OSError("No space left on device (os error 28)"), tmp_path)
+    assert isinstance(error, EngineError)
+    assert str(error).startswith("the disk holding the store is full while loading ")
+    unreadable = store_module._os_error(
+        PermissionError("Permission denied (os error 13)"), tmp_path
+    )
+    assert isinstance(unreadable, DataError)
 
 
 class FakeTerminal:

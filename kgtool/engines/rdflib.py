@@ -18,7 +18,7 @@ from kgtool.engines.base import (
 )
 from kgtool.errors import EngineError, KgtoolError, QueryError
 from kgtool.graph import load_rdflib
-from kgtool.namespaces import XSD
+from kgtool.rdf.convert import to_rdflib
 from kgtool.rdf.sparql import PreparedQuery, Term, prepare
 from kgtool.stoppable import Stopped
 from kgtool.tables import clip, escape_controls
@@ -53,30 +53,6 @@ def to_oxigraph(term: rdflib.term.Node | None) -> Term | None:
         datatype = pyoxigraph.NamedNode(str(term.datatype)) if term.datatype else None
         return pyoxigraph.Literal(str(term), datatype=datatype)
     raise EngineError(f"unsupported RDF term in a result: {term!r}")
-
-
-_XSD_STRING = XSD + "string"
-
-
-def to_rdflib(term: Term) -> rdflib.term.Identifier:
-    """Convert a pyoxigraph term to rdflib.
-
-    An ``xsd:string`` literal becomes a plain rdflib literal: RDF 1.1 says they are the same
-    term, but rdflib compares ``Literal("x")`` and ``Literal("x", datatype=XSD.string)`` as
-    different, so a bound string parameter would match nothing read from Turtle.
-    """
-    import pyoxigraph
-    import rdflib
-
-    if isinstance(term, pyoxigraph.NamedNode):
-        return rdflib.URIRef(term.value)
-    if isinstance(term, pyoxigraph.BlankNode):
-        return rdflib.BNode(term.value)
-    if term.language:
-        return rdflib.Literal(term.value, lang=term.language)
-    if term.datatype.value == _XSD_STRING:
-        return rdflib.Literal(term.value)
-    return rdflib.Literal(term.value, datatype=rdflib.URIRef(term.datatype.value))
 
 
 @dataclass

@@ -1,8 +1,10 @@
 """A persistent Oxigraph store on disk that reloads only what changed.
 
 ``--store DIR`` keeps the parsed graph in a RocksDB store under ``DIR``. The first run loads
-every data file; later runs compare each file's SHA-256 with the manifest kept in ``DIR`` and,
-when nothing changed, open the store read-only without parsing anything. A changed, added or
+every data file; later runs compare each file's size and modification time with the manifest
+kept in ``DIR`` (and its SHA-256 when they differ, or when the time is too close to the
+manifest's to be trusted) and, when nothing changed, open the store read-only without parsing
+or even reading anything. A changed, added or
 removed file is handled alone: each file lives in its own named graph
 (:func:`kgtool.graph.graph_name`), which is dropped and reloaded.
 
@@ -11,11 +13,12 @@ pyoxigraph version (or store format), or one whose last load was interrupted (th
 marker is written before any change and removed after the manifest is written atomically), is
 rebuilt from scratch and the observer is told why. A file that fails to parse leaves the store
 consistent: its graph is dropped, the manifest records what the store really holds, and the
-:class:`~kgtool.errors.DataError` (with ``file:line:column``) is raised.
+:class:`~kgtool.errors.DataError` (with ``file:line:column``) is raised. A full disk or a
+corrupted RocksDB is an :class:`~kgtool.errors.EngineError`; the next run rebuilds.
 
 Layout of ``DIR``::
 
-    manifest.json   format, versions, and the sha256 and size of every loaded file
+    manifest.json   format, versions, and the sha256, size and mtime_ns of every loaded file
     LOADING         present only while the store is being changed
     lock            flock(2): readers share it, a writer holds it alone
     oxigraph/       the RocksDB store
@@ -23,6 +26,7 @@ Layout of ``DIR``::
 
 from __future__ import annotations
 
+import errno
 import fcntl
 import functools
 import hashlib
@@ -33,7 +37,7 @@ import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import IO, TYPE_CHECKING, cast
+from typing import IO, TYPE_CHECKING
 
 from kgtool.engines.base import StoreObserver
 from kgtool.engines.oxigraph import OxigraphEngine
@@ -58,6 +62,12 @@ BULK_LOAD_BYTES = 1 << 20
 LOCK_WAIT_SECONDS = 300.0
 #: Dataset formats: their quads may go to any named graph, so a change means a rebuild.
 DATASET_SUFFIXES = (".nq", ".trig")
+#: A file modified this close to the manifest's writing is hashed even when its time matches.
+RACY_SECONDS = 2.0
+#: Rebuild rather than drop when the changed or removed files held more than this share of bytes.
+REBUILD_SHARE = 0.5
+#: ... and at least this many bytes: below it, dropping takes well under a second anyway.
+REBUILD_MIN_BYTES = 1 << 20
 #: The rebuild "reason" of a store folder that holds nothing yet.
 NEW = "it is new"
 
@@ -77,6 +87,8 @@ class StoredFile:
     graph: str
     sha256: str
     size: int
+    #: ``st_mtime_ns`` taken before hashing; 0 when unknown (a manifest from before it was kept).
+    mtime_ns: int = 0
 
 
 @dataclass(frozen=True)
@@ -106,7 +118,8 @@ class SyncPlan:
     drop: tuple[str, ...]
     unchanged: tuple[Path, ...]
     manifest: Manifest | None = None
-    hashes: dict[str, str] = field(default_factory=dict, compare=False)
+    #: The files plan_sync hashed, as it saw them (stat taken before the hash).
+    seen: dict[str, StoredFile] = field(default_factory=dict, compare=False)
 
     @property
     def up_to_date(self) -> bool:
@@ -135,6 +148,15 @@ def versions() -> tuple[str, str]:
     return kgtool_version, pyoxigraph.__version__
 
 
+def _stored_file(path: Path, graph: str) -> StoredFile:
+    """Stat then hash ``path``: a change after the stat shows as a newer mtime next time."""
+    try:
+        stat = path.stat()
+    except OSError as error:
+        raise DataError(f"cannot read the file: {error.strerror}", path=path) from None
+    return StoredFile(graph, file_sha256(path), stat.st_size, stat.st_mtime_ns)
+
+
 def file_sha256(path: Path) -> str:
     """The SHA-256 of a file's content, in hex. :raises DataError: when it cannot be read."""
     digest = hashlib.sha256()
@@ -152,7 +174,9 @@ def read_manifest(directory: Path) -> Manifest | None:
     try:
         raw = json.loads((Path(directory) / MANIFEST_NAME).read_text(encoding="utf-8"))
         files = tuple(
-            StoredFile(graph, str(entry["sha256"]), int(entry["size"]))
+            StoredFile(
+                graph, str(entry["sha256"]), int(entry["size"]), int(entry.get("mtime_ns", 0))
+            )
             for graph, entry in sorted(raw["files"].items())
         )
         return Manifest(int(raw["format"]), str(raw["kgtool"]), str(raw["pyoxigraph"]), files)
@@ -168,7 +192,7 @@ def _write_manifest(directory: Path, files: Iterable[StoredFile]) -> None:
         "kgtool": kgtool_version,
         "pyoxigraph": oxigraph_version,
         "files": {
-            f.graph: {"sha256": f.sha256, "size": f.size}
+            f.graph: {"sha256": f.sha256, "size": f.size, "mtime_ns": f.mtime_ns}
             for f in sorted(files, key=lambda f: f.graph)
         },
     }
@@ -202,29 +226,38 @@ def _rebuild_reason(directory: Path, manifest: Manifest | None) -> str | None:
 def plan_sync(directory: Path, files: Iterable[Path]) -> SyncPlan:
     """Compare the store in ``directory`` with ``files``: what must be rebuilt, loaded or dropped.
 
-    Files whose size differs from the manifest are changed without hashing; the others are
-    hashed. :raises DataError: when a file cannot be read.
+    A file whose size and modification time (nanoseconds) match the manifest is unchanged
+    without being read, unless it was modified less than :data:`RACY_SECONDS` before the
+    manifest was written (git's "racily clean" case: an edit in the same clock tick keeps the
+    time); one whose size differs is changed; the others are hashed.
+    When the changed and removed files hold more than :data:`REBUILD_SHARE` of the stored
+    bytes (and at least :data:`REBUILD_MIN_BYTES`), the plan is a rebuild: dropping that many quads one by one is slower than loading
+    everything afresh. :raises DataError: when a file cannot be read.
     """
     directory = Path(directory)
     files = [Path(f) for f in files]
     manifest = read_manifest(directory)
     reason = _rebuild_reason(directory, manifest)
     stored = manifest.by_graph() if manifest and reason is None else {}
+    trusted_before = _manifest_mtime_ns(directory) - int(RACY_SECONDS * 1e9)
     load: list[Path] = []
     unchanged: list[Path] = []
-    hashes: dict[str, str] = {}
+    seen: dict[str, StoredFile] = {}
     current: set[str] = set()
     for path in files:
         graph = graph_name(path)
         current.add(graph)
         old = stored.get(graph)
         try:
-            size = path.stat().st_size
+            stat = path.stat()
         except OSError as error:
             raise DataError(f"cannot read the file: {error.strerror}", path=path) from None
-        if old is not None and old.size == size:
-            hashes[graph] = file_sha256(path)
-            if hashes[graph] == old.sha256:
+        if old is not None and old.size == stat.st_size:
+            if old.mtime_ns == stat.st_mtime_ns and 0 < old.mtime_ns < trusted_before:
+                unchanged.append(path)
+                continue
+            seen[graph] = _stored_file(path, graph)
+            if seen[graph].sha256 == old.sha256:
                 unchanged.append(path)
                 continue
         load.append(path)
@@ -236,8 +269,20 @@ def plan_sync(directory: Path, files: Iterable[Path]) -> SyncPlan:
         # dropping the file's graph would leave them behind, so rebuild instead.
         name = datasets[0].rsplit("/", 1)[-1]
         reason = f"{name} changed or was removed, and an N-Quads or TriG file can fill any graph"
-        return SyncPlan(directory, reason, tuple(files), (), (), manifest, hashes)
-    return SyncPlan(directory, reason, tuple(load), tuple(drop), tuple(unchanged), manifest, hashes)
+        return SyncPlan(directory, reason, tuple(files), (), (), manifest, seen)
+    dropped_bytes = sum(stored[g].size for g in drop)
+    stored_bytes = sum(f.size for f in stored.values())
+    if dropped_bytes >= REBUILD_MIN_BYTES and dropped_bytes > REBUILD_SHARE * stored_bytes:
+        reason = "more than half of its data changed (rebuilding is faster than dropping it)"
+        return SyncPlan(directory, reason, tuple(files), (), (), manifest, seen)
+    return SyncPlan(directory, reason, tuple(load), tuple(drop), tuple(unchanged), manifest, seen)
+
+
+def _manifest_mtime_ns(directory: Path) -> int:
+    try:
+        return (directory / MANIFEST_NAME).stat().st_mtime_ns
+    except OSError:
+        return 0
 
 
 def _check_directory(directory: Path) -> None:
@@ -290,19 +335,6 @@ def _lock(
             time.sleep(0.05)
 
 
-class _CountingReader:
-    """A binary reader that reports how many bytes were read so far."""
-
-    def __init__(self, stream: IO[bytes], report: Callable[[int], None]) -> None:
-        self._stream = stream
-        self._report = report
-
-    def read(self, size: int = -1) -> bytes:
-        chunk = self._stream.read(size)
-        self._report(len(chunk))
-        return chunk
-
-
 def _load_file(
     store: pyoxigraph.Store, path: Path, graph: str, advance: Callable[[int], None]
 ) -> None:
@@ -314,20 +346,42 @@ def _load_file(
     rdf_format = oxigraph_format(path)
     size = path.stat().st_size
     try:
+        # open_rdf: past a byte-order mark, RDF/XML entities checked; pyoxigraph reads the stream
+        # in large chunks, so going through Python costs little (0.1 s at 1M triples).
         with open_rdf(path) as stream:
             if size < BULK_LOAD_BYTES:
                 store.load(stream, format=rdf_format, base_iri=graph, to_graph=target)
-                advance(size)
             else:
-                # pyoxigraph only calls read() on it: a file-like object is all it needs.
-                reader = cast("IO[bytes]", _CountingReader(stream, advance))
-                store.bulk_load(reader, format=rdf_format, base_iri=graph, to_graph=target)
+                store.bulk_load(stream, format=rdf_format, base_iri=graph, to_graph=target)
     except SyntaxError as error:
         store.remove_graph(target)
         raise parse_error(path, error) from None
     except OSError as error:
-        store.remove_graph(target)
-        raise DataError(f"cannot read the file: {error}", path=path) from None
+        failure = _os_error(error, path)
+        if isinstance(failure, DataError):
+            store.remove_graph(target)
+        raise failure from None
+    advance(size)
+
+
+def _os_error(error: OSError, path: Path | None = None) -> DataError | EngineError:
+    """A failed load of ``path``: the data file unreadable, or the store's disk full or broken."""
+    message = " ".join(str(error).split())
+    if path is not None and isinstance(
+        error, (FileNotFoundError, PermissionError, IsADirectoryError)
+    ):
+        return DataError(f"cannot read the file: {message}", path=path)
+    while_loading = f" while loading {display_path(path)}" if path is not None else ""
+    # pyoxigraph's OSErrors carry no errno: the text says "(os error 28)" for ENOSPC.
+    if error.errno == errno.ENOSPC or "os error 28" in message or "No space left" in message:
+        return EngineError(
+            f"the disk holding the store is full{while_loading}",
+            hint="free some space or give --store a folder on another disk; the next run rebuilds",
+        )
+    return EngineError(
+        f"the store failed{while_loading}: {message}",
+        hint="delete the store folder to rebuild it",
+    )
 
 
 def _announce(plan: SyncPlan, observer: StoreObserver) -> None:
@@ -402,12 +456,21 @@ def _apply(plan: SyncPlan, observer: StoreObserver) -> None:
         for path in plan.load:
             graph = graph_name(path)
             # Hash before loading: if the file changes meanwhile, the next run reloads it.
-            sha256, size = plan.hashes.get(graph) or file_sha256(path), path.stat().st_size
+            seen = plan.seen.get(graph) or _stored_file(path, graph)
+            if seen.size >= BULK_LOAD_BYTES:  # seconds each: say which file the bar is on
+                observer.notice(
+                    f"store {display_path(directory)}: loading {path.name} ({seen.size / 1e6:.1f} MB)"
+                )
             _load_file(store, path, graph, advance)
-            held[graph] = StoredFile(graph, sha256, size)
+            held[graph] = seen
     except DataError as error:
         failure = error
-    finish(store)
+    except OSError as error:  # RocksDB: the disk is full or the store is broken
+        raise _os_error(error) from None
+    try:
+        finish(store)
+    except OSError as error:
+        raise _os_error(error) from None
     del store  # close the read-write store now (RocksDB's own lock), even when raising
     if failure is not None:
         # Drop the tracebacks (this one and the parser error's) whose frames reference the store.
@@ -467,24 +530,50 @@ def _open_locked(
                 directory=directory,
                 lock=lock,
             )
-        except OSError as error:
+        except (OSError, RuntimeError) as error:  # RuntimeError: RocksDB found corruption
             reason = f"it cannot be opened ({' '.join(str(error).split())})"
     _lock(directory, exclusive=True, observer=observer, stream=lock)
     plan = plan_sync(directory, files)  # another process may have updated the store meanwhile
     reason = reason or plan.rebuild
     if reason is not None:
-        plan = SyncPlan(directory, reason, tuple(files), (), (), None, {})
+        plan = SyncPlan(directory, reason, tuple(files), (), (), None, plan.seen)
     if not plan.up_to_date:
         _apply(plan, observer)
     _lock(directory, exclusive=False, observer=observer, stream=lock)
     try:
         store = pyoxigraph.Store.read_only(str(directory / DATA_NAME))
-    except OSError as error:
+    except (OSError, RuntimeError) as error:
         raise EngineError(
             f"cannot open the store {display_path(directory)}: {error}",
             hint="delete the folder to rebuild it",
         ) from None
     return StoreEngine(store, directory=directory, lock=lock)
+
+
+def _held_by_writer(directory: Path) -> bool:
+    """Whether another process holds the store's lock alone: it is loading or updating it."""
+    try:
+        stream = open(directory / LOCK_NAME, "rb")
+    except OSError:
+        return False
+    with stream:
+        try:
+            fcntl.flock(stream.fileno(), fcntl.LOCK_SH | fcntl.LOCK_NB)
+        except BlockingIOError:
+            return True
+    return False
+
+
+def _unreadable(directory: Path) -> str | None:
+    """Why the RocksDB store cannot be opened and read, or ``None`` when it can."""
+    import pyoxigraph
+
+    try:
+        store = pyoxigraph.Store.read_only(str(directory / DATA_NAME))
+        next(iter(store.quads_for_pattern(None, None, None)), None)
+    except (OSError, RuntimeError) as error:  # RocksDB reports corruption as RuntimeError
+        return " ".join(str(error).split())
+    return None
 
 
 def status_lines(directory: Path, files: Iterable[Path]) -> tuple[list[str], bool]:
@@ -498,8 +587,11 @@ def status_lines(directory: Path, files: Iterable[Path]) -> tuple[list[str], boo
         return [
             f"store {display_path(directory)}: no store yet; the next run with --store builds it"
         ], False
-    plan = plan_sync(directory, files)
     lines = [f"store {display_path(directory)}"]
+    if _held_by_writer(directory):
+        lines.append("being loaded by another process: run this again when it has finished")
+        return lines, False
+    plan = plan_sync(directory, files)
     if plan.manifest is not None:
         m = plan.manifest
         built = f"built by kgtool {m.kgtool}, pyoxigraph {m.pyoxigraph}, store format {m.format}"
@@ -512,6 +604,10 @@ def status_lines(directory: Path, files: Iterable[Path]) -> tuple[list[str], boo
     lines.extend(f"changed: {display_path(p)}" for p in plan.load if graph_name(p) in reloaded)
     lines.extend(f"added: {display_path(p)}" for p in plan.load if graph_name(p) not in reloaded)
     lines.extend(f"removed: {graph}" for graph in dropped)
+    broken = _unreadable(directory) if plan.up_to_date else None
+    if broken is not None:
+        lines.append(f"needs a rebuild: it cannot be read ({broken})")
+        return lines, False
     if plan.up_to_date:
         lines.append(f"up to date ({len(plan.unchanged)} file(s))")
     else:

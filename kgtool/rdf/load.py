@@ -8,6 +8,7 @@ queries see the union of all graphs as their default graph.
 
 from __future__ import annotations
 
+import itertools
 import logging
 import re
 from collections.abc import Iterable
@@ -16,6 +17,7 @@ from typing import TYPE_CHECKING, BinaryIO
 
 from kgtool.errors import DataError
 from kgtool.project import RDF_SUFFIXES
+from kgtool.rdf.convert import add_quads
 
 if TYPE_CHECKING:
     import pyoxigraph
@@ -219,9 +221,9 @@ def load_store(files: Iterable[Path], store: pyoxigraph.Store | None = None) -> 
 def load_rdflib(files: Iterable[Path]) -> rdflib.Dataset:
     """Load RDF files into an rdflib Dataset whose default graph is the union of all files.
 
-    Files are checked with pyoxigraph first so errors carry exact positions. A file that holds
-    no statement adds no named graph, as in :func:`load_store` (``GRAPH ?g`` ranges over the
-    files that hold statements on every engine).
+    Each file is parsed once, by pyoxigraph (exact error positions), and its terms converted
+    for rdflib. A file that holds no statement adds no named graph, as in :func:`load_store`
+    (``GRAPH ?g`` ranges over the files that hold statements on every engine).
 
     :raises DataError: for an unreadable or syntactically invalid file.
     """
@@ -229,35 +231,32 @@ def load_rdflib(files: Iterable[Path]) -> rdflib.Dataset:
     import rdflib
 
     dataset = rdflib.Dataset(default_union=True)
-    for path in files:
-        path = Path(path)
-        rdf_format = oxigraph_format(path)
-        name = graph_name(path)
-        with open_rdf(path) as stream:
-            holds_statements = False
-            try:
-                for _ in pyoxigraph.parse(stream, format=rdf_format, base_iri=name):
-                    holds_statements = True
-            except SyntaxError as error:
-                raise parse_error(path, error) from None
-        if not holds_statements:
-            continue
-        rdflib_format = RDF_SUFFIXES[path.suffix.lower()]
-        # rdflib logs a traceback for each ill-typed literal ("abc"^^xsd:decimal); validation
-        # reports those itself, at their position.
-        logger = logging.getLogger("rdflib.term")
-        level = logger.level
-        logger.setLevel(logging.CRITICAL)
-        try:
+    # rdflib logs a traceback for each ill-typed literal ("abc"^^xsd:decimal) it is given;
+    # validation reports those itself, at their position.
+    logger = logging.getLogger("rdflib.term")
+    level = logger.level
+    logger.setLevel(logging.CRITICAL)
+    try:
+        for path in files:
+            path = Path(path)
+            name = graph_name(path)
+            dataset_file = RDF_SUFFIXES[path.suffix.lower()] in ("nquads", "trig")
             with open_rdf(path) as stream:
-                if rdflib_format in ("nquads", "trig"):
-                    dataset.parse(stream, format=rdflib_format, publicID=name)
-                else:
-                    dataset.graph(rdflib.URIRef(name)).parse(
-                        stream, format=rdflib_format, publicID=name
+                try:
+                    quads = pyoxigraph.parse(stream, format=oxigraph_format(path), base_iri=name)
+                    first = next(quads, None)
+                    if first is None:
+                        continue  # an empty file is an empty graph: no named graph for it
+                    graph = (
+                        dataset.default_context
+                        if dataset_file
+                        else dataset.graph(rdflib.URIRef(name))
                     )
-        finally:
-            logger.setLevel(level)
+                    add_quads(dataset, itertools.chain([first], quads), graph)
+                except SyntaxError as error:
+                    raise parse_error(path, error) from None
+    finally:
+        logger.setLevel(level)
     return dataset
 
 
