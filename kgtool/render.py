@@ -197,7 +197,7 @@ UI_TEXT: dict[str, dict[str, str]] = {
         "excluded": "deliberately left out",
         "covered": "covered by a claim",
         "shortcuts": "Keys: / search · Esc close · n/p next/previous neighbour · f focus · "
-        "r reset · t text",
+        "r reset · t text · on the graph: arrows pan, + and - zoom",
         "legend_toggle": "Legend and filters",
         "size_note": "Size: number of connections (or score). Shape: top class. "
         "Dashed: folded claims; no arrowhead: symmetric relation.",
@@ -246,7 +246,8 @@ UI_TEXT: dict[str, dict[str, str]] = {
         "uncovered": "まだグラフにない文",
         "excluded": "意図的に除外",
         "covered": "主張あり",
-        "shortcuts": "キー: / 検索 · Esc 閉じる · n/p 次・前の隣接ノード · f 周辺 · r リセット · t 本文",
+        "shortcuts": "キー: / 検索 · Esc 閉じる · n/p 次・前の隣接ノード · f 周辺 · r リセット · t 本文 · "
+        "グラフ上で矢印キーで移動・+ と - で拡大縮小",
         "legend_toggle": "凡例とフィルター",
         "size_note": "大きさ:つながりの数(またはスコア)。形:上位クラス。"
         "破線:折りたたんだ主張。矢印なし:対称な関係。",

@@ -629,6 +629,34 @@ def test_exports_png_turtle_and_csv_of_the_visible_subgraph(
     close(view)
 
 
+def test_csv_export_defuses_cells_a_spreadsheet_would_read_as_formulas(
+    browser: Any, tmp_path: Path
+) -> None:
+    """OWASP CSV injection: a cell starting with = + - @ tab or CR gets a leading quote mark."""
+    labels = ['=HYPERLINK("http://x")', "+1+2", "-3", "@SUM(A1)", "\tTab", "\rCR", "Plain"]
+    graph = networkx.MultiDiGraph()
+    for index, label in enumerate(labels):
+        graph.add_node(f"urn:n:{index}", label_en=label, label_ja=label, kind="", group="")
+    for index in range(1, len(labels)):
+        graph.add_edge("urn:n:0", f"urn:n:{index}", key="urn:p", label_en="=1", label_ja="=1")
+    out = tmp_path / "formulas.html"
+    render_html(graph, out)
+    view = open_view(browser, out)
+    page = view.page
+    page.click(".export summary")
+    with page.expect_download() as table:
+        page.click("#kgtool-export-csv")
+    text = Path(table.value.path()).read_bytes().decode("utf-8")  # keep the bare CR
+    rows = list(csv.DictReader(io.StringIO(text, newline="")))
+    assert sorted(row["target_label"] for row in rows) == sorted("'" + x for x in labels[1:-1]) + [
+        "Plain"
+    ]
+    assert {row["source_label"] for row in rows} == {"'" + labels[0]}
+    assert {row["relation"] for row in rows} == {"'=1"}
+    view.check_clean()
+    close(view)
+
+
 # --- 6. layouts settle ------------------------------------------------------------------------------
 
 
@@ -685,6 +713,34 @@ def test_keyboard_only_search_select_panel_and_neighbour(
     page.keyboard.press("/")
     outline = page.evaluate("() => getComputedStyle(document.activeElement).outlineStyle")
     assert outline != "none"
+    view.check_clean()
+    close(view)
+
+
+def test_arrow_keys_pan_and_plus_minus_zoom_the_focused_graph(
+    browser: Any, whole_page: Path
+) -> None:
+    view = open_view(browser, whole_page)
+    page = view.page
+    where = "() => [window.kgtool.network.getViewPosition(), window.kgtool.network.getScale()]"
+    page.focus("#kgtool-network")
+    (start, scale) = page.evaluate(where)
+    page.keyboard.press("ArrowRight")
+    (moved, same) = page.evaluate(where)
+    assert moved["x"] > start["x"] and moved["y"] == pytest.approx(start["y"])
+    assert same == pytest.approx(scale)
+    page.keyboard.press("ArrowUp")
+    assert page.evaluate(where)[0]["y"] < moved["y"]
+    page.keyboard.press("+")
+    assert page.evaluate(where)[1] == pytest.approx(scale * 1.25)
+    page.keyboard.press("-")
+    page.keyboard.press("-")
+    assert page.evaluate(where)[1] == pytest.approx(scale / 1.25)
+    # Arrows typed in the search box move its cursor, not the graph.
+    before = page.evaluate(where)
+    page.focus("#kgtool-search")
+    page.keyboard.press("ArrowLeft")
+    assert page.evaluate(where) == before
     view.check_clean()
     close(view)
 

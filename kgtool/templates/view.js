@@ -581,6 +581,20 @@
   // --- keyboard -----------------------------------------------------------------------------
   // n/p cycle through the neighbours of the node the walk started from.
   var walk = null;
+  // With the graph focused, arrows pan by a tenth of its box and +/- zoom about the centre.
+  var PAN = { ArrowLeft: [-1, 0], ArrowRight: [1, 0], ArrowUp: [0, -1], ArrowDown: [0, 1] };
+  function panKey(key) {
+    var scale = network.getScale(), at = network.getViewPosition();
+    if (PAN[key]) {
+      var step = Math.max(container.clientWidth, container.clientHeight) / 10 / scale;
+      network.moveTo({ position: { x: at.x + PAN[key][0] * step, y: at.y + PAN[key][1] * step }, scale: scale });
+    } else if (key === "+" || key === "=" || key === "-") {
+      network.moveTo({ position: at, scale: scale * (key === "-" ? 1 / 1.25 : 1.25) });
+    } else {
+      return false;
+    }
+    return true;
+  }
   document.addEventListener("keydown", function (event) {
     var target = event.target;
     var typing = target && (target.tagName === "INPUT" || target.tagName === "SELECT" || target.tagName === "TEXTAREA");
@@ -590,6 +604,7 @@
       return;
     }
     if (typing || event.ctrlKey || event.metaKey || event.altKey) { return; }
+    if (target === container && panKey(event.key)) { event.preventDefault(); return; }
     if (event.key === "/") { event.preventDefault(); search.focus(); search.select(); } else if ((event.key === "n" || event.key === "p") && state.sel && state.sel.type === "node") {
       if (!walk || walk.current !== state.sel.id) { walk = { anchor: state.sel.id, at: -1 }; }
       var list = incident[walk.anchor].filter(function (e) { return visibleEdge[e]; });
@@ -632,7 +647,11 @@
     download("kgtool-view.ttl", "text/turtle", lines.join("\n") + "\n");
   });
   $("kgtool-export-csv").addEventListener("click", function () {
-    function cell(text) { return /[",\n\r]/.test(text) ? "\"" + text.replace(/"/g, "\"\"") + "\"" : text; }
+    // OWASP CSV injection: a cell a spreadsheet would read as a formula gets a leading quote mark.
+    function cell(text) {
+      if (/^[=+\-@\t\r]/.test(text)) { text = "'" + text; }
+      return /[",\n\r]/.test(text) ? "\"" + text.replace(/"/g, "\"\"") + "\"" : text;
+    }
     var rows = [["source", "source_label", "predicate", "relation", "target", "target_label", "claims"].join(",")];
     for (var e = 0; e < links.length; e++) {
       if (!visibleEdge[e]) { continue; }
