@@ -119,7 +119,7 @@ def _vis_options(physics: bool, large: bool, lang: str = "en") -> dict[str, Any]
     )
     result["nodes"] = {
         "borderWidth": 1,
-        "borderWidthSelected": 4,
+        "borderWidthSelected": 5,  # wider than any class outline (3)
         "font": {
             "size": 18,
             "face": "system-ui, 'Noto Sans CJK JP', sans-serif",
@@ -379,6 +379,7 @@ def _legend(
             "other": labels[key][1],
             "color": styles.get(key, UNTYPED_STYLE).color,
             "shape": styles.get(key, UNTYPED_STYLE).shape,
+            "outline": styles.get(key, UNTYPED_STYLE).outline,
             "count": members[key],
             "kind": kinds[key],
         }

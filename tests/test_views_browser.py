@@ -464,14 +464,22 @@ def test_uncovered_sentences_are_marked_when_coverage_is_given(
     graph = real_graph.copy()
     (source,) = graph.graph["sources"]
     text = graph.graph["sources"][source].text
-    attach_coverage(graph, {source: [(0, text.index("\n"), "uncovered")]})
+    first, second = text.index("\n"), text.index("\n", text.index("\n") + 1)
+    attach_coverage(graph, {source: [(0, first, "uncovered"), (first + 1, second, "excluded")]})
     out = tmp_path / "coverage.html"
     render_html(graph, out)
     view = open_view(browser, out)
     view.page.click("#kgtool-text-toggle")
     marked = view.page.locator("#kgtool-text .uncovered")
-    assert "".join(marked.all_inner_texts()) == text[: text.index("\n")]
+    assert "".join(marked.all_inner_texts()) == text[:first]
     assert marked.first.get_attribute("title") == "not yet in the graph"
+    excluded = view.page.locator("#kgtool-text .excluded")
+    assert "".join(excluded.all_inner_texts()) == text[first + 1 : second]
+    assert excluded.first.get_attribute("title") == "deliberately left out"
+    # Marked by the line's style, not by colour alone: wavy for uncovered, dotted for excluded.
+    style = "(e) => getComputedStyle(e).textDecorationLine + ' ' + getComputedStyle(e).textDecorationStyle"
+    assert marked.first.evaluate(style) == "underline wavy"
+    assert excluded.first.evaluate(style) == "underline dotted"
     view.check_clean()
     close(view)
 
@@ -741,6 +749,36 @@ def test_arrow_keys_pan_and_plus_minus_zoom_the_focused_graph(
     page.focus("#kgtool-search")
     page.keyboard.press("ArrowLeft")
     assert page.evaluate(where) == before
+    view.check_clean()
+    close(view)
+
+
+def test_classes_are_told_apart_by_outline_as_well_as_colour(
+    browser: Any, whole_page: Path
+) -> None:
+    """On the canvas and in the legend, each class of a top class has its own outline."""
+    from kgtool.styles import OUTLINES
+
+    view = open_view(browser, whole_page)
+    drawn = view.page.evaluate(
+        """() => window.kgtool.data.legend.map((entry, index) => {
+            const node = window.kgtool.nodes.get({filter: (n) => window.kgtool.data.info[n.id].legend === index})[0];
+            const swatch = document.querySelector(`[data-class="${index}"] + svg > *`);
+            return [entry.color, entry.shape, node.shapeProperties ? node.shapeProperties.borderDashes : null,
+                    node.borderWidth || 0, swatch.getAttribute("stroke-dasharray"), swatch.getAttribute("stroke")];
+        })"""
+    )
+    seen = set()
+    for color, shape, dashes, width, swatch_dashes, stroke in drawn:
+        outline = OUTLINES.get(color)
+        if outline is None:
+            assert (dashes, width, stroke) == (None, 0, None)
+        else:
+            assert width == 3 and stroke == "currentColor"
+            assert dashes == (list(outline) or False)
+            assert swatch_dashes == (" ".join(str(d / 2) for d in outline) or None)
+        seen.add((shape, str(dashes)))
+    assert len(seen) == len(drawn)  # shape and outline alone tell every class apart
     view.check_clean()
     close(view)
 

@@ -29,9 +29,18 @@
   var edgeLabels = [];
   // Short tooltips as strings: vis-network sets them with innerText (never as HTML), and no
   // DOM is built for them at load.
+  // A class's outline (kgtool.styles.OUTLINES) tells it apart by more than its colour.
+  var outlineColor = dark ? "#e8eaed" : "#202124";
   for (var i = 0; i < data.nodes.length; i++) {
     data.nodes[i].title = data.nodes[i].tip.join("\n");
     delete data.nodes[i].tip;
+    var outline = data.legend.length ? data.legend[info[i].legend].outline : null;
+    if (outline !== null && outline !== undefined) {
+      var fill = data.nodes[i].color, ring = { background: fill, border: outlineColor };
+      data.nodes[i].color = { background: fill, border: outlineColor, highlight: ring, hover: ring };
+      data.nodes[i].borderWidth = 3;  // selected: 5 (render.py)
+      data.nodes[i].shapeProperties = { borderDashes: outline.length ? outline : false };
+    }
   }
   for (i = 0; i < data.edges.length; i++) {
     data.edges[i].title = data.edges[i].tip.join("\n");
