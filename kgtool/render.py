@@ -33,6 +33,7 @@ from __future__ import annotations
 import functools
 import json
 import math
+import textwrap
 from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
@@ -132,7 +133,10 @@ def _vis_options(physics: bool, large: bool, lang: str = "en") -> dict[str, Any]
         "scaling": {"label": {"enabled": False, "drawThreshold": 6, "maxVisible": 30}},
         "widthConstraint": {"maximum": 170},  # long labels wrap onto a second line
     }
-    if lang == "ja":  # labels come wrapped at phrase boundaries: never break them mid-word
+    if lang == "ja" or large:
+        # Labels come wrapped (Japanese at phrase boundaries, never mid-word; English of big
+        # graphs at spaces, see view_data): vis-network's own wrapping measures every word of
+        # every label at load, a second of a 20,000-node page.
         del result["nodes"]["widthConstraint"]
     result["interaction"].update(
         {
@@ -152,6 +156,9 @@ def _vis_options(physics: bool, large: bool, lang: str = "en") -> dict[str, Any]
 
 #: A Japanese label line holds at most this many full-width characters (BudouX phrases).
 JA_LINE = 9
+#: An English label line of a big graph holds at most this many characters (about the 170 px
+#: that vis-network's wrapping gives smaller graphs).
+EN_LINE = 20
 
 #: Every text of the page's interface, in both languages.
 UI_TEXT: dict[str, dict[str, str]] = {
@@ -492,7 +499,11 @@ def view_data(
         nodes.append(
             {
                 "id": ids[node],
-                "label": wrap_japanese(label) if lang == "ja" else label,
+                "label": wrap_japanese(label)
+                if lang == "ja"
+                else textwrap.fill(label, EN_LINE, break_long_words=False)
+                if large
+                else label,
                 "x": x,
                 "y": y,
                 "shape": entry["shape"],

@@ -878,6 +878,49 @@ def test_a_5000_node_graph_is_interactive_within_seconds(browser: Any, tmp_path:
     close(view)
 
 
+def test_a_big_graph_pans_and_zooms_a_bitmap_of_the_picture_then_redraws(
+    browser: Any, tmp_path: Path
+) -> None:
+    """Above the physics threshold, a drag of the view or a wheel zoom hides the nodes and
+    edges and draws one bitmap of the picture instead; the end of the gesture draws them all."""
+    graph = networkx.MultiDiGraph()
+    for index in range(1000):
+        graph.add_node(f"urn:n:{index:04d}", label_en=f"N{index}", label_ja=f"N{index}", kind="")
+    for index in range(1, 1000):
+        graph.add_edge(f"urn:n:{index:04d}", f"urn:n:{index // 2:04d}", key="urn:p", label_en="p")
+    out = tmp_path / "big.html"
+    render_html(graph, out, RenderOptions(layout=Layout.CIRCULAR))
+    view = open_view(browser, out, width=1000)
+    page = view.page
+    probe = """([dx, dy]) => {
+        const net = window.kgtool.network, canvas = document.querySelector("#kgtool-network canvas");
+        const at = net.canvasToDOM(net.getPositions([0])[0]), ratio = canvas.width / canvas.clientWidth;
+        const pixel = canvas.getContext("2d").getImageData(Math.round((at.x + dx) * ratio), Math.round((at.y + dy) * ratio), 1, 1).data;
+        return [net.renderer.dragging, net.renderer.options.hideNodesOnDrag, pixel[3] > 0];
+    }"""
+    box = page.locator("#kgtool-network").bounding_box()
+    centre = (box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+    assert page.evaluate(probe, [0, 0]) == [False, False, True]
+    page.mouse.move(*centre)
+    page.mouse.down()
+    page.mouse.move(centre[0] - 10, centre[1] - 5)
+    page.mouse.move(centre[0] - 40, centre[1] - 20)
+    page.wait_for_timeout(100)
+    # Nodes are hidden, yet node 0 is still drawn where the drag moved it: from the bitmap.
+    (dragging, hidden, drawn) = page.evaluate(probe, [0, 0])
+    assert dragging and hidden and drawn
+    page.mouse.up()
+    page.wait_for_timeout(100)
+    assert page.evaluate(probe, [0, 0]) == [False, False, True]
+    page.mouse.wheel(0, -120)
+    page.wait_for_timeout(50)
+    assert page.evaluate(probe, [0, 0])[:2] == [True, True]
+    page.wait_for_timeout(600)  # the zoom ends 250 ms after the last notch
+    assert page.evaluate(probe, [0, 0]) == [False, False, True]
+    view.check_clean()
+    close(view)
+
+
 def test_an_empty_view_still_becomes_ready(browser: Any, tmp_path: Path) -> None:
     out = tmp_path / "empty.html"
     render_html(networkx.MultiDiGraph(), out)

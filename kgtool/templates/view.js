@@ -51,6 +51,47 @@
   var edges = new vis.DataSet(data.edges);
   var container = $("kgtool-network");
   var network = new vis.Network(container, {}, data.options);
+  if (data.large) { cachePanning(); }
+  // Panning or zooming a big graph redraws every node each frame, which the browser's software
+  // canvas cannot do at 60 Hz: during a drag of the view, and during a wheel zoom, the page draws
+  // one bitmap of the picture as it was when the gesture began (nodes and edges hidden through
+  // vis-network's hideNodesOnDrag and hideEdgesOnDrag), then draws everything when it ends.
+  // Dragging a node draws as usual.
+  function cachePanning() {
+    var renderer = network.renderer, snapshot = null, last = null, zoomEnd = null;
+    function take() {
+      var canvas = container.querySelector("canvas");
+      if (!last || !canvas.width) { return false; }
+      snapshot = document.createElement("canvas");
+      snapshot.width = canvas.width; snapshot.height = canvas.height;
+      snapshot.getContext("2d").drawImage(canvas, 0, 0);
+      snapshot.at = last;
+      renderer.options.hideNodesOnDrag = true;
+      return true;
+    }
+    function done() {
+      snapshot = null; zoomEnd = null;
+      renderer.options.hideNodesOnDrag = false;
+      renderer.dragging = false;
+      network.redraw();
+    }
+    network.on("afterDrawing", function () {
+      if (snapshot) { return; }
+      var scale = network.getScale(), corner = network.DOMtoCanvas({ x: 0, y: 0 });
+      last = { x: corner.x, y: corner.y, w: container.clientWidth / scale, h: container.clientHeight / scale };
+    });
+    network.on("beforeDrawing", function (context) {
+      if (snapshot && renderer.dragging) { context.drawImage(snapshot, snapshot.at.x, snapshot.at.y, snapshot.at.w, snapshot.at.h); }
+    });
+    network.on("dragStart", function (params) { if (!params.nodes.length && !zoomEnd) { take(); } });
+    network.on("dragEnd", function () { if (snapshot && !zoomEnd) { done(); } });
+    network.on("zoom", function () {
+      if (!snapshot && !take()) { return; }
+      renderer.dragging = true;  // draws the bitmap, as during a drag
+      clearTimeout(zoomEnd);
+      zoomEnd = setTimeout(done, 250);
+    });
+  }
   // Adjacency: node id → list of edge ids.
   var incident = [];
   for (i = 0; i < data.nodes.length; i++) { incident.push([]); }
