@@ -33,6 +33,7 @@ from __future__ import annotations
 import functools
 import json
 import math
+import textwrap
 from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
@@ -119,7 +120,7 @@ def _vis_options(physics: bool, large: bool, lang: str = "en") -> dict[str, Any]
     )
     result["nodes"] = {
         "borderWidth": 1,
-        "borderWidthSelected": 4,
+        "borderWidthSelected": 5,  # wider than any class outline (3)
         "font": {
             "size": 18,
             "face": "system-ui, 'Noto Sans CJK JP', sans-serif",
@@ -132,7 +133,10 @@ def _vis_options(physics: bool, large: bool, lang: str = "en") -> dict[str, Any]
         "scaling": {"label": {"enabled": False, "drawThreshold": 6, "maxVisible": 30}},
         "widthConstraint": {"maximum": 170},  # long labels wrap onto a second line
     }
-    if lang == "ja":  # labels come wrapped at phrase boundaries: never break them mid-word
+    if lang == "ja" or large:
+        # Labels come wrapped (Japanese at phrase boundaries, never mid-word; English of big
+        # graphs at spaces, see view_data): vis-network's own wrapping measures every word of
+        # every label at load, a second of a 20,000-node page.
         del result["nodes"]["widthConstraint"]
     result["interaction"].update(
         {
@@ -152,6 +156,9 @@ def _vis_options(physics: bool, large: bool, lang: str = "en") -> dict[str, Any]
 
 #: A Japanese label line holds at most this many full-width characters (BudouX phrases).
 JA_LINE = 9
+#: An English label line of a big graph holds at most this many characters (about the 170 px
+#: that vis-network's wrapping gives smaller graphs).
+EN_LINE = 20
 
 #: Every text of the page's interface, in both languages.
 UI_TEXT: dict[str, dict[str, str]] = {
@@ -197,7 +204,7 @@ UI_TEXT: dict[str, dict[str, str]] = {
         "excluded": "deliberately left out",
         "covered": "covered by a claim",
         "shortcuts": "Keys: / search · Esc close · n/p next/previous neighbour · f focus · "
-        "r reset · t text",
+        "r reset · t text · on the graph: arrows pan, + and - zoom",
         "legend_toggle": "Legend and filters",
         "size_note": "Size: number of connections (or score). Shape: top class. "
         "Dashed: folded claims; no arrowhead: symmetric relation.",
@@ -246,7 +253,8 @@ UI_TEXT: dict[str, dict[str, str]] = {
         "uncovered": "まだグラフにない文",
         "excluded": "意図的に除外",
         "covered": "主張あり",
-        "shortcuts": "キー: / 検索 · Esc 閉じる · n/p 次・前の隣接ノード · f 周辺 · r リセット · t 本文",
+        "shortcuts": "キー: / 検索 · Esc 閉じる · n/p 次・前の隣接ノード · f 周辺 · r リセット · t 本文 · "
+        "グラフ上で矢印キーで移動・+ と - で拡大縮小",
         "legend_toggle": "凡例とフィルター",
         "size_note": "大きさ:つながりの数(またはスコア)。形:上位クラス。"
         "破線:折りたたんだ主張。矢印なし:対称な関係。",
@@ -378,6 +386,7 @@ def _legend(
             "other": labels[key][1],
             "color": styles.get(key, UNTYPED_STYLE).color,
             "shape": styles.get(key, UNTYPED_STYLE).shape,
+            "outline": styles.get(key, UNTYPED_STYLE).outline,
             "count": members[key],
             "kind": kinds[key],
         }
@@ -490,7 +499,11 @@ def view_data(
         nodes.append(
             {
                 "id": ids[node],
-                "label": wrap_japanese(label) if lang == "ja" else label,
+                "label": wrap_japanese(label)
+                if lang == "ja"
+                else textwrap.fill(label, EN_LINE, break_long_words=False)
+                if large
+                else label,
                 "x": x,
                 "y": y,
                 "shape": entry["shape"],

@@ -4,7 +4,8 @@ A class's style depends only on the ontology's classes and their kinds (the top 
 hierarchy, see :attr:`kgtool.network.ProjectionOptions`), never on which nodes a page happens to
 hold, so a country has the same colour in the whole graph, a focus view, a query view and
 ``--show-claims``. Each kind has one shape (Actor: dot, Technology: diamond …), so the shape
-alone tells the kind; within a kind every class gets its own colour. No two classes share both
+alone tells the kind; within a kind every class gets its own colour and, with it, its own
+outline pattern (:data:`OUTLINES`), so classes differ by more than colour. No two classes share both
 colour and shape as long as there are fewer than ``len(SHAPES) * len(PALETTE)`` classes.
 
 Every palette colour has a contrast of at least 3:1 against both page backgrounds (white and
@@ -35,6 +36,22 @@ PALETTE = (
     "#1f77b4", "#d45500", "#2e8b2e", "#d62728", "#8e5cc4",
     "#c4429a", "#138a9e", "#7a7a00", "#6b6b6b", "#b8580f",
 )  # fmt: skip
+#: The second cue, so a class never differs from another by colour alone: each palette colour
+#: comes with its own outline (a vis-network ``borderDashes`` pattern drawn in the text colour;
+#: ``()`` solid, ``None`` no outline). One outline per colour keeps (shape, outline) as
+#: collision-free as (shape, colour).
+OUTLINES: dict[str, tuple[int, ...] | None] = {
+    "#1f77b4": None,
+    "#d45500": (),
+    "#2e8b2e": (6, 4),
+    "#d62728": (2, 3),
+    "#8e5cc4": (10, 3, 2, 3),
+    "#c4429a": (14, 6),
+    "#138a9e": (2, 8),
+    "#7a7a00": (10, 3, 2, 3, 2, 3),
+    "#6b6b6b": (4, 2),
+    "#b8580f": (14, 3, 6, 3),
+}
 LIGHT_BACKGROUND = "#ffffff"
 DARK_BACKGROUND = "#1f1f1f"
 #: Nodes without a class.
@@ -118,6 +135,11 @@ class Style:
 
     color: str
     shape: str
+
+    @property
+    def outline(self) -> tuple[int, ...] | None:
+        """The outline that goes with the colour (see :data:`OUTLINES`)."""
+        return OUTLINES.get(self.color)
 
 
 UNTYPED = Style(UNTYPED_STYLE_COLOR, "ellipse")

@@ -13,6 +13,7 @@ from kgtool.render import view_data
 from kgtool.styles import (
     DARK_BACKGROUND,
     LIGHT_BACKGROUND,
+    OUTLINES,
     PALETTE,
     SHAPES,
     class_styles,
@@ -86,3 +87,20 @@ def test_more_classes_than_styles_are_still_assigned_deterministically() -> None
     first, second = class_styles(many), class_styles(dict(reversed(many.items())))
     assert first == second
     assert len({(s.color, s.shape) for s in first.values()}) == len(SHAPES) * len(PALETTE)
+
+
+def test_classes_differ_by_more_than_colour_shape_and_outline_alone_tell_them_apart(
+    engine: OxigraphEngine,
+) -> None:
+    """Information never by colour alone: without colour, (shape, outline) still tells every
+    class of the ontology, and every legend entry of a page, from every other."""
+    assert set(OUTLINES) == set(PALETTE)
+    assert len(set(OUTLINES.values())) == len(PALETTE)  # one outline per colour
+    styles = class_styles(project_graph(engine).graph["class_kinds"])
+    assert len({(s.shape, s.outline) for s in styles.values()}) == len(styles)
+    assert styles[KGO + "Company"].outline != styles[KGO + "Country"].outline
+    for options in (ProjectionOptions(), ProjectionOptions(show_claims=True)):
+        legend = view_data(project_graph(engine, options))["legend"]
+        assert len({(e["shape"], str(e["outline"])) for e in legend}) == len(legend)
+        for entry in legend:
+            assert entry["outline"] == OUTLINES.get(entry["color"])

@@ -464,14 +464,22 @@ def test_uncovered_sentences_are_marked_when_coverage_is_given(
     graph = real_graph.copy()
     (source,) = graph.graph["sources"]
     text = graph.graph["sources"][source].text
-    attach_coverage(graph, {source: [(0, text.index("\n"), "uncovered")]})
+    first, second = text.index("\n"), text.index("\n", text.index("\n") + 1)
+    attach_coverage(graph, {source: [(0, first, "uncovered"), (first + 1, second, "excluded")]})
     out = tmp_path / "coverage.html"
     render_html(graph, out)
     view = open_view(browser, out)
     view.page.click("#kgtool-text-toggle")
     marked = view.page.locator("#kgtool-text .uncovered")
-    assert "".join(marked.all_inner_texts()) == text[: text.index("\n")]
+    assert "".join(marked.all_inner_texts()) == text[:first]
     assert marked.first.get_attribute("title") == "not yet in the graph"
+    excluded = view.page.locator("#kgtool-text .excluded")
+    assert "".join(excluded.all_inner_texts()) == text[first + 1 : second]
+    assert excluded.first.get_attribute("title") == "deliberately left out"
+    # Marked by the line's style, not by colour alone: wavy for uncovered, dotted for excluded.
+    style = "(e) => getComputedStyle(e).textDecorationLine + ' ' + getComputedStyle(e).textDecorationStyle"
+    assert marked.first.evaluate(style) == "underline wavy"
+    assert excluded.first.evaluate(style) == "underline dotted"
     view.check_clean()
     close(view)
 
@@ -629,6 +637,34 @@ def test_exports_png_turtle_and_csv_of_the_visible_subgraph(
     close(view)
 
 
+def test_csv_export_defuses_cells_a_spreadsheet_would_read_as_formulas(
+    browser: Any, tmp_path: Path
+) -> None:
+    """OWASP CSV injection: a cell starting with = + - @ tab or CR gets a leading quote mark."""
+    labels = ['=HYPERLINK("http://x")', "+1+2", "-3", "@SUM(A1)", "\tTab", "\rCR", "Plain"]
+    graph = networkx.MultiDiGraph()
+    for index, label in enumerate(labels):
+        graph.add_node(f"urn:n:{index}", label_en=label, label_ja=label, kind="", group="")
+    for index in range(1, len(labels)):
+        graph.add_edge("urn:n:0", f"urn:n:{index}", key="urn:p", label_en="=1", label_ja="=1")
+    out = tmp_path / "formulas.html"
+    render_html(graph, out)
+    view = open_view(browser, out)
+    page = view.page
+    page.click(".export summary")
+    with page.expect_download() as table:
+        page.click("#kgtool-export-csv")
+    text = Path(table.value.path()).read_bytes().decode("utf-8")  # keep the bare CR
+    rows = list(csv.DictReader(io.StringIO(text, newline="")))
+    assert sorted(row["target_label"] for row in rows) == sorted("'" + x for x in labels[1:-1]) + [
+        "Plain"
+    ]
+    assert {row["source_label"] for row in rows} == {"'" + labels[0]}
+    assert {row["relation"] for row in rows} == {"'=1"}
+    view.check_clean()
+    close(view)
+
+
 # --- 6. layouts settle ------------------------------------------------------------------------------
 
 
@@ -685,6 +721,64 @@ def test_keyboard_only_search_select_panel_and_neighbour(
     page.keyboard.press("/")
     outline = page.evaluate("() => getComputedStyle(document.activeElement).outlineStyle")
     assert outline != "none"
+    view.check_clean()
+    close(view)
+
+
+def test_arrow_keys_pan_and_plus_minus_zoom_the_focused_graph(
+    browser: Any, whole_page: Path
+) -> None:
+    view = open_view(browser, whole_page)
+    page = view.page
+    where = "() => [window.kgtool.network.getViewPosition(), window.kgtool.network.getScale()]"
+    page.focus("#kgtool-network")
+    (start, scale) = page.evaluate(where)
+    page.keyboard.press("ArrowRight")
+    (moved, same) = page.evaluate(where)
+    assert moved["x"] > start["x"] and moved["y"] == pytest.approx(start["y"])
+    assert same == pytest.approx(scale)
+    page.keyboard.press("ArrowUp")
+    assert page.evaluate(where)[0]["y"] < moved["y"]
+    page.keyboard.press("+")
+    assert page.evaluate(where)[1] == pytest.approx(scale * 1.25)
+    page.keyboard.press("-")
+    page.keyboard.press("-")
+    assert page.evaluate(where)[1] == pytest.approx(scale / 1.25)
+    # Arrows typed in the search box move its cursor, not the graph.
+    before = page.evaluate(where)
+    page.focus("#kgtool-search")
+    page.keyboard.press("ArrowLeft")
+    assert page.evaluate(where) == before
+    view.check_clean()
+    close(view)
+
+
+def test_classes_are_told_apart_by_outline_as_well_as_colour(
+    browser: Any, whole_page: Path
+) -> None:
+    """On the canvas and in the legend, each class of a top class has its own outline."""
+    from kgtool.styles import OUTLINES
+
+    view = open_view(browser, whole_page)
+    drawn = view.page.evaluate(
+        """() => window.kgtool.data.legend.map((entry, index) => {
+            const node = window.kgtool.nodes.get({filter: (n) => window.kgtool.data.info[n.id].legend === index})[0];
+            const swatch = document.querySelector(`[data-class="${index}"] + svg > *`);
+            return [entry.color, entry.shape, node.shapeProperties ? node.shapeProperties.borderDashes : null,
+                    node.borderWidth || 0, swatch.getAttribute("stroke-dasharray"), swatch.getAttribute("stroke")];
+        })"""
+    )
+    seen = set()
+    for color, shape, dashes, width, swatch_dashes, stroke in drawn:
+        outline = OUTLINES.get(color)
+        if outline is None:
+            assert (dashes, width, stroke) == (None, 0, None)
+        else:
+            assert width == 3 and stroke == "currentColor"
+            assert dashes == (list(outline) or False)
+            assert swatch_dashes == (" ".join(str(d / 2) for d in outline) or None)
+        seen.add((shape, str(dashes)))
+    assert len(seen) == len(drawn)  # shape and outline alone tell every class apart
     view.check_clean()
     close(view)
 
@@ -780,6 +874,49 @@ def test_a_5000_node_graph_is_interactive_within_seconds(browser: Any, tmp_path:
     assert elapsed < 10, f"took {elapsed:.1f} s to become interactive"
     view.page.fill("#kgtool-search", "ノード4999")
     assert view.page.locator("#kgtool-results [role=option]").count() == 1
+    view.check_clean()
+    close(view)
+
+
+def test_a_big_graph_pans_and_zooms_a_bitmap_of_the_picture_then_redraws(
+    browser: Any, tmp_path: Path
+) -> None:
+    """Above the physics threshold, a drag of the view or a wheel zoom hides the nodes and
+    edges and draws one bitmap of the picture instead; the end of the gesture draws them all."""
+    graph = networkx.MultiDiGraph()
+    for index in range(1000):
+        graph.add_node(f"urn:n:{index:04d}", label_en=f"N{index}", label_ja=f"N{index}", kind="")
+    for index in range(1, 1000):
+        graph.add_edge(f"urn:n:{index:04d}", f"urn:n:{index // 2:04d}", key="urn:p", label_en="p")
+    out = tmp_path / "big.html"
+    render_html(graph, out, RenderOptions(layout=Layout.CIRCULAR))
+    view = open_view(browser, out, width=1000)
+    page = view.page
+    probe = """([dx, dy]) => {
+        const net = window.kgtool.network, canvas = document.querySelector("#kgtool-network canvas");
+        const at = net.canvasToDOM(net.getPositions([0])[0]), ratio = canvas.width / canvas.clientWidth;
+        const pixel = canvas.getContext("2d").getImageData(Math.round((at.x + dx) * ratio), Math.round((at.y + dy) * ratio), 1, 1).data;
+        return [net.renderer.dragging, net.renderer.options.hideNodesOnDrag, pixel[3] > 0];
+    }"""
+    box = page.locator("#kgtool-network").bounding_box()
+    centre = (box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+    assert page.evaluate(probe, [0, 0]) == [False, False, True]
+    page.mouse.move(*centre)
+    page.mouse.down()
+    page.mouse.move(centre[0] - 10, centre[1] - 5)
+    page.mouse.move(centre[0] - 40, centre[1] - 20)
+    page.wait_for_timeout(100)
+    # Nodes are hidden, yet node 0 is still drawn where the drag moved it: from the bitmap.
+    (dragging, hidden, drawn) = page.evaluate(probe, [0, 0])
+    assert dragging and hidden and drawn
+    page.mouse.up()
+    page.wait_for_timeout(100)
+    assert page.evaluate(probe, [0, 0]) == [False, False, True]
+    page.mouse.wheel(0, -120)
+    page.wait_for_timeout(50)
+    assert page.evaluate(probe, [0, 0])[:2] == [True, True]
+    page.wait_for_timeout(600)  # the zoom ends 250 ms after the last notch
+    assert page.evaluate(probe, [0, 0]) == [False, False, True]
     view.check_clean()
     close(view)
 

@@ -29,9 +29,18 @@
   var edgeLabels = [];
   // Short tooltips as strings: vis-network sets them with innerText (never as HTML), and no
   // DOM is built for them at load.
+  // A class's outline (kgtool.styles.OUTLINES) tells it apart by more than its colour.
+  var outlineColor = dark ? "#e8eaed" : "#202124";
   for (var i = 0; i < data.nodes.length; i++) {
     data.nodes[i].title = data.nodes[i].tip.join("\n");
     delete data.nodes[i].tip;
+    var outline = data.legend.length ? data.legend[info[i].legend].outline : null;
+    if (outline !== null && outline !== undefined) {
+      var fill = data.nodes[i].color, ring = { background: fill, border: outlineColor };
+      data.nodes[i].color = { background: fill, border: outlineColor, highlight: ring, hover: ring };
+      data.nodes[i].borderWidth = 3;  // selected: 5 (render.py)
+      data.nodes[i].shapeProperties = { borderDashes: outline.length ? outline : false };
+    }
   }
   for (i = 0; i < data.edges.length; i++) {
     data.edges[i].title = data.edges[i].tip.join("\n");
@@ -42,6 +51,47 @@
   var edges = new vis.DataSet(data.edges);
   var container = $("kgtool-network");
   var network = new vis.Network(container, {}, data.options);
+  if (data.large) { cachePanning(); }
+  // Panning or zooming a big graph redraws every node each frame, which the browser's software
+  // canvas cannot do at 60 Hz: during a drag of the view, and during a wheel zoom, the page draws
+  // one bitmap of the picture as it was when the gesture began (nodes and edges hidden through
+  // vis-network's hideNodesOnDrag and hideEdgesOnDrag), then draws everything when it ends.
+  // Dragging a node draws as usual.
+  function cachePanning() {
+    var renderer = network.renderer, snapshot = null, last = null, zoomEnd = null;
+    function take() {
+      var canvas = container.querySelector("canvas");
+      if (!last || !canvas.width) { return false; }
+      snapshot = document.createElement("canvas");
+      snapshot.width = canvas.width; snapshot.height = canvas.height;
+      snapshot.getContext("2d").drawImage(canvas, 0, 0);
+      snapshot.at = last;
+      renderer.options.hideNodesOnDrag = true;
+      return true;
+    }
+    function done() {
+      snapshot = null; zoomEnd = null;
+      renderer.options.hideNodesOnDrag = false;
+      renderer.dragging = false;
+      network.redraw();
+    }
+    network.on("afterDrawing", function () {
+      if (snapshot) { return; }
+      var scale = network.getScale(), corner = network.DOMtoCanvas({ x: 0, y: 0 });
+      last = { x: corner.x, y: corner.y, w: container.clientWidth / scale, h: container.clientHeight / scale };
+    });
+    network.on("beforeDrawing", function (context) {
+      if (snapshot && renderer.dragging) { context.drawImage(snapshot, snapshot.at.x, snapshot.at.y, snapshot.at.w, snapshot.at.h); }
+    });
+    network.on("dragStart", function (params) { if (!params.nodes.length && !zoomEnd) { take(); } });
+    network.on("dragEnd", function () { if (snapshot && !zoomEnd) { done(); } });
+    network.on("zoom", function () {
+      if (!snapshot && !take()) { return; }
+      renderer.dragging = true;  // draws the bitmap, as during a drag
+      clearTimeout(zoomEnd);
+      zoomEnd = setTimeout(done, 250);
+    });
+  }
   // Adjacency: node id → list of edge ids.
   var incident = [];
   for (i = 0; i < data.nodes.length; i++) { incident.push([]); }
@@ -581,6 +631,20 @@
   // --- keyboard -----------------------------------------------------------------------------
   // n/p cycle through the neighbours of the node the walk started from.
   var walk = null;
+  // With the graph focused, arrows pan by a tenth of its box and +/- zoom about the centre.
+  var PAN = { ArrowLeft: [-1, 0], ArrowRight: [1, 0], ArrowUp: [0, -1], ArrowDown: [0, 1] };
+  function panKey(key) {
+    var scale = network.getScale(), at = network.getViewPosition();
+    if (PAN[key]) {
+      var step = Math.max(container.clientWidth, container.clientHeight) / 10 / scale;
+      network.moveTo({ position: { x: at.x + PAN[key][0] * step, y: at.y + PAN[key][1] * step }, scale: scale });
+    } else if (key === "+" || key === "=" || key === "-") {
+      network.moveTo({ position: at, scale: scale * (key === "-" ? 1 / 1.25 : 1.25) });
+    } else {
+      return false;
+    }
+    return true;
+  }
   document.addEventListener("keydown", function (event) {
     var target = event.target;
     var typing = target && (target.tagName === "INPUT" || target.tagName === "SELECT" || target.tagName === "TEXTAREA");
@@ -590,6 +654,7 @@
       return;
     }
     if (typing || event.ctrlKey || event.metaKey || event.altKey) { return; }
+    if (target === container && panKey(event.key)) { event.preventDefault(); return; }
     if (event.key === "/") { event.preventDefault(); search.focus(); search.select(); } else if ((event.key === "n" || event.key === "p") && state.sel && state.sel.type === "node") {
       if (!walk || walk.current !== state.sel.id) { walk = { anchor: state.sel.id, at: -1 }; }
       var list = incident[walk.anchor].filter(function (e) { return visibleEdge[e]; });
@@ -632,7 +697,11 @@
     download("kgtool-view.ttl", "text/turtle", lines.join("\n") + "\n");
   });
   $("kgtool-export-csv").addEventListener("click", function () {
-    function cell(text) { return /[",\n\r]/.test(text) ? "\"" + text.replace(/"/g, "\"\"") + "\"" : text; }
+    // OWASP CSV injection: a cell a spreadsheet would read as a formula gets a leading quote mark.
+    function cell(text) {
+      if (/^[=+\-@\t\r]/.test(text)) { text = "'" + text; }
+      return /[",\n\r]/.test(text) ? "\"" + text.replace(/"/g, "\"\"") + "\"" : text;
+    }
     var rows = [["source", "source_label", "predicate", "relation", "target", "target_label", "claims"].join(",")];
     for (var e = 0; e < links.length; e++) {
       if (!visibleEdge[e]) { continue; }
