@@ -97,6 +97,34 @@ def test_quiet_drops_the_summary_but_never_the_output_or_errors(args: list[str])
     assert failing.exit_code == 2 and failing.stderr.startswith("Error: ")
 
 
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["describe", "Acme", *ROOT],
+        ["stats", *ROOT],
+        ["entities", *ROOT],
+        ["export", "--format", "nt", *ROOT],
+        ["sparql", "ASK {}", *ROOT],
+        ["query", "claims-by-kind"],  # the shipped graph: the fixture has no saved queries
+        ["neighbors", "Acme", *ROOT],
+        ["store", "rebuild", *ROOT],
+    ],
+    ids=lambda args: args[0],
+)
+def test_quiet_silences_the_store_notices_of_every_command(tmp_path: Path, args: list[str]) -> None:
+    # A new store says it is being built (kgtool.cli.base.StderrObserver): --quiet drops it.
+    loud = invoke(*args, "--store", str(tmp_path / "loud"))
+    quiet = invoke(*args, "--store", str(tmp_path / "quiet"), "-q")
+    assert "store" in loud.stderr and loud.exit_code == 0
+    assert (quiet.exit_code, quiet.stdout, quiet.stderr) == (0, loud.stdout, "")
+
+
+def test_quiet_silences_a_drawn_page_and_a_quoted_passage(tmp_path: Path) -> None:
+    page = str(tmp_path / "page.html")
+    assert invoke("view", *ROOT, "-o", page).stderr.startswith("wrote ")
+    assert invoke("view", *ROOT, "-o", page, "-q").stderr == ""
+
+
 def test_bash_completion_script_and_completions() -> None:
     env = {**os.environ, "_KGTOOL_COMPLETE": "bash_source"}
     script = subprocess.run(

@@ -216,6 +216,15 @@ def test_quote_prints_the_passage(project: Path) -> None:
     assert (result.exit_code, result.stdout) == (0, PASSAGE)
 
 
+def test_quote_to_dash_prints_the_passage_and_quiet_says_nothing(project: Path) -> None:
+    result = run(project, "quote", "kgr:source-memo", "これは安いです。", "-o", "-")
+    assert (result.exit_code, result.stdout, result.stderr) == (0, PASSAGE, "")
+    assert not (project / "-").exists()
+    added = run(project, "quote", "kgr:source-memo", "これは安いです。", "-o", "new.ttl", "-q")
+    assert (added.exit_code, added.stdout, added.stderr) == (0, "", "")
+    assert (project / "new.ttl").read_text(encoding="utf-8") == PASSAGE
+
+
 def test_quote_accepts_the_text_file_and_a_sentence_number(project: Path) -> None:
     result = run(project, "quote", MEMO, "--sentence", "3")
     assert (result.exit_code, result.stdout) == (0, PASSAGE)
@@ -223,8 +232,9 @@ def test_quote_accepts_the_text_file_and_a_sentence_number(project: Path) -> Non
 
 def test_quote_appends_to_a_file_that_then_validates(project: Path) -> None:
     result = run(project, "quote", "kgr:source-memo", "これは安いです。", "-o", "graph/new.ttl")
-    assert (result.exit_code, result.stdout) == (
+    assert (result.exit_code, result.stdout, result.stderr) == (
         0,
+        "",
         "added kgr:passage-memo-27 to graph/new.ttl (2:24)\n",
     )
     assert (project / "graph" / "new.ttl").read_text(encoding="utf-8") == PASSAGE

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 import click
 
-from kgtool.cli.base import StderrObserver
+from kgtool.cli.base import QUIET_KEY, StderrObserver, is_quiet
 from kgtool.engines.base import DEFAULT_MAX_RESPONSE_BYTES, DEFAULT_TIMEOUT, EngineOptions
 from kgtool.engines.registry import ENGINE_NAMES, ENGINES
 from kgtool.output import LANGUAGES
@@ -127,7 +127,7 @@ def draw_page(
         lang=lang, layout=Layout(layout), seed=seed, title=title, physics=physics, **extra
     )
     render_html(graph, path, options)
-    click.echo(page_summary(graph, path), err=True)
+    notice(page_summary(graph, path))
     if open_browser:
         open_in_browser(path)
 
@@ -159,18 +159,34 @@ def draw_saved_query(
     draw_page(graph, path, title, lang, **drawing)
 
 
-#: ``--quiet``: no summaries or notices on stderr (errors are always shown); see :func:`notice`.
-quiet_option = click.option(
-    "-q",
-    "--quiet",
-    is_flag=True,
-    help="Print no summary or notice on stderr (errors are still shown).",
-)
+def _remember_quiet(context: click.Context, _: click.Parameter, value: bool) -> bool:
+    # ``meta`` is shared by every context of one run: a group's option reaches its commands.
+    context.meta[QUIET_KEY] = context.meta.get(QUIET_KEY, False) or value
+    return value
 
 
-def notice(message: str, quiet: bool) -> None:
+def quiet_option(function: F) -> F:
+    """``-q``/``--quiet``: no summary or notice on stderr (errors are always shown).
+
+    The command receives ``quiet`` only when it has a parameter of that name; :func:`notice`,
+    :func:`draw_page` and :class:`~kgtool.cli.base.StderrObserver` (store notices, load
+    progress) honour it anyway, through :func:`is_quiet`.
+    """
+    import inspect
+
+    return click.option(
+        "-q",
+        "--quiet",
+        is_flag=True,
+        expose_value="quiet" in inspect.signature(function).parameters,
+        callback=_remember_quiet,
+        help="Print no summary, notice or progress on stderr (errors are still shown).",
+    )(function)
+
+
+def notice(message: str, quiet: bool = False) -> None:
     """A summary or notice on stderr, unless ``--quiet``."""
-    if not quiet:
+    if not (quiet or is_quiet()):
         click.echo(message, err=True)
 
 
@@ -256,13 +272,15 @@ def local_data_options(function: F) -> F:
 
 
 def data_options(function: F) -> F:
-    """Add the data and engine options; the command receives ``project`` and ``engine_options``.
+    """Add the data and engine options and ``--quiet``; the command receives ``project`` and
+    ``engine_options`` (and ``quiet`` if it has that parameter, see :func:`quiet_option`).
 
     Open the engine with :func:`kgtool.engines.registry.open_engine`.
     """
 
     @root_option
     @data_option
+    @quiet_option
     @click.option(
         "--engine",
         type=click.Choice(ENGINE_NAMES),
