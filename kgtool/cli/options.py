@@ -190,31 +190,66 @@ def notice(message: str, quiet: bool = False) -> None:
         click.echo(message, err=True)
 
 
+#: Seconds between two redraws of the elapsed time of a step that is still running.
+TICK_SECONDS = 1.0
+
+
 class TerminalProgress:
     """Progress of a long operation on stderr, only when stderr is a terminal: one line
     (``step done/total``) rewritten in place and cleared at the end, so nothing of it stays in
-    the output. Pass it as a library function's ``progress`` callback; use it in ``with``."""
+    the output. A step still running after :data:`TICK_SECONDS` gets its elapsed time
+    (``· 12 s``), redrawn every tick by a background thread, since one step (a large file, the
+    SHACL check) can be one long call. Pass it as a library function's ``progress`` callback;
+    use it in ``with``. Nothing with ``--quiet``."""
 
-    def __init__(self, stream: Any = None) -> None:
+    def __init__(self, stream: Any = None, tick: float = TICK_SECONDS) -> None:
+        import threading
+
         self.stream = stream or click.get_text_stream("stderr")
-        self.enabled = bool(getattr(self.stream, "isatty", lambda: False)())
+        self.enabled = bool(getattr(self.stream, "isatty", lambda: False)()) and not is_quiet()
         self.shown = False
+        self.tick = tick
+        self._line = ""
+        self._started = 0.0
+        self._lock = threading.Lock()
+        self._stopped = threading.Event()
+        self._ticker: threading.Thread | None = None
 
     def __call__(self, step: str, done: int, total: int) -> None:
         if not self.enabled:
             return
-        # \r and "erase to end of line" rewrite the one line, so it must not wrap; the step is
-        # data (a file name).
-        import os
-        import shutil
+        import threading
+        import time
 
         from kgtool.tables import escape_controls
+
+        with self._lock:
+            # The step is data (a file name): escaped.
+            self._line = f"{escape_controls(step)} ({done}/{total})"
+            self._started = time.monotonic()
+            self._draw(self._line)
+        if self._ticker is None:
+            self._ticker = threading.Thread(target=self._tick, name="kgtool-progress", daemon=True)
+            self._ticker.start()
+
+    def _tick(self) -> None:
+        import time
+
+        while not self._stopped.wait(self.tick):
+            with self._lock:
+                elapsed = time.monotonic() - self._started
+                if elapsed >= self.tick and not self._stopped.is_set():
+                    self._draw(f"{self._line} · {elapsed:.0f} s")
+
+    def _draw(self, line: str) -> None:
+        # \r and "erase to end of line" rewrite the one line, so it must not wrap.
+        import os
+        import shutil
 
         try:
             columns = os.get_terminal_size(self.stream.fileno()).columns
         except (OSError, ValueError, AttributeError):  # not a real terminal (e.g. in tests)
             columns = 0
-        line = f"{escape_controls(step)} ({done}/{total})"
         width = (columns or shutil.get_terminal_size().columns) - 1
         if len(line) > width:
             line = "…" + line[len(line) - width + 1 :]
@@ -226,6 +261,9 @@ class TerminalProgress:
         return self
 
     def __exit__(self, *_: object) -> None:
+        self._stopped.set()
+        if self._ticker is not None:
+            self._ticker.join()
         if self.shown:
             self.stream.write("\r\x1b[K")
             self.stream.flush()

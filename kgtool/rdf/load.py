@@ -8,11 +8,12 @@ queries see the union of all graphs as their default graph.
 
 from __future__ import annotations
 
+import io
 import logging
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
-from typing import TYPE_CHECKING, BinaryIO
+from typing import TYPE_CHECKING, Any, BinaryIO
 
 from kgtool.errors import DataError
 from kgtool.project import RDF_SUFFIXES
@@ -185,26 +186,94 @@ def open_rdf(path: Path) -> BinaryIO:
     return stream
 
 
-def load_store(files: Iterable[Path], store: pyoxigraph.Store | None = None) -> pyoxigraph.Store:
+#: Told ``(bytes read, bytes in all)`` while files load: about every :data:`PROGRESS_STEP`
+#: bytes, and once at the end with both equal.
+LoadProgress = Callable[[int, int], None]
+#: Bytes read between two progress calls (the parsers read ~2 KB at a time).
+PROGRESS_STEP = 1 << 20
+
+
+class _ByteCounter(io.RawIOBase):
+    """The raw stream under :func:`progress_reader`: counts what is read, tells ``progress``."""
+
+    def __init__(self, stream: BinaryIO, progress: LoadProgress, total: int, done: int) -> None:
+        super().__init__()
+        self.stream, self.progress, self.total, self.done = stream, progress, total, done
+        self._reported = done
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: Any) -> int:
+        data = self.stream.read(len(buffer))
+        count = len(data)
+        buffer[:count] = data
+        self.done += count
+        if self.done - self._reported >= PROGRESS_STEP:
+            self._reported = self.done
+            self.progress(self.done, self.total)
+        return count
+
+
+def progress_reader(
+    stream: BinaryIO, progress: LoadProgress, total: int, done: int = 0
+) -> BinaryIO:
+    """``stream`` as read by a parser, telling ``progress`` how far it has got about every
+    :data:`PROGRESS_STEP` bytes (within a file, so one large file shows progress too).
+
+    The counting sits under a C ``BufferedReader`` of :data:`PROGRESS_STEP` bytes: the parsers'
+    small reads cost what they cost on the file itself, and Python runs once per megabyte.
+    ``done`` is where this file starts among ``total`` bytes.
+
+    >>> import io
+    >>> seen = []
+    >>> reader = progress_reader(io.BytesIO(b"x" * (3 << 20)), lambda d, t: seen.append(d), 4 << 20)
+    >>> len(reader.read()), seen == [1 << 20, 2 << 20, 3 << 20]
+    (3145728, True)
+    """
+    return io.BufferedReader(_ByteCounter(stream, progress, total, done), PROGRESS_STEP)
+
+
+def _sizes(files: Iterable[Path]) -> list[tuple[Path, int]]:
+    """Each file with its size (0 when it cannot be read: loading it says why)."""
+    sized = []
+    for path in files:
+        path = Path(path)
+        try:
+            sized.append((path, path.stat().st_size))
+        except OSError:
+            sized.append((path, 0))
+    return sized
+
+
+def load_store(
+    files: Iterable[Path],
+    store: pyoxigraph.Store | None = None,
+    progress: LoadProgress | None = None,
+) -> pyoxigraph.Store:
     """Load RDF files into a pyoxigraph store (a new in-memory one unless ``store`` is given).
 
     Each file goes into the named graph :func:`graph_name` of its path, which is also the base
     IRI its relative IRIs resolve against; a file that fails to parse leaves the store without
     any of its statements.
 
+    :param progress: told how many bytes of all the files have been parsed (see
+        :data:`LoadProgress`).
     :raises DataError: for an unreadable or syntactically invalid file.
     """
     import pyoxigraph
 
     store = store if store is not None else pyoxigraph.Store()
-    for path in files:
-        path = Path(path)
+    sized = _sizes(files)
+    total = sum(size for _, size in sized)
+    done = 0
+    for path, size in sized:
         rdf_format = oxigraph_format(path)
         name = graph_name(path)
         try:
             with open_rdf(path) as stream:
                 store.load(
-                    stream,
+                    progress_reader(stream, progress, total, done) if progress else stream,
                     format=rdf_format,
                     base_iri=name,
                     to_graph=pyoxigraph.NamedNode(name),
@@ -213,34 +282,46 @@ def load_store(files: Iterable[Path], store: pyoxigraph.Store | None = None) -> 
             raise parse_error(path, error) from None
         except OSError as error:
             raise DataError(f"cannot read the file: {error}", path=path) from None
+        done += size
+    if progress:
+        progress(total, total)
     return store
 
 
-def load_rdflib(files: Iterable[Path]) -> rdflib.Dataset:
+def load_rdflib(files: Iterable[Path], progress: LoadProgress | None = None) -> rdflib.Dataset:
     """Load RDF files into an rdflib Dataset whose default graph is the union of all files.
 
     Files are checked with pyoxigraph first so errors carry exact positions. A file that holds
     no statement adds no named graph, as in :func:`load_store` (``GRAPH ?g`` ranges over the
     files that hold statements on every engine).
 
+    :param progress: told how many bytes have been read: each file is read twice (checked,
+        then parsed by rdflib), so the total is twice the files' size.
     :raises DataError: for an unreadable or syntactically invalid file.
     """
     import pyoxigraph
     import rdflib
 
     dataset = rdflib.Dataset(default_union=True)
-    for path in files:
-        path = Path(path)
+    sized = _sizes(files)
+    total = 2 * sum(size for _, size in sized)
+    done = 0
+    for path, size in sized:
         rdf_format = oxigraph_format(path)
         name = graph_name(path)
         with open_rdf(path) as stream:
             holds_statements = False
+            checked = progress_reader(stream, progress, total, done) if progress else stream
             try:
-                for _ in pyoxigraph.parse(stream, format=rdf_format, base_iri=name):
+                for _ in pyoxigraph.parse(checked, format=rdf_format, base_iri=name):
                     holds_statements = True
             except SyntaxError as error:
                 raise parse_error(path, error) from None
+        done += size
+        if progress:
+            progress(done, total)
         if not holds_statements:
+            done += size
             continue
         rdflib_format = RDF_SUFFIXES[path.suffix.lower()]
         # rdflib logs a traceback for each ill-typed literal ("abc"^^xsd:decimal); validation
@@ -250,14 +331,18 @@ def load_rdflib(files: Iterable[Path]) -> rdflib.Dataset:
         logger.setLevel(logging.CRITICAL)
         try:
             with open_rdf(path) as stream:
+                parsed = progress_reader(stream, progress, total, done) if progress else stream
                 if rdflib_format in ("nquads", "trig"):
-                    dataset.parse(stream, format=rdflib_format, publicID=name)
+                    dataset.parse(parsed, format=rdflib_format, publicID=name)
                 else:
                     dataset.graph(rdflib.URIRef(name)).parse(
-                        stream, format=rdflib_format, publicID=name
+                        parsed, format=rdflib_format, publicID=name
                     )
         finally:
             logger.setLevel(level)
+        done += size
+    if progress:
+        progress(total, total)
     return dataset
 
 
@@ -268,7 +353,10 @@ __all__ = [
     "graph_name",
     "load_rdflib",
     "load_store",
+    "LoadProgress",
+    "PROGRESS_STEP",
     "open_rdf",
     "oxigraph_format",
     "parse_error",
+    "progress_reader",
 ]
