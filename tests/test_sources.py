@@ -364,8 +364,9 @@ def test_source_add_copies_the_text_and_writes_a_valid_record(project: Path) -> 
         *("--publisher", "ミナト", "--published", "2029年2月1日"),
         *("--url", "https://example.org/audit"),
     )
-    assert (result.exit_code, result.stdout) == (
+    assert (result.exit_code, result.stdout, result.stderr) == (
         0,
+        "",
         "added kgr:source-audit: graph/sources/audit.ja.txt, graph/source-audit.ttl\n",
     )
     assert (project / "graph/sources/audit.ja.txt").read_bytes() == AUDIT.encode()
@@ -381,8 +382,8 @@ def test_english_source_gets_english_quotes(project: Path) -> None:
     (project / "note.en.txt").write_text(
         "A note.\nMr. Smith said the cost was USD 3 million. Nobody agreed.\n", encoding="utf-8"
     )
-    added = run(project, "source", "add", "note.en.txt", "--title", "A note", "--lang", "en")
-    assert added.exit_code == 0, added.output
+    added = run(project, "source", "add", "note.en.txt", "--title", "A note", "--lang", "en", "-q")
+    assert (added.exit_code, added.stdout, added.stderr) == (0, "", "")
     record = (project / "graph/source-note.ttl").read_text(encoding="utf-8")
     assert 'dcterms:title "A note"@en' in record and 'dcterms:language "en"' in record
     quoted = run(project, "quote", "kgr:source-note", "--sentence", "2", "-o", "graph/note.ttl")

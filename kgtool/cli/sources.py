@@ -88,7 +88,7 @@ def source_add(
         url=url,
         validate=errors_in_file,
     )
-    click.echo(
+    notice(
         f"added {shorten(added.iri)}: {display_path(added.text_path, project.root)}, "
         f"{display_path(added.turtle_path, project.root)}"
     )
