@@ -139,12 +139,14 @@ def checked_utf8(text: str, what: str) -> str:
     return text
 
 
-# Entities as kgtool stats counts them: typed IRIs that are neither claims, passages nor ontology
-# terms. Shared with kgtool.stats so both agree.
+# Entities of the story, as kgtool stats counts and kgtool entities lists them: typed IRIs that
+# are neither claims, passages, editorial notes (kgo:Caveat and their kinds, folded by the view
+# too), vocabulary schemes nor ontology terms. The one place both read, so they agree.
 ENTITY_FILTER = """
   FILTER(isIRI(?entity))
   MINUS { ?entity a ?claimClass . ?claimClass rdfs:subClassOf* kgo:Claim }
   MINUS { ?entity a ?passageClass . ?passageClass rdfs:subClassOf* kgo:Passage }
+  MINUS { ?entity a ?note . VALUES ?note { kgo:Caveat kgo:CaveatKind skos:ConceptScheme } }
   MINUS {
     ?entity a ?meta .
     VALUES ?meta { owl:Class rdfs:Class rdf:Property owl:ObjectProperty owl:DatatypeProperty

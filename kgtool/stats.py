@@ -25,7 +25,9 @@ from kgtool.namespaces import PREFIXES, shorten
 if TYPE_CHECKING:
     from kgtool.engines import Engine
 
-_PREFIXES = "".join(f"PREFIX {p}: <{PREFIXES[p]}>\n" for p in ("kgo", "rdf", "rdfs", "owl", "oa"))
+_PREFIXES = "".join(
+    f"PREFIX {p}: <{PREFIXES[p]}>\n" for p in ("kgo", "rdf", "rdfs", "owl", "oa", "skos")
+)
 
 _TRIPLES = "SELECT (COUNT(*) AS ?n) WHERE { SELECT DISTINCT ?s ?p ?o WHERE { ?s ?p ?o } }"
 _ENTITIES = (

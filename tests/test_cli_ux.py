@@ -3,8 +3,10 @@
 
 from __future__ import annotations
 
+import io
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -13,8 +15,11 @@ from pathlib import Path
 import pytest
 from support import invoke
 
+from kgtool.cli.base import PROGRESS_MIN_BYTES
+
 FIXTURE = Path(__file__).parent / "validate_fixtures" / "valid"
 ROOT = ["--root", str(FIXTURE)]
+TICK = re.compile(r" · \d+ s$")
 UNFORMATTED = "@prefix ex: <http://example.org/> .\nex:a ex:p 1. ex:a ex:q 2 .\n"
 
 
@@ -97,6 +102,34 @@ def test_quiet_drops_the_summary_but_never_the_output_or_errors(args: list[str])
     assert failing.exit_code == 2 and failing.stderr.startswith("Error: ")
 
 
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["describe", "Acme", *ROOT],
+        ["stats", *ROOT],
+        ["entities", *ROOT],
+        ["export", "--format", "nt", *ROOT],
+        ["sparql", "ASK {}", *ROOT],
+        ["query", "claims-by-kind"],  # the shipped graph: the fixture has no saved queries
+        ["neighbors", "Acme", *ROOT],
+        ["store", "rebuild", *ROOT],
+    ],
+    ids=lambda args: args[0],
+)
+def test_quiet_silences_the_store_notices_of_every_command(tmp_path: Path, args: list[str]) -> None:
+    # A new store says it is being built (kgtool.cli.base.StderrObserver): --quiet drops it.
+    loud = invoke(*args, "--store", str(tmp_path / "loud"))
+    quiet = invoke(*args, "--store", str(tmp_path / "quiet"), "-q")
+    assert "store" in loud.stderr and loud.exit_code == 0
+    assert (quiet.exit_code, quiet.stdout, quiet.stderr) == (0, loud.stdout, "")
+
+
+def test_quiet_silences_a_drawn_page_and_a_quoted_passage(tmp_path: Path) -> None:
+    page = str(tmp_path / "page.html")
+    assert invoke("view", *ROOT, "-o", page).stderr.startswith("wrote ")
+    assert invoke("view", *ROOT, "-o", page, "-q").stderr == ""
+
+
 def test_bash_completion_script_and_completions() -> None:
     env = {**os.environ, "_KGTOOL_COMPLETE": "bash_source"}
     script = subprocess.run(
@@ -146,6 +179,12 @@ def on_terminal(*args: str, columns: int = 500) -> tuple[int, str, str]:
     return process.wait(), stdout.decode(), received.decode()
 
 
+def steps(terminal: str) -> list[str]:
+    """The lines drawn on the terminal, without the elapsed-time redraws of a slow step
+    (whether a step takes a second depends on the machine's load)."""
+    return [line for line in terminal.split("\r\x1b[K") if not TICK.search(line)]
+
+
 def test_validate_shows_progress_on_a_terminal_only() -> None:
     code, stdout, terminal = on_terminal("validate", *ROOT)
     assert (code, stdout) == (0, "")
@@ -154,7 +193,7 @@ def test_validate_shows_progress_on_a_terminal_only() -> None:
     checks = [rule.id.value for rule in RULES if rule.run is not None]
     files = ["ontology/kgtool.ttl", "ontology/shapes.ttl", "graph/claims.ttl", "graph/entities.ttl"]
     # Each step rewrites the one line; it is cleared before the summary, which alone stays.
-    assert terminal.split("\r\x1b[K") == [
+    assert steps(terminal) == [
         "",
         *(f"loading {name} ({i}/4)" for i, name in enumerate(files)),
         *(f"checking {check} ({i}/{len(checks)})" for i, check in enumerate(checks)),
@@ -173,7 +212,7 @@ def test_fmt_shows_progress_on_a_terminal_only(tmp_path: Path) -> None:
     code, stdout, terminal = on_terminal("fmt", "--check", str(tmp_path))
     assert code == 1
     assert stdout == f"would reformat {tmp_path / 'a.ttl'}\nwould reformat {tmp_path / 'b.ttl'}\n"
-    assert terminal.split("\r\x1b[K") == [
+    assert steps(terminal) == [
         "",
         f"formatting {tmp_path / 'a.ttl'} (0/2)",
         f"formatting {tmp_path / 'b.ttl'} (1/2)",
@@ -182,7 +221,7 @@ def test_fmt_shows_progress_on_a_terminal_only(tmp_path: Path) -> None:
     ]
     # On a narrow terminal the line is cut from the left so that it never wraps.
     _, _, narrow = on_terminal("fmt", "--check", str(tmp_path), columns=20)
-    first, second = narrow.split("\r\x1b[K")[1:3]
+    first, second = steps(narrow)[1:3]
     assert (len(first), first[0], first[-11:]) == (19, "…", "a.ttl (0/2)")
     assert (len(second), second[0], second[-11:]) == (19, "…", "b.ttl (1/2)")
 
@@ -257,3 +296,43 @@ def test_conflicts_escapes_control_characters_of_quotes(tmp_path: Path) -> None:
     result = invoke("conflicts", "--root", str(root), "--data", str(audit))
     assert result.exit_code == 1
     assert "    「学習コストは高い\\x1b[2Jと」\n" in result.stdout and "\x1b" not in result.stdout
+
+
+class FakeTerminal(io.StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
+def test_a_long_step_shows_its_elapsed_time_until_the_next_one() -> None:
+    import time
+
+    from kgtool.cli.options import TerminalProgress
+
+    terminal = FakeTerminal()
+    with TerminalProgress(terminal, tick=0.05) as progress:
+        progress("checking shacl", 3, 4)
+        time.sleep(0.3)  # one long call, as pySHACL's is
+        progress("done", 4, 4)
+    lines = terminal.getvalue().split("\r\x1b[K")
+    assert lines[:2] == ["", "checking shacl (3/4)"]
+    assert "checking shacl (3/4) · 0 s" in lines
+    assert lines[-2:] == ["done (4/4)", ""]
+    assert not TerminalProgress(io.StringIO()).enabled  # not a terminal: nothing at all
+
+
+@pytest.mark.parametrize("engine", ["oxigraph", "rdflib"])
+def test_an_in_memory_load_shows_its_bytes_on_a_terminal_only(tmp_path: Path, engine: str) -> None:
+    big = tmp_path / "big.nt"
+    line = '<http://example.org/s{}> <http://example.org/p> "a value long enough" .\n'
+    big.write_text("".join(line.format(i) for i in range(70_000)), encoding="utf-8")
+    assert big.stat().st_size > PROGRESS_MIN_BYTES  # smaller loads show nothing
+    args = ("sparql", "ASK {}", "--engine", engine, "--data", str(big), *ROOT)
+    code, stdout, terminal = on_terminal(*args)
+    assert (code, stdout) == (0, "true\n")
+    assert "loading" in terminal and "100%" in terminal
+    _, _, quiet = on_terminal(*args, "-q")
+    assert quiet == ""
+    piped = subprocess.run(
+        [sys.executable, "-m", "kgtool", *args], capture_output=True, text=True, check=True
+    )
+    assert (piped.stdout, piped.stderr) == ("true\n", "")

@@ -173,3 +173,24 @@ def test_suggested_labels_are_escaped(turtle_engine: Callable[..., OxigraphEngin
     with pytest.raises(EntityNotFoundError) as caught:
         resolve_entity(engine, "Evil[2J")
     assert "did you mean Evil\\x1b[2J (kgr:Evil)?" in str(caught.value)
+
+
+def test_editorial_notes_and_schemes_are_not_entities_of_the_story(
+    turtle_engine: Callable[..., OxigraphEngine],
+) -> None:
+    engine = turtle_engine(
+        DATA
+        + 'kgr:caveat-spelling a kgo:Caveat ; rdfs:label "DeepSeek\'s spelling varies"@en ;'
+        + " kgo:caveatKind kgr:typo .\n"
+        + 'kgr:typo a kgo:CaveatKind ; rdfs:label "Probable typo"@en .\n'
+        + 'kgr:kinds a skos:ConceptScheme ; rdfs:label "Deep kinds"@en .\n'
+        + "kgr:DeepSeek kgo:hasCaveat kgr:caveat-spelling .\n"
+    )
+    assert [e.curie for e in find_entities(engine)] == [
+        "kgr:DeepSeek",
+        "kgr:Mercury",
+        "kgr:MercuryPlanet",
+    ]
+    assert [e.curie for e in find_entities(engine, "deep")] == ["kgr:DeepSeek"]
+    # Asked for by class, they are listed: the filter only keeps them out of the story's count.
+    assert [e.curie for e in find_entities(engine, None, KGO + "Caveat")] == ["kgr:caveat-spelling"]

@@ -216,6 +216,15 @@ def test_quote_prints_the_passage(project: Path) -> None:
     assert (result.exit_code, result.stdout) == (0, PASSAGE)
 
 
+def test_quote_to_dash_prints_the_passage_and_quiet_says_nothing(project: Path) -> None:
+    result = run(project, "quote", "kgr:source-memo", "これは安いです。", "-o", "-")
+    assert (result.exit_code, result.stdout, result.stderr) == (0, PASSAGE, "")
+    assert not (project / "-").exists()
+    added = run(project, "quote", "kgr:source-memo", "これは安いです。", "-o", "new.ttl", "-q")
+    assert (added.exit_code, added.stdout, added.stderr) == (0, "", "")
+    assert (project / "new.ttl").read_text(encoding="utf-8") == PASSAGE
+
+
 def test_quote_accepts_the_text_file_and_a_sentence_number(project: Path) -> None:
     result = run(project, "quote", MEMO, "--sentence", "3")
     assert (result.exit_code, result.stdout) == (0, PASSAGE)
@@ -223,8 +232,9 @@ def test_quote_accepts_the_text_file_and_a_sentence_number(project: Path) -> Non
 
 def test_quote_appends_to_a_file_that_then_validates(project: Path) -> None:
     result = run(project, "quote", "kgr:source-memo", "これは安いです。", "-o", "graph/new.ttl")
-    assert (result.exit_code, result.stdout) == (
+    assert (result.exit_code, result.stdout, result.stderr) == (
         0,
+        "",
         "added kgr:passage-memo-27 to graph/new.ttl (2:24)\n",
     )
     assert (project / "graph" / "new.ttl").read_text(encoding="utf-8") == PASSAGE
@@ -354,8 +364,9 @@ def test_source_add_copies_the_text_and_writes_a_valid_record(project: Path) -> 
         *("--publisher", "ミナト", "--published", "2029年2月1日"),
         *("--url", "https://example.org/audit"),
     )
-    assert (result.exit_code, result.stdout) == (
+    assert (result.exit_code, result.stdout, result.stderr) == (
         0,
+        "",
         "added kgr:source-audit: graph/sources/audit.ja.txt, graph/source-audit.ttl\n",
     )
     assert (project / "graph/sources/audit.ja.txt").read_bytes() == AUDIT.encode()
@@ -371,8 +382,8 @@ def test_english_source_gets_english_quotes(project: Path) -> None:
     (project / "note.en.txt").write_text(
         "A note.\nMr. Smith said the cost was USD 3 million. Nobody agreed.\n", encoding="utf-8"
     )
-    added = run(project, "source", "add", "note.en.txt", "--title", "A note", "--lang", "en")
-    assert added.exit_code == 0, added.output
+    added = run(project, "source", "add", "note.en.txt", "--title", "A note", "--lang", "en", "-q")
+    assert (added.exit_code, added.stdout, added.stderr) == (0, "", "")
     record = (project / "graph/source-note.ttl").read_text(encoding="utf-8")
     assert 'dcterms:title "A note"@en' in record and 'dcterms:language "en"' in record
     quoted = run(project, "quote", "kgr:source-note", "--sentence", "2", "-o", "graph/note.ttl")

@@ -118,12 +118,23 @@ def cli() -> None:
     """
 
 
+#: Where ``--quiet`` is recorded in the Click context (see :func:`kgtool.cli.options.quiet_option`).
+QUIET_KEY = "kgtool.quiet"
+
+
+def is_quiet() -> bool:
+    """Whether the running command was given ``--quiet`` (False outside a command)."""
+    context = click.get_current_context(silent=True)
+    return bool(context and context.meta.get(QUIET_KEY))
+
+
 #: Loads smaller than this show no progress bar.
 PROGRESS_MIN_BYTES = 4 << 20
 
 
 class StderrObserver:
-    """Prints store notices on stderr, and a progress bar there for long loads on a terminal."""
+    """Prints store notices on stderr, and a progress bar there for long loads on a terminal;
+    nothing of either with ``--quiet``."""
 
     def __init__(self, stream: Any = None) -> None:
         self._stream = stream
@@ -136,10 +147,15 @@ class StderrObserver:
 
     def notice(self, message: str) -> None:
         self._close_bar()
-        click.echo(message, file=self.stream)
+        if not is_quiet():
+            click.echo(message, file=self.stream)
 
     def progress(self, done: int, total: int) -> None:
-        if total < PROGRESS_MIN_BYTES or not getattr(self.stream, "isatty", lambda: False)():
+        if (
+            total < PROGRESS_MIN_BYTES
+            or is_quiet()
+            or not getattr(self.stream, "isatty", lambda: False)()
+        ):
             return
         if self._bar is None:
             self._bar = click.progressbar(

@@ -11,7 +11,13 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from kgtool.cli.base import StderrObserver
-from kgtool.cli.options import FormatChoice, data_options, format_option, root_option
+from kgtool.cli.options import (
+    FormatChoice,
+    data_options,
+    format_option,
+    quiet_option,
+    root_option,
+)
 from kgtool.errors import ExitCode
 from kgtool.export import FORMAT_NAMES
 
@@ -126,6 +132,7 @@ def store_status(
 @store_group.command("rebuild")
 @_store_option
 @_project_options
+@quiet_option
 def store_rebuild(store: Path, root: Path | None, data: tuple[Path, ...]) -> None:
     """Rebuild the store from scratch from the data files."""
     from kgtool.engines.store import open_store

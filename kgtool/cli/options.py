@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 import click
 
-from kgtool.cli.base import StderrObserver
+from kgtool.cli.base import QUIET_KEY, StderrObserver, is_quiet
 from kgtool.engines.base import DEFAULT_MAX_RESPONSE_BYTES, DEFAULT_TIMEOUT, EngineOptions
 from kgtool.engines.registry import ENGINE_NAMES, ENGINES
 from kgtool.output import LANGUAGES
@@ -127,7 +127,7 @@ def draw_page(
         lang=lang, layout=Layout(layout), seed=seed, title=title, physics=physics, **extra
     )
     render_html(graph, path, options)
-    click.echo(page_summary(graph, path), err=True)
+    notice(page_summary(graph, path))
     if open_browser:
         open_in_browser(path)
 
@@ -159,46 +159,97 @@ def draw_saved_query(
     draw_page(graph, path, title, lang, **drawing)
 
 
-#: ``--quiet``: no summaries or notices on stderr (errors are always shown); see :func:`notice`.
-quiet_option = click.option(
-    "-q",
-    "--quiet",
-    is_flag=True,
-    help="Print no summary or notice on stderr (errors are still shown).",
-)
+def _remember_quiet(context: click.Context, _: click.Parameter, value: bool) -> bool:
+    # ``meta`` is shared by every context of one run: a group's option reaches its commands.
+    context.meta[QUIET_KEY] = context.meta.get(QUIET_KEY, False) or value
+    return value
 
 
-def notice(message: str, quiet: bool) -> None:
+def quiet_option(function: F) -> F:
+    """``-q``/``--quiet``: no summary or notice on stderr (errors are always shown).
+
+    The command receives ``quiet`` only when it has a parameter of that name; :func:`notice`,
+    :func:`draw_page` and :class:`~kgtool.cli.base.StderrObserver` (store notices, load
+    progress) honour it anyway, through :func:`is_quiet`.
+    """
+    import inspect
+
+    return click.option(
+        "-q",
+        "--quiet",
+        is_flag=True,
+        expose_value="quiet" in inspect.signature(function).parameters,
+        callback=_remember_quiet,
+        help="Print no summary, notice or progress on stderr (errors are still shown).",
+    )(function)
+
+
+def notice(message: str, quiet: bool = False) -> None:
     """A summary or notice on stderr, unless ``--quiet``."""
-    if not quiet:
+    if not (quiet or is_quiet()):
         click.echo(message, err=True)
+
+
+#: Seconds between two redraws of the elapsed time of a step that is still running.
+TICK_SECONDS = 1.0
 
 
 class TerminalProgress:
     """Progress of a long operation on stderr, only when stderr is a terminal: one line
     (``step done/total``) rewritten in place and cleared at the end, so nothing of it stays in
-    the output. Pass it as a library function's ``progress`` callback; use it in ``with``."""
+    the output. A step still running after :data:`TICK_SECONDS` gets its elapsed time
+    (``· 12 s``), redrawn every tick by a background thread, since one step (a large file, the
+    SHACL check) can be one long call. Pass it as a library function's ``progress`` callback;
+    use it in ``with``. Nothing with ``--quiet``."""
 
-    def __init__(self, stream: Any = None) -> None:
+    def __init__(self, stream: Any = None, tick: float = TICK_SECONDS) -> None:
+        import threading
+
         self.stream = stream or click.get_text_stream("stderr")
-        self.enabled = bool(getattr(self.stream, "isatty", lambda: False)())
+        self.enabled = bool(getattr(self.stream, "isatty", lambda: False)()) and not is_quiet()
         self.shown = False
+        self.tick = tick
+        self._line = ""
+        self._started = 0.0
+        self._lock = threading.Lock()
+        self._stopped = threading.Event()
+        self._ticker: threading.Thread | None = None
 
     def __call__(self, step: str, done: int, total: int) -> None:
         if not self.enabled:
             return
-        # \r and "erase to end of line" rewrite the one line, so it must not wrap; the step is
-        # data (a file name).
-        import os
-        import shutil
+        import threading
+        import time
 
         from kgtool.tables import escape_controls
+
+        with self._lock:
+            # The step is data (a file name): escaped.
+            self._line = f"{escape_controls(step)} ({done}/{total})"
+            self._started = time.monotonic()
+            self._draw(self._line)
+        if self._ticker is None:
+            self._ticker = threading.Thread(target=self._tick, name="kgtool-progress", daemon=True)
+            self._ticker.start()
+
+    def _tick(self) -> None:
+        import time
+
+        while not self._stopped.wait(self.tick):
+            with self._lock:
+                elapsed = time.monotonic() - self._started
+                if elapsed >= self.tick and not self._stopped.is_set():
+                    self._draw(f"{self._line} · {elapsed:.0f} s")
+
+    def _draw(self, line: str) -> None:
+        # \r and "erase to end of line" rewrite the one line, so it must not wrap.
+        import os
+        import shutil
 
         try:
             columns = os.get_terminal_size(self.stream.fileno()).columns
         except (OSError, ValueError, AttributeError):  # not a real terminal (e.g. in tests)
             columns = 0
-        line = f"{escape_controls(step)} ({done}/{total})"
         width = (columns or shutil.get_terminal_size().columns) - 1
         if len(line) > width:
             line = "…" + line[len(line) - width + 1 :]
@@ -210,6 +261,9 @@ class TerminalProgress:
         return self
 
     def __exit__(self, *_: object) -> None:
+        self._stopped.set()
+        if self._ticker is not None:
+            self._ticker.join()
         if self.shown:
             self.stream.write("\r\x1b[K")
             self.stream.flush()
@@ -256,13 +310,15 @@ def local_data_options(function: F) -> F:
 
 
 def data_options(function: F) -> F:
-    """Add the data and engine options; the command receives ``project`` and ``engine_options``.
+    """Add the data and engine options and ``--quiet``; the command receives ``project`` and
+    ``engine_options`` (and ``quiet`` if it has that parameter, see :func:`quiet_option`).
 
     Open the engine with :func:`kgtool.engines.registry.open_engine`.
     """
 
     @root_option
     @data_option
+    @quiet_option
     @click.option(
         "--engine",
         type=click.Choice(ENGINE_NAMES),

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 
 import click
 
-from kgtool.cli.options import data_options, format_option, notice, quiet_option
+from kgtool.cli.options import data_options, format_option, notice
 from kgtool.project import display_path
 
 if TYPE_CHECKING:
@@ -88,7 +88,7 @@ def source_add(
         url=url,
         validate=errors_in_file,
     )
-    click.echo(
+    notice(
         f"added {shorten(added.iri)}: {display_path(added.text_path, project.root)}, "
         f"{display_path(added.turtle_path, project.root)}"
     )
@@ -107,8 +107,9 @@ def source_add(
 @click.option(
     "-o",
     "--output",
-    type=click.Path(dir_okay=False, path_type=Path),
-    help="Append the passage to this Turtle file (created if missing) instead of printing it.",
+    type=click.Path(dir_okay=False, allow_dash=True, path_type=Path),
+    help="Append the passage to this Turtle file (created if missing) instead of printing it; "
+    "'-': print it.",
 )
 @data_options
 def quote(
@@ -137,6 +138,7 @@ def quote(
     """
     from kgtool.engines import open_engine
     from kgtool.errors import DataError
+    from kgtool.fileio import STDOUT
     from kgtool.namespaces import KGR, shorten
     from kgtool.sources import (
         append_passage,
@@ -157,11 +159,11 @@ def quote(
             hint="use the existing passage",
         )
     turtle = passage_turtle(found, source, iri, source.iri.removeprefix(KGR))
-    if output is None:
+    if output is None or str(output) == STDOUT:
         click.echo(turtle, nl=False)
         return
     append_passage(turtle, iri, output)
-    click.echo(f"added {shorten(iri)} to {display_path(output)} ({found.line}:{found.column})")
+    notice(f"added {shorten(iri)} to {display_path(output)} ({found.line}:{found.column})")
 
 
 @click.command(
@@ -258,7 +260,6 @@ Exit codes:
 )
 @data_options
 @FORMAT
-@quiet_option
 def conflicts(
     project: Project, engine_options: EngineOptions, output_format: str, quiet: bool
 ) -> None:

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 from kgtool.engines.base import (
     QueryResult,
     QueryStream,
+    StoreObserver,
     column_order,
     failure_hint,
     stoppable_result,
@@ -110,9 +111,14 @@ class OxigraphEngine:
     timeout: float | None = None
 
     @classmethod
-    def from_files(cls, files: Iterable[Path]) -> OxigraphEngine:
-        """Parse ``files`` into a new in-memory store. :raises DataError: on a bad file."""
-        return cls(load_store(files))
+    def from_files(
+        cls, files: Iterable[Path], observer: StoreObserver | None = None
+    ) -> OxigraphEngine:
+        """Parse ``files`` into a new in-memory store; ``observer`` is told the bytes parsed.
+
+        :raises DataError: on a bad file.
+        """
+        return cls(load_store(files, progress=observer.progress if observer else None))
 
     @classmethod
     def from_store(cls, store: pyoxigraph.Store) -> OxigraphEngine:

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, overload
 from kgtool.engines.base import (
     QueryResult,
     QueryStream,
+    StoreObserver,
     column_order,
     failure_hint,
     stoppable_result,
@@ -67,9 +68,14 @@ class RdflibEngine:
     timeout: float | None = None
 
     @classmethod
-    def from_files(cls, files: Iterable[Path]) -> RdflibEngine:
-        """Parse ``files`` into a new rdflib Dataset. :raises DataError: on a bad file."""
-        return cls(load_rdflib(files))
+    def from_files(
+        cls, files: Iterable[Path], observer: StoreObserver | None = None
+    ) -> RdflibEngine:
+        """Parse ``files`` into a new rdflib Dataset; ``observer`` is told the bytes read.
+
+        :raises DataError: on a bad file.
+        """
+        return cls(load_rdflib(files, observer.progress if observer else None))
 
     @classmethod
     def from_store(cls, store: pyoxigraph.Store) -> RdflibEngine:

@@ -2,7 +2,7 @@
 
 Like rdflib's plugin registry, a name maps to a ``"module:Class"`` string, so listing the names
 (for ``--engine``'s choices and help) imports nothing. A local engine class offers
-``from_files(files)`` (parse the project's files) and ``from_store(store)`` (reuse statements
+``from_files(files, observer)`` (parse the project's files, telling the observer the progress) and ``from_store(store)`` (reuse statements
 already in a :class:`pyoxigraph.Store`, as ``validate`` does); see :mod:`kgtool.engines.oxigraph`.
 The remote endpoint and the persistent store are chosen by ``--endpoint`` and ``--store``.
 """
@@ -14,7 +14,7 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
 
-from kgtool.engines.base import Engine, EngineOptions
+from kgtool.engines.base import Engine, EngineOptions, StoreObserver
 from kgtool.errors import EngineError
 
 if TYPE_CHECKING:
@@ -30,7 +30,9 @@ class LocalEngine(Engine, Protocol):
     timeout: float | None
 
     @classmethod
-    def from_files(cls, files: Iterable[Path]) -> LocalEngine: ...
+    def from_files(
+        cls, files: Iterable[Path], observer: StoreObserver | None = None
+    ) -> LocalEngine: ...
 
     @classmethod
     def from_store(cls, store: pyoxigraph.Store) -> LocalEngine: ...
@@ -113,7 +115,7 @@ def open_engine(project: Project, options: EngineOptions | None = None) -> Engin
         engine.allow_service = allow_service
         engine.timeout = options.timeout
         return engine
-    opened = local.from_files(project.data_files)
+    opened = local.from_files(project.data_files, options.observer)
     opened.allow_service = allow_service
     opened.timeout = options.timeout
     return opened

@@ -8,12 +8,13 @@ queries see the union of all graphs as their default graph.
 
 from __future__ import annotations
 
+import io
 import itertools
 import logging
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
-from typing import TYPE_CHECKING, BinaryIO
+from typing import TYPE_CHECKING, Any, BinaryIO
 
 from kgtool.errors import DataError
 from kgtool.project import RDF_SUFFIXES
@@ -187,26 +188,94 @@ def open_rdf(path: Path) -> BinaryIO:
     return stream
 
 
-def load_store(files: Iterable[Path], store: pyoxigraph.Store | None = None) -> pyoxigraph.Store:
+#: Told ``(bytes read, bytes in all)`` while files load: about every :data:`PROGRESS_STEP`
+#: bytes, and once at the end with both equal.
+LoadProgress = Callable[[int, int], None]
+#: Bytes read between two progress calls (the parsers read ~2 KB at a time).
+PROGRESS_STEP = 1 << 20
+
+
+class _ByteCounter(io.RawIOBase):
+    """The raw stream under :func:`progress_reader`: counts what is read, tells ``progress``."""
+
+    def __init__(self, stream: BinaryIO, progress: LoadProgress, total: int, done: int) -> None:
+        super().__init__()
+        self.stream, self.progress, self.total, self.done = stream, progress, total, done
+        self._reported = done
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: Any) -> int:
+        data = self.stream.read(len(buffer))
+        count = len(data)
+        buffer[:count] = data
+        self.done += count
+        if self.done - self._reported >= PROGRESS_STEP:
+            self._reported = self.done
+            self.progress(self.done, self.total)
+        return count
+
+
+def progress_reader(
+    stream: BinaryIO, progress: LoadProgress, total: int, done: int = 0
+) -> BinaryIO:
+    """``stream`` as read by a parser, telling ``progress`` how far it has got about every
+    :data:`PROGRESS_STEP` bytes (within a file, so one large file shows progress too).
+
+    The counting sits under a C ``BufferedReader`` of :data:`PROGRESS_STEP` bytes: the parsers'
+    small reads cost what they cost on the file itself, and Python runs once per megabyte.
+    ``done`` is where this file starts among ``total`` bytes.
+
+    >>> import io
+    >>> seen = []
+    >>> reader = progress_reader(io.BytesIO(b"x" * (3 << 20)), lambda d, t: seen.append(d), 4 << 20)
+    >>> len(reader.read()), seen == [1 << 20, 2 << 20, 3 << 20]
+    (3145728, True)
+    """
+    return io.BufferedReader(_ByteCounter(stream, progress, total, done), PROGRESS_STEP)
+
+
+def _sizes(files: Iterable[Path]) -> list[tuple[Path, int]]:
+    """Each file with its size (0 when it cannot be read: loading it says why)."""
+    sized = []
+    for path in files:
+        path = Path(path)
+        try:
+            sized.append((path, path.stat().st_size))
+        except OSError:
+            sized.append((path, 0))
+    return sized
+
+
+def load_store(
+    files: Iterable[Path],
+    store: pyoxigraph.Store | None = None,
+    progress: LoadProgress | None = None,
+) -> pyoxigraph.Store:
     """Load RDF files into a pyoxigraph store (a new in-memory one unless ``store`` is given).
 
     Each file goes into the named graph :func:`graph_name` of its path, which is also the base
     IRI its relative IRIs resolve against; a file that fails to parse leaves the store without
     any of its statements.
 
+    :param progress: told how many bytes of all the files have been parsed (see
+        :data:`LoadProgress`).
     :raises DataError: for an unreadable or syntactically invalid file.
     """
     import pyoxigraph
 
     store = store if store is not None else pyoxigraph.Store()
-    for path in files:
-        path = Path(path)
+    sized = _sizes(files)
+    total = sum(size for _, size in sized)
+    done = 0
+    for path, size in sized:
         rdf_format = oxigraph_format(path)
         name = graph_name(path)
         try:
             with open_rdf(path) as stream:
                 store.load(
-                    stream,
+                    progress_reader(stream, progress, total, done) if progress else stream,
                     format=rdf_format,
                     base_iri=name,
                     to_graph=pyoxigraph.NamedNode(name),
@@ -215,48 +284,59 @@ def load_store(files: Iterable[Path], store: pyoxigraph.Store | None = None) -> 
             raise parse_error(path, error) from None
         except OSError as error:
             raise DataError(f"cannot read the file: {error}", path=path) from None
+        done += size
+    if progress:
+        progress(total, total)
     return store
 
 
-def load_rdflib(files: Iterable[Path]) -> rdflib.Dataset:
+def load_rdflib(files: Iterable[Path], progress: LoadProgress | None = None) -> rdflib.Dataset:
     """Load RDF files into an rdflib Dataset whose default graph is the union of all files.
 
     Each file is parsed once, by pyoxigraph (exact error positions), and its terms converted
     for rdflib. A file that holds no statement adds no named graph, as in :func:`load_store`
     (``GRAPH ?g`` ranges over the files that hold statements on every engine).
 
+    :param progress: told how many bytes of all the files have been parsed (see
+        :data:`LoadProgress`).
     :raises DataError: for an unreadable or syntactically invalid file.
     """
     import pyoxigraph
     import rdflib
 
     dataset = rdflib.Dataset(default_union=True)
+    sized = _sizes(files)
+    total = sum(size for _, size in sized)
+    done = 0
     # rdflib logs a traceback for each ill-typed literal ("abc"^^xsd:decimal) it is given;
     # validation reports those itself, at their position.
     logger = logging.getLogger("rdflib.term")
     level = logger.level
     logger.setLevel(logging.CRITICAL)
     try:
-        for path in files:
-            path = Path(path)
+        for path, size in sized:
             name = graph_name(path)
             dataset_file = RDF_SUFFIXES[path.suffix.lower()] in ("nquads", "trig")
             with open_rdf(path) as stream:
+                counted = progress_reader(stream, progress, total, done) if progress else stream
                 try:
-                    quads = pyoxigraph.parse(stream, format=oxigraph_format(path), base_iri=name)
+                    quads = pyoxigraph.parse(counted, format=oxigraph_format(path), base_iri=name)
                     first = next(quads, None)
-                    if first is None:
-                        continue  # an empty file is an empty graph: no named graph for it
-                    graph = (
-                        dataset.default_context
-                        if dataset_file
-                        else dataset.graph(rdflib.URIRef(name))
-                    )
-                    add_quads(dataset, itertools.chain([first], quads), graph)
+                    if first is not None:
+                        graph = (
+                            dataset.default_context
+                            if dataset_file
+                            else dataset.graph(rdflib.URIRef(name))
+                        )
+                        add_quads(dataset, itertools.chain([first], quads), graph)
+                    # else: an empty file is an empty graph, with no named graph for it
                 except SyntaxError as error:
                     raise parse_error(path, error) from None
+            done += size
     finally:
         logger.setLevel(level)
+    if progress:
+        progress(total, total)
     return dataset
 
 
@@ -267,7 +347,10 @@ __all__ = [
     "graph_name",
     "load_rdflib",
     "load_store",
+    "LoadProgress",
+    "PROGRESS_STEP",
     "open_rdf",
     "oxigraph_format",
     "parse_error",
+    "progress_reader",
 ]
