@@ -40,7 +40,7 @@ from typing import TYPE_CHECKING, Any
 from kgtool.engines.base import Engine, QueryKind, QueryResult, QueryStream
 from kgtool.entities import resolve_entity
 from kgtool.errors import EntityNotFoundError, KgtoolError, ParameterError, QueryError
-from kgtool.namespaces import PREFIXES, XSD, expand_curie, shorten
+from kgtool.namespaces import PREFIXES, XSD, iri_from_text, shorten
 from kgtool.project import display_path
 from kgtool.rdf.sparql import PreparedQuery, Term, prepare
 from kgtool.tables import clip, escape_controls
@@ -553,17 +553,14 @@ def _kgtool_settings(
 
 
 def _class_iri(value: Any, node: Any, located: _Located) -> str:
-    text = str(value).strip()
-    if text.startswith("<") and text.endswith(">"):
-        return text[1:-1]
-    iri = expand_curie(text)
-    if iri is None and not text.startswith(("http://", "https://")):
+    iri = iri_from_text(str(value))
+    if iri is None:
         raise located.error(
-            f"kgtool.params: class {text!r} is neither a CURIE with a known prefix nor an IRI",
+            f"kgtool.params: class {str(value).strip()!r} is neither a CURIE with a known prefix nor an IRI",
             node,
             hint="known prefixes: " + ", ".join(PREFIXES),
         )
-    return iri or text
+    return iri
 
 
 def _check_static(param: Parameter, located: _Located, node: Any) -> None:

@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
 
 from kgtool.errors import DataError, KgtoolError, ProjectError
+from kgtool.labels import LANGUAGES
 from kgtool.namespaces import DCTERMS, KGO, KGR, OA, PREFIXES, PROV, shorten
 from kgtool.project import display_path
 
@@ -44,7 +45,6 @@ class LocatedError(Protocol):
 
 #: Characters of context kept in ``oa:prefix`` and ``oa:suffix``.
 CONTEXT = 16
-LANGUAGES = ("ja", "en")
 
 
 # --------------------------------------------------------------------------------------------

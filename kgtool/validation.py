@@ -66,9 +66,6 @@ if TYPE_CHECKING:
     from kgtool.engines import Engine
     from kgtool.project import Project
 
-#: Kept for one release; the constant is :data:`kgtool.labels.LANGUAGE_NAMES`.
-LANGUAGES = LANGUAGE_NAMES
-
 
 class Severity(str, Enum):
     """How bad a finding is. Errors make validation fail; warnings and infos do not."""

@@ -15,7 +15,7 @@ from support import invoke, write_project
 
 from kgtool.engines import OxigraphEngine
 from kgtool.errors import ParameterError, QueryError
-from kgtool.namespaces import KGO, KGR
+from kgtool.namespaces import KGO, KGR, PREFIXES
 from kgtool.queries import (
     ParamType,
     adhoc_query,
@@ -351,6 +351,11 @@ BODY = "SELECT ?x WHERE { ?x ?p ?_actor_iri } ORDER BY ?x\n"
             "#+ summary: ''\n#+ description: d\n",
             "1:13: 'summary' must be a non-empty text (hint: write '#+ summary: …')",
         ),
+        (
+            "#+ summary: s\n#+ description: d\n#+ kgtool:\n#+   params:\n#+     actor: {class: kg:Company}\n",
+            "5:8: kgtool.params: class 'kg:Company' is neither a CURIE with a known prefix nor an IRI "
+            "(hint: known prefixes: " + ", ".join(PREFIXES) + ")",
+        ),
     ],
     ids=[
         "bad-yaml",
@@ -363,6 +368,7 @@ BODY = "SELECT ?x WHERE { ?x ?p ?_actor_iri } ORDER BY ?x\n"
         "unknown-param-key",
         "enumerate-without-values",
         "empty-summary",
+        "unknown-class-prefix",
     ],
 )
 def test_bad_metadata_is_one_line_with_file_and_line(
@@ -375,6 +381,25 @@ def test_bad_metadata_is_one_line_with_file_and_line(
         assert result.exit_code == 2
         assert result.stdout == ""
         assert result.stderr == f"Error: {path}:{message}\n"
+
+
+@pytest.mark.parametrize(
+    ("written", "iri"),
+    [
+        ("kgo:Company", KGO + "Company"),
+        ("<https://example.org/C>", "https://example.org/C"),
+        ("https://example.org/C", "https://example.org/C"),
+        ("urn:example:C", "urn:example:C"),
+    ],
+)
+def test_a_parameter_class_is_read_like_every_iri(written: str, iri: str) -> None:
+    """kgtool.namespaces.iri_from_text: <…>, a CURIE, or a bare http(s) or urn IRI."""
+    header = (
+        "#+ summary: s\n#+ description: d\n#+ kgtool:\n#+   params:\n"
+        f"#+     actor: {{class: '{written}'}}\n"
+    )
+    query = parse_saved_query(header + BODY, "q")
+    assert [param.class_iri for param in query.parameters] == [iri]
 
 
 # --- kgtool query --------------------------------------------------------------------------------------

@@ -19,7 +19,7 @@ import click
 from kgtool.cli.base import StderrObserver
 from kgtool.engines.base import DEFAULT_MAX_RESPONSE_BYTES, DEFAULT_TIMEOUT, EngineOptions
 from kgtool.engines.registry import ENGINE_NAMES, ENGINES
-from kgtool.output import LANGUAGES
+from kgtool.labels import LANGUAGES
 from kgtool.project import find_project
 
 if TYPE_CHECKING:
