@@ -43,7 +43,7 @@ from kgtool.errors import EntityNotFoundError, KgtoolError, ParameterError, Quer
 from kgtool.namespaces import PREFIXES, XSD, iri_from_text, shorten
 from kgtool.project import display_path
 from kgtool.rdf.sparql import PreparedQuery, Term, prepare
-from kgtool.tables import clip, escape_controls
+from kgtool.tables import align, clip, escape_controls
 
 if TYPE_CHECKING:
     from kgtool.project import Project
@@ -926,10 +926,9 @@ def describe_parameter(param: Parameter) -> str:
 
 def catalogue_text(queries: Sequence[SavedQuery]) -> str:
     """The catalogue for a terminal: per query, its name and summary, description, parameters."""
-    width = max((len(q.name) for q in queries), default=0)
     blocks = []
-    for query in queries:
-        lines = [f"{query.name.ljust(width)}  {query.summary}"]
+    for query, head in zip(queries, align([[q.name, q.summary] for q in queries]), strict=True):
+        lines = [head]
         lines += textwrap.wrap(
             query.description, width=100, initial_indent="    ", subsequent_indent="    "
         )

@@ -539,8 +539,8 @@ def turtle_string(value: str) -> str:
 
 
 def _prefix_lines(*names: str) -> str:
-    width = max(len(name) for name in names) + 2
-    return "".join(f"@prefix {name + ':':<{width}}<{PREFIXES[name]}> .\n" for name in names)
+    """Prefix declarations; :func:`kgtool.turtle_format.format_turtle` aligns them."""
+    return "".join(f"@prefix {name}: <{PREFIXES[name]}> .\n" for name in names)
 
 
 def passage_turtle(quote: Quote, source: Source, iri: str, source_label: str) -> str:
