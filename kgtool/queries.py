@@ -594,16 +594,28 @@ def load_saved_query(path: Path) -> SavedQuery:
     """
     source = display_path(path)
     try:
-        text = path.read_bytes().decode("utf-8-sig")
+        data = path.read_bytes()
+    except OSError as error:
+        raise QueryError(f"cannot read the file: {error.strerror}", path=source) from None
+    return parse_saved_query(decode_query(data, source), path.stem, source, path)
+
+
+def decode_query(data: bytes, source: str) -> str:
+    """The text of a query read as bytes (a file, stdin): UTF-8, a leading BOM dropped.
+
+    :raises QueryError: naming ``source`` when ``data`` is not UTF-8.
+
+    >>> decode_query(b"\xef\xbb\xbfASK {}", "q.rq")
+    'ASK {}'
+    """
+    try:
+        return data.decode("utf-8-sig")
     except UnicodeDecodeError as error:
         raise QueryError(
             f"the file is not valid UTF-8 (byte {error.start})",
             path=source,
             hint="save it as UTF-8",
         ) from None
-    except OSError as error:
-        raise QueryError(f"cannot read the file: {error.strerror}", path=source) from None
-    return parse_saved_query(text, path.stem, source, path)
 
 
 def saved_queries(project: Project) -> list[SavedQuery]:
@@ -965,6 +977,7 @@ __all__ = [
     "catalogue_text",
     "check_parameter_names",
     "check_query",
+    "decode_query",
     "discover_parameters",
     "find_saved_query",
     "load_saved_query",

@@ -11,8 +11,10 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
 from support import invoke, write_project
 
+from kgtool.cli import cli
 from kgtool.engines import OxigraphEngine
 from kgtool.errors import ParameterError, QueryError
 from kgtool.namespaces import KGO, KGR, PREFIXES
@@ -603,6 +605,16 @@ def test_sparql_from_stdin_and_file(project: Path, tmp_path: Path) -> None:
         stdin="ASK { ?s a <urn:x:none> }",
     )
     assert (result.exit_code, result.stdout) == (0, '{\n  "head": {},\n  "boolean": false\n}\n')
+
+
+def test_sparql_refuses_stdin_that_is_not_utf8(project: Path) -> None:
+    """Read as bytes like a file: one line, exit 2, never a traceback."""
+    for args in (["sparql", "-"], ["sparql", "-f", "-"]):
+        result = CliRunner().invoke(cli, [*args, "--root", str(project)], input=b"ASK {\xff}")
+        assert (result.exit_code, result.stdout) == (2, "")
+        assert result.stderr == (
+            "Error: stdin: the file is not valid UTF-8 (byte 5) (hint: save it as UTF-8)\n"
+        )
 
 
 def test_sparql_parameters(project: Path) -> None:
