@@ -53,6 +53,14 @@ def analysis_output_options(function: Any) -> Any:
     return format_option(FORMATS, default="table")(function)
 
 
+def analytics_options(function: Any) -> Any:
+    """Every analytics command's options: ``--lang``, ``--format``, ``--view``, the drawing
+    options and the data options."""
+    for decorator in (data_options, drawing_options, analysis_output_options):
+        function = decorator(function)
+    return lang_option(LANG_HELP)(function)
+
+
 # --- helpers ----------------------------------------------------------------------------------------
 
 
@@ -217,10 +225,7 @@ def analyze_group() -> None:
     help="Rank only instances of CLASS (repeatable).",
 )
 @click.option("--top", type=int, default=10, show_default=True, help="How many entities to list.")
-@lang_option(LANG_HELP)
-@analysis_output_options
-@drawing_options
-@data_options
+@analytics_options
 def centrality_command(
     metric: str,
     classes: tuple[str, ...],
@@ -263,10 +268,7 @@ def centrality_command(
 @click.option(
     "--limit", type=int, default=5, show_default=True, help="At most this many shortest paths."
 )
-@lang_option(LANG_HELP)
-@analysis_output_options
-@drawing_options
-@data_options
+@analytics_options
 def path_command(
     source: str,
     target: str,
@@ -314,10 +316,7 @@ def path_command(
 @click.command("neighbors")
 @click.argument("entity")
 @click.option("--depth", type=int, default=1, show_default=True, help="How many hops out.")
-@lang_option(LANG_HELP)
-@analysis_output_options
-@drawing_options
-@data_options
+@analytics_options
 def neighbors_command(
     entity: str,
     depth: int,
@@ -364,10 +363,7 @@ def neighbors_command(
     show_default=True,
     help="Seed of the Louvain method (deterministic).",
 )
-@lang_option(LANG_HELP)
-@analysis_output_options
-@drawing_options
-@data_options
+@analytics_options
 def communities_command(
     resolution: float,
     community_seed: int,
