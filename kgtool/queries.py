@@ -605,7 +605,7 @@ def decode_query(data: bytes, source: str) -> str:
 
     :raises QueryError: naming ``source`` when ``data`` is not UTF-8.
 
-    >>> decode_query(b"\xef\xbb\xbfASK {}", "q.rq")
+    >>> decode_query(b"\\xef\\xbb\\xbfASK {}", "q.rq")
     'ASK {}'
     """
     try:
