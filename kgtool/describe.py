@@ -277,9 +277,7 @@ def statement_lines(text: str, base: str) -> dict[tuple[str, ...], int]:
     >>> lines[("http://e/s", RDF_TYPE, "http://e/D")]
     4
     """
-    from urllib.parse import urljoin
-
-    from kgtool.rdf.turtle import tokens, unescape_iri, unescape_local
+    from kgtool.rdf.turtle import resolve_iri, tokens, unescape_iri, unescape_local
 
     found: dict[tuple[str, ...], int] = {}
     prefixes: dict[str, str] = {}
@@ -296,15 +294,15 @@ def statement_lines(text: str, base: str) -> dict[tuple[str, ...], int]:
         if expect == "subject" and depth == 0 and upper in ("@PREFIX", "PREFIX", "@BASE", "BASE"):
             args = words[index : index + 2]
             if upper.endswith("PREFIX") and len(args) == 2 and args[1].kind == "iri":
-                prefixes[args[0].text[:-1]] = urljoin(base, unescape_iri(args[1].text[1:-1]))
+                prefixes[args[0].text[:-1]] = resolve_iri(base, unescape_iri(args[1].text[1:-1]))
                 index += 2
             elif upper.endswith("BASE") and args and args[0].kind == "iri":
-                base = urljoin(base, unescape_iri(args[0].text[1:-1]))
+                base = resolve_iri(base, unescape_iri(args[0].text[1:-1]))
                 index += 1
             continue
         iri = None
         if token.kind == "iri":
-            iri = urljoin(base, unescape_iri(token.text[1:-1]))
+            iri = resolve_iri(base, unescape_iri(token.text[1:-1]))
         elif token.is_prefixed_name:
             prefix, _, local = token.text.partition(":")
             iri = prefixes[prefix] + unescape_local(local) if prefix in prefixes else None

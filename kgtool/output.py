@@ -2,7 +2,7 @@
 
 SELECT and ASK results can be written as
 
-* ``table`` — aligned columns for a terminal, IRIs shown by their ``rdfs:label`` (see
+* ``table`` — aligned columns for a terminal, IRIs shown by their label (see
   :func:`fetch_labels`), else as CURIEs;
 * ``md`` — a Markdown table, with the same display values as ``table``;
 * ``tsv`` and ``csv`` — the W3C *SPARQL 1.1 Query Results CSV and TSV Formats*
@@ -29,6 +29,8 @@ from typing import TYPE_CHECKING, Any
 
 from kgtool.engines.base import Engine, QueryKind, QueryResult, QueryStream
 from kgtool.errors import FormatError
+from kgtool.labels import LABEL_PREDICATES, choose_label
+from kgtool.labels import LANGUAGES as LANGUAGES  # re-export: output.LANGUAGES was public
 from kgtool.namespaces import PREFIXES, RDF_TYPE, XSD, shorten
 from kgtool.rdf.sparql import Term
 from kgtool.tables import escape_controls, format_table
@@ -39,8 +41,6 @@ if TYPE_CHECKING:
 XSD_STRING = XSD + "string"
 RDF_LANG_STRING = PREFIXES["rdf"] + "langString"
 SPARQL_RESULTS_NS = "http://www.w3.org/2005/sparql-results#"
-#: Label languages offered by ``--lang``; the first is the default.
-LANGUAGES = ("en", "ja")
 
 
 class OutputFormat(str, Enum):
@@ -198,12 +198,12 @@ def result_chunks(
 
 # --- labels -----------------------------------------------------------------------------------
 
-_LABELS = """
-PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
-SELECT ?entity ?label WHERE {
-  VALUES ?entity { %s }
-  ?entity rdfs:label ?label .
-}
+_LABELS = f"""
+SELECT ?entity ?property ?label WHERE {{
+  VALUES ?entity {{ %s }}
+  VALUES ?property {{ {" ".join(f"<{p}>" for p in LABEL_PREDICATES)} }}
+  ?entity ?property ?label .
+}}
 """
 
 
@@ -226,10 +226,9 @@ def iris_to_label(result: QueryResult) -> list[str]:
 
 
 def fetch_labels(engine: Engine, iris: Iterable[str], lang: str = "en") -> dict[str, str]:
-    """IRI → its ``rdfs:label`` in ``lang``, else in the other language, else any label.
-
-    When an IRI has several labels in the chosen language the smallest (by code point) wins,
-    so the choice is deterministic. IRIs without a label are left out.
+    """IRI → its label by :func:`kgtool.labels.choose_label`: ``lang``, then the other language,
+    then any; ``rdfs:label`` before ``skos:prefLabel``; then the smallest text. IRIs without a
+    label are left out.
 
     :param lang: ``en`` or ``ja``.
     """
@@ -239,17 +238,14 @@ def fetch_labels(engine: Engine, iris: Iterable[str], lang: str = "en") -> dict[
     if not iris:
         return {}
     values = " ".join(str(pyoxigraph.NamedNode(iri)) for iri in iris)
-    order = [lang, *(other for other in LANGUAGES if other != lang)]
-    best: dict[str, tuple[int, str]] = {}
-    for entity, label in engine.query(_LABELS % values).rows:
-        if entity is None or label is None:  # both are bound by the query's pattern
+    found: dict[str, list[tuple[str, str | None, str]]] = {}
+    for entity, prop, label in engine.query(_LABELS % values).rows:
+        if entity is None or prop is None or label is None:  # bound by the query's pattern
             continue
-        tag = (label.language or "") if isinstance(label, pyoxigraph.Literal) else ""
-        rank = order.index(tag) if tag in order else len(order)
-        candidate = (rank, label.value)
-        if entity.value not in best or candidate < best[entity.value]:
-            best[entity.value] = candidate
-    return {iri: best[iri][1] for iri in sorted(best)}
+        language = label.language if isinstance(label, pyoxigraph.Literal) else None
+        found.setdefault(entity.value, []).append((prop.value, language, label.value))
+    labels = {iri: choose_label(candidates, lang) for iri, candidates in found.items()}
+    return {iri: label for iri, label in sorted(labels.items()) if label is not None}
 
 
 # --- SELECT / ASK writers ------------------------------------------------------------------------

@@ -40,10 +40,10 @@ from typing import TYPE_CHECKING, Any
 from kgtool.engines.base import Engine, QueryKind, QueryResult, QueryStream
 from kgtool.entities import resolve_entity
 from kgtool.errors import EntityNotFoundError, KgtoolError, ParameterError, QueryError
-from kgtool.namespaces import PREFIXES, XSD, expand_curie, shorten
+from kgtool.namespaces import PREFIXES, XSD, iri_from_text, shorten
 from kgtool.project import display_path
 from kgtool.rdf.sparql import PreparedQuery, Term, prepare
-from kgtool.tables import clip, escape_controls
+from kgtool.tables import align, clip, escape_controls
 
 if TYPE_CHECKING:
     from kgtool.project import Project
@@ -553,17 +553,14 @@ def _kgtool_settings(
 
 
 def _class_iri(value: Any, node: Any, located: _Located) -> str:
-    text = str(value).strip()
-    if text.startswith("<") and text.endswith(">"):
-        return text[1:-1]
-    iri = expand_curie(text)
-    if iri is None and not text.startswith(("http://", "https://")):
+    iri = iri_from_text(str(value))
+    if iri is None:
         raise located.error(
-            f"kgtool.params: class {text!r} is neither a CURIE with a known prefix nor an IRI",
+            f"kgtool.params: class {str(value).strip()!r} is neither a CURIE with a known prefix nor an IRI",
             node,
             hint="known prefixes: " + ", ".join(PREFIXES),
         )
-    return iri or text
+    return iri
 
 
 def _check_static(param: Parameter, located: _Located, node: Any) -> None:
@@ -597,16 +594,28 @@ def load_saved_query(path: Path) -> SavedQuery:
     """
     source = display_path(path)
     try:
-        text = path.read_bytes().decode("utf-8-sig")
+        data = path.read_bytes()
+    except OSError as error:
+        raise QueryError(f"cannot read the file: {error.strerror}", path=source) from None
+    return parse_saved_query(decode_query(data, source), path.stem, source, path)
+
+
+def decode_query(data: bytes, source: str) -> str:
+    """The text of a query read as bytes (a file, stdin): UTF-8, a leading BOM dropped.
+
+    :raises QueryError: naming ``source`` when ``data`` is not UTF-8.
+
+    >>> decode_query(b"\\xef\\xbb\\xbfASK {}", "q.rq")
+    'ASK {}'
+    """
+    try:
+        return data.decode("utf-8-sig")
     except UnicodeDecodeError as error:
         raise QueryError(
             f"the file is not valid UTF-8 (byte {error.start})",
             path=source,
             hint="save it as UTF-8",
         ) from None
-    except OSError as error:
-        raise QueryError(f"cannot read the file: {error.strerror}", path=source) from None
-    return parse_saved_query(text, path.stem, source, path)
 
 
 def saved_queries(project: Project) -> list[SavedQuery]:
@@ -929,10 +938,9 @@ def describe_parameter(param: Parameter) -> str:
 
 def catalogue_text(queries: Sequence[SavedQuery]) -> str:
     """The catalogue for a terminal: per query, its name and summary, description, parameters."""
-    width = max((len(q.name) for q in queries), default=0)
     blocks = []
-    for query in queries:
-        lines = [f"{query.name.ljust(width)}  {query.summary}"]
+    for query, head in zip(queries, align([[q.name, q.summary] for q in queries]), strict=True):
+        lines = [head]
         lines += textwrap.wrap(
             query.description, width=100, initial_indent="    ", subsequent_indent="    "
         )
@@ -969,6 +977,7 @@ __all__ = [
     "catalogue_text",
     "check_parameter_names",
     "check_query",
+    "decode_query",
     "discover_parameters",
     "find_saved_query",
     "load_saved_query",

@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
 
 from kgtool.errors import DataError, KgtoolError, ProjectError
+from kgtool.labels import LANGUAGES
 from kgtool.namespaces import DCTERMS, KGO, KGR, OA, PREFIXES, PROV, shorten
 from kgtool.project import display_path
 
@@ -44,7 +45,6 @@ class LocatedError(Protocol):
 
 #: Characters of context kept in ``oa:prefix`` and ``oa:suffix``.
 CONTEXT = 16
-LANGUAGES = ("ja", "en")
 
 
 # --------------------------------------------------------------------------------------------
@@ -539,8 +539,8 @@ def turtle_string(value: str) -> str:
 
 
 def _prefix_lines(*names: str) -> str:
-    width = max(len(name) for name in names) + 2
-    return "".join(f"@prefix {name + ':':<{width}}<{PREFIXES[name]}> .\n" for name in names)
+    """Prefix declarations; :func:`kgtool.turtle_format.format_turtle` aligns them."""
+    return "".join(f"@prefix {name}: <{PREFIXES[name]}> .\n" for name in names)
 
 
 def passage_turtle(quote: Quote, source: Source, iri: str, source_label: str) -> str:

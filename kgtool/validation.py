@@ -66,9 +66,6 @@ if TYPE_CHECKING:
     from kgtool.engines import Engine
     from kgtool.project import Project
 
-#: Kept for one release; the constant is :data:`kgtool.labels.LANGUAGE_NAMES`.
-LANGUAGES = LANGUAGE_NAMES
-
 
 class Severity(str, Enum):
     """How bad a finding is. Errors make validation fail; warnings and infos do not."""
@@ -866,15 +863,16 @@ SELECT DISTINCT ?subject WHERE {{ ?subject ?p ?o FILTER(isIRI(?subject) && STRST
 """
 
 
-def _close_match(iri: str, candidates: Iterable[str], namespace: str) -> list[str]:
-    """The candidate most like ``iri`` (compared by local name, ignoring case), if any is close."""
+def _did_you_mean(iri: str, candidates: Iterable[str], namespace: str, otherwise: str) -> str:
+    """A hint naming the candidate most like ``iri`` (compared by local name, ignoring case)
+    when one is close, else ``otherwise``."""
     by_name = {
         c[len(namespace) :].casefold(): c for c in sorted(candidates) if c.startswith(namespace)
     }
     close = difflib.get_close_matches(
         iri[len(namespace) :].casefold(), sorted(by_name), n=1, cutoff=0.8
     )
-    return [by_name[name] for name in close]
+    return f"did you mean {shorten(by_name[close[0]])}?" if close else otherwise
 
 
 def _lint_undeclared(check: Rule, context: RuleContext) -> list[Finding]:
@@ -897,15 +895,14 @@ def _lint_undeclared(check: Rule, context: RuleContext) -> list[Finding]:
             continue
         if graph not in loaded.displays:  # the shapes store has its own graph name
             continue
-        close = _close_match(term, declared, KGO)
         findings.append(
             check.finding(
                 locator.mention(graph, term),
                 f"{shorten(term)} is not declared in the ontology",
                 focus=shorten(term),
-                hint=f"did you mean {shorten(close[0])}?"
-                if close
-                else "declare it in ontology/ or fix the spelling",
+                hint=_did_you_mean(
+                    term, declared, KGO, "declare it in ontology/ or fix the spelling"
+                ),
             )
         )
     return findings
@@ -978,15 +975,14 @@ def _lint_dangling(check: Rule, context: RuleContext) -> list[Finding]:
     described = sorted(bound(row[0]).value for row in engine.query(_DESCRIBED).rows)
     findings = []
     for graph, obj in ((bound(g).value, bound(o).value) for g, o in rows):
-        close = _close_match(obj, described, KGR)
         findings.append(
             check.finding(
                 locator.mention(graph, obj),
                 f"{shorten(obj)} is used but never described (it is the subject of no triple)",
                 focus=shorten(obj),
-                hint=f"did you mean {shorten(close[0])}?"
-                if close
-                else "describe it in graph/ or fix the spelling",
+                hint=_did_you_mean(
+                    obj, described, KGR, "describe it in graph/ or fix the spelling"
+                ),
             )
         )
     return findings

@@ -338,3 +338,14 @@ def test_statement_lines_follow_prefixes_lists_and_nesting() -> None:
         ("http://e/s2", "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"): 4,
         ("http://e/s2", "http://www.w3.org/1999/02/22-rdf-syntax-ns#type", "http://e/C"): 4,
     }
+
+
+def test_statement_lines_resolve_iris_like_the_parser() -> None:
+    """RFC 3986 (kgtool.rdf.turtle.resolve_iri), as pyoxigraph does: an empty fragment stays."""
+    from kgtool.describe import statement_lines
+
+    assert statement_lines("<#> <p#> <?> .\n", "http://e/a") == {
+        ("http://e/a#",): 1,
+        ("http://e/a#", "http://e/p#"): 1,
+        ("http://e/a#", "http://e/p#", "http://e/a?"): 1,
+    }

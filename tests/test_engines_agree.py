@@ -28,6 +28,8 @@ import pytest
 
 from kgtool.endpoint import EndpointEngine
 from kgtool.engines import OxigraphEngine, QueryKind, QueryResult, RdflibEngine
+from kgtool.engines.registry import ENGINES as REGISTERED
+from kgtool.engines.registry import engine_class
 from kgtool.graph import load_rdflib, load_store
 from kgtool.project import find_project
 from kgtool.queries import load_saved_query, run_query
@@ -36,7 +38,9 @@ from kgtool.store import open_store
 
 REPO = Path(__file__).resolve().parent.parent
 QUERY_FILES = sorted((REPO / "queries").glob("*.rq"))
-ENGINES = ("oxigraph-memory", "oxigraph-store", "oxigraph-serve", "virtuoso")
+#: Registered local engines other than the two built below are compared too, from their files.
+OTHER_LOCAL = tuple(name for name in REGISTERED if name not in ("oxigraph", "rdflib"))
+ENGINES = ("oxigraph-memory", "oxigraph-store", "oxigraph-serve", "virtuoso", *OTHER_LOCAL)
 XSD_BOOLEAN = "http://www.w3.org/2001/XMLSchema#boolean"
 
 
@@ -94,6 +98,7 @@ def engines(
         "oxigraph-store": open_store(tmp_path_factory.mktemp("store") / "store", data_files),
         "oxigraph-serve": EndpointEngine(oxigraph_serve.url, post=oxigraph_serve.post),
         "virtuoso": EndpointEngine(virtuoso.url, post=virtuoso.post),
+        **{name: engine_class(name).from_files(data_files) for name in OTHER_LOCAL},
     }
 
 

@@ -338,6 +338,29 @@ def test_labels_prefer_the_chosen_language_then_the_other(
     assert fetch_labels(engine, [], "en") == {}
 
 
+def test_labels_follow_the_one_label_rule(turtle_engine: Callable[..., OxigraphEngine]) -> None:
+    """kgtool.labels.choose_label: skos:prefLabel counts, after rdfs:label in the same
+    language; language tags compare ignoring case; the smallest text wins a tie."""
+    engine = turtle_engine(
+        "@prefix kgr: <https://w3id.org/kgtool/resource/> .\n"
+        "@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .\n"
+        "@prefix skos: <http://www.w3.org/2004/02/skos/core#> .\n"
+        'kgr:A skos:prefLabel "A pref"@en ; rdfs:label "A label"@en .\n'
+        'kgr:B skos:prefLabel "B pref"@en ; rdfs:label "ビー"@ja .\n'
+        'kgr:C skos:prefLabel "C only" .\n'
+        'kgr:D rdfs:label "D upper"@EN , "D ja"@ja .\n'
+        'kgr:E rdfs:label "E2"@en , "E1"@en .\n',
+        "d.ttl",
+    )
+    assert fetch_labels(engine, [KGR + x for x in "ABCDE"], "en") == {
+        KGR + "A": "A label",
+        KGR + "B": "B pref",
+        KGR + "C": "C only",
+        KGR + "D": "D upper",
+        KGR + "E": "E1",
+    }
+
+
 def test_iris_to_label_skips_columns_with_a_label_companion() -> None:
     assert iris_to_label(SELECT) == []
     result = QueryResult(QueryKind.SELECT, ("a", "b", "bLabel"), ((iri("X"), iri("Y"), lit("y")),))

@@ -11,11 +11,13 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
 from support import invoke, write_project
 
+from kgtool.cli import cli
 from kgtool.engines import OxigraphEngine
 from kgtool.errors import ParameterError, QueryError
-from kgtool.namespaces import KGO, KGR
+from kgtool.namespaces import KGO, KGR, PREFIXES
 from kgtool.queries import (
     ParamType,
     adhoc_query,
@@ -351,6 +353,11 @@ BODY = "SELECT ?x WHERE { ?x ?p ?_actor_iri } ORDER BY ?x\n"
             "#+ summary: ''\n#+ description: d\n",
             "1:13: 'summary' must be a non-empty text (hint: write '#+ summary: …')",
         ),
+        (
+            "#+ summary: s\n#+ description: d\n#+ kgtool:\n#+   params:\n#+     actor: {class: kg:Company}\n",
+            "5:8: kgtool.params: class 'kg:Company' is neither a CURIE with a known prefix nor an IRI "
+            "(hint: known prefixes: " + ", ".join(PREFIXES) + ")",
+        ),
     ],
     ids=[
         "bad-yaml",
@@ -363,6 +370,7 @@ BODY = "SELECT ?x WHERE { ?x ?p ?_actor_iri } ORDER BY ?x\n"
         "unknown-param-key",
         "enumerate-without-values",
         "empty-summary",
+        "unknown-class-prefix",
     ],
 )
 def test_bad_metadata_is_one_line_with_file_and_line(
@@ -375,6 +383,25 @@ def test_bad_metadata_is_one_line_with_file_and_line(
         assert result.exit_code == 2
         assert result.stdout == ""
         assert result.stderr == f"Error: {path}:{message}\n"
+
+
+@pytest.mark.parametrize(
+    ("written", "iri"),
+    [
+        ("kgo:Company", KGO + "Company"),
+        ("<https://example.org/C>", "https://example.org/C"),
+        ("https://example.org/C", "https://example.org/C"),
+        ("urn:example:C", "urn:example:C"),
+    ],
+)
+def test_a_parameter_class_is_read_like_every_iri(written: str, iri: str) -> None:
+    """kgtool.namespaces.iri_from_text: <…>, a CURIE, or a bare http(s) or urn IRI."""
+    header = (
+        "#+ summary: s\n#+ description: d\n#+ kgtool:\n#+   params:\n"
+        f"#+     actor: {{class: '{written}'}}\n"
+    )
+    query = parse_saved_query(header + BODY, "q")
+    assert [param.class_iri for param in query.parameters] == [iri]
 
 
 # --- kgtool query --------------------------------------------------------------------------------------
@@ -578,6 +605,16 @@ def test_sparql_from_stdin_and_file(project: Path, tmp_path: Path) -> None:
         stdin="ASK { ?s a <urn:x:none> }",
     )
     assert (result.exit_code, result.stdout) == (0, '{\n  "head": {},\n  "boolean": false\n}\n')
+
+
+def test_sparql_refuses_stdin_that_is_not_utf8(project: Path) -> None:
+    """Read as bytes like a file: one line, exit 2, never a traceback."""
+    for args in (["sparql", "-"], ["sparql", "-f", "-"]):
+        result = CliRunner().invoke(cli, [*args, "--root", str(project)], input=b"ASK {\xff}")
+        assert (result.exit_code, result.stdout) == (2, "")
+        assert result.stderr == (
+            "Error: stdin: the file is not valid UTF-8 (byte 5) (hint: save it as UTF-8)\n"
+        )
 
 
 def test_sparql_parameters(project: Path) -> None:

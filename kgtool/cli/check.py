@@ -31,11 +31,11 @@ def _json(data: object) -> None:
 
 
 def _list_rules(context: click.Context) -> None:
+    from kgtool.tables import align
     from kgtool.validation import RULES
 
-    width = max(len(r.id.value) for r in RULES)
-    for rule in RULES:
-        click.echo(f"{rule.id.value:<{width}}  {rule.severity.value:<7}  {rule.summary}")
+    for line in align([[r.id.value, r.severity.value, r.summary] for r in RULES]):
+        click.echo(line)
     context.exit(0)
 
 

@@ -10,7 +10,8 @@ the alias is accepted everywhere and turned into the canonical name before the c
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar, cast
 
@@ -19,7 +20,7 @@ import click
 from kgtool.cli.base import QUIET_KEY, StderrObserver, is_quiet
 from kgtool.engines.base import DEFAULT_MAX_RESPONSE_BYTES, DEFAULT_TIMEOUT, EngineOptions
 from kgtool.engines.registry import ENGINE_NAMES, ENGINES
-from kgtool.output import LANGUAGES
+from kgtool.labels import LANGUAGES
 from kgtool.project import find_project
 
 if TYPE_CHECKING:
@@ -73,39 +74,75 @@ def lang_option(
     )
 
 
-def drawing_options(function: F) -> F:
-    """``--layout``, ``--seed``, ``--physics/--no-physics``, ``--title``, ``--open``."""
+@dataclass(frozen=True)
+class Drawing:
+    """What the drawing options asked for, as one value the commands pass on unopened.
+
+    :param title: ``--title``; each command has its own default heading.
+    :param open_browser: ``--open``.
+    :param render: every other drawing option, by its :class:`~kgtool.render.RenderOptions`
+        field name (the option's destination), so a new option needs no change here.
+    """
+
+    title: str | None = None
+    open_browser: bool = False
+    render: Mapping[str, Any] = field(default_factory=dict)
+
+
+def _drawing_option_specs() -> list[tuple[tuple[str, ...], dict[str, Any]]]:
+    """The drawing options as ``click.option`` arguments. A destination other than ``title``
+    and ``open_browser`` must be a field of :class:`~kgtool.render.RenderOptions`."""
     # Drawing modules load with the commands that draw, not with every command (e.g. ``query``).
     from kgtool.render import Layout
 
-    for decorator in reversed(
-        [
-            click.option(
-                "--layout",
-                type=click.Choice([layout.value for layout in Layout]),
-                default=Layout.SPRING.value,
-                show_default=True,
-                help="Seeded networkx layout computed in Python: the same data gives the same picture.",
-            ),
-            click.option(
-                "--seed", type=int, default=42, show_default=True, help="Seed of the layout."
-            ),
-            click.option(
-                "--physics/--no-physics",
-                default=None,
-                help="Let the browser refine the layout and animate drags. Default: on up to 300 nodes.",
-            ),
-            click.option("--title", help="Page heading (default: says what is drawn)."),
-            click.option(
-                "--open",
-                "open_browser",
-                is_flag=True,
-                help="Open the written page in the default browser (never done otherwise).",
-            ),
-        ]
-    ):
-        function = decorator(function)
-    return function
+    return [
+        (
+            ("--layout",),
+            {
+                "type": click.Choice([layout.value for layout in Layout]),
+                "default": Layout.SPRING.value,
+                "show_default": True,
+                "callback": lambda _context, _param, value: Layout(value),
+                "help": "Seeded networkx layout computed in Python: the same data gives the same picture.",
+            },
+        ),
+        (
+            ("--seed",),
+            {"type": int, "default": 42, "show_default": True, "help": "Seed of the layout."},
+        ),
+        (
+            ("--physics/--no-physics",),
+            {
+                "default": None,
+                "help": "Let the browser refine the layout and animate drags. Default: on up to 300 nodes.",
+            },
+        ),
+        (("--title",), {"help": "Page heading (default: says what is drawn)."}),
+        (
+            ("--open", "open_browser"),
+            {
+                "is_flag": True,
+                "help": "Open the written page in the default browser (never done otherwise).",
+            },
+        ),
+    ]
+
+
+def drawing_options(function: F) -> F:
+    """``--layout``, ``--seed``, ``--physics/--no-physics``, ``--title``, ``--open``: the command
+    receives them as one :class:`Drawing`, ``drawing``, to give to :func:`draw_page`."""
+    specs = _drawing_option_specs()
+    names = [click.Option(list(decls), **attrs).name for decls, attrs in specs]
+
+    @functools.wraps(function)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        chosen = {name: kwargs.pop(name) for name in names if name is not None}
+        drawing = Drawing(chosen.pop("title"), chosen.pop("open_browser"), chosen)
+        return function(*args, drawing=drawing, **kwargs)
+
+    for decls, attrs in reversed(specs):
+        wrapper = click.option(*decls, **attrs)(wrapper)
+    return cast(F, wrapper)
 
 
 def draw_page(
@@ -113,22 +150,19 @@ def draw_page(
     path: Path,
     title: str,
     lang: str = "en",
-    layout: str = "spring",
-    seed: int = 42,
-    physics: bool | None = None,
-    open_browser: bool = False,
+    drawing: Drawing | None = None,
     **extra: Any,
 ) -> None:
-    """Write the page as the drawing options say, and say so on stderr (stdout stays for data)."""
-    from kgtool.render import Layout, RenderOptions, open_in_browser, render_html
+    """Write the page as the drawing options say (``extra``: the command's own
+    :class:`~kgtool.render.RenderOptions` fields), and say so on stderr (stdout stays for data)."""
+    from kgtool.render import RenderOptions, open_in_browser, render_html
     from kgtool.views import page_summary
 
-    options = RenderOptions(
-        lang=lang, layout=Layout(layout), seed=seed, title=title, physics=physics, **extra
-    )
+    drawing = drawing or Drawing()
+    options = RenderOptions(lang=lang, title=title, **{**drawing.render, **extra})
     render_html(graph, path, options)
     notice(page_summary(graph, path))
-    if open_browser:
+    if drawing.open_browser:
         open_in_browser(path)
 
 
@@ -139,7 +173,7 @@ def draw_saved_query(
     project: Project,
     engine_options: EngineOptions,
     path: Path,
-    **drawing: Any,
+    drawing: Drawing | None = None,
 ) -> None:
     """``query NAME --view`` and ``view --query NAME``: check, run and draw a saved query.
 
@@ -155,8 +189,8 @@ def draw_saved_query(
     check_drawable(query)
     engine = open_engine(project, engine_options)
     graph = query_network(engine, project, query, values, lang)
-    title = drawing.pop("title", None) or query.summary or query.name
-    draw_page(graph, path, title, lang, **drawing)
+    title = (drawing and drawing.title) or query.summary or query.name
+    draw_page(graph, path, title, lang, drawing)
 
 
 def _remember_quiet(context: click.Context, _: click.Parameter, value: bool) -> bool:

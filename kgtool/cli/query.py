@@ -227,35 +227,24 @@ def sparql_command(
       echo 'ASK { ?s ?p ?o }' | kgtool sparql -
     """
     from kgtool.errors import QueryError
-    from kgtool.queries import adhoc_query
+    from kgtool.queries import adhoc_query, decode_query
 
     if (query_text is None) == (query_file is None):
         raise QueryError(
             "give exactly one query: as text, with -f FILE, or '-' to read stdin",
             hint="e.g. kgtool sparql 'ASK { ?s ?p ?o }'",
         )
-    if query_file is not None:
-        source = str(query_file) if str(query_file) != "-" else "stdin"
+    if query_file is not None and str(query_file) != "-":
+        source = str(query_file)
         try:
-            text = (
-                sys.stdin.read()
-                if source == "stdin"
-                else query_file.read_bytes().decode("utf-8-sig")
-            )
-        except UnicodeDecodeError as error:
-            raise QueryError(
-                f"the file is not valid UTF-8 (byte {error.start})",
-                path=source,
-                hint="save it as UTF-8",
-            ) from None
+            text = decode_query(query_file.read_bytes(), source)
         except OSError as error:
-            raise QueryError(
-                f"cannot read the query file: {error.strerror}", path=str(query_file)
-            ) from None
-    elif query_text == "-":
-        source, text = "stdin", sys.stdin.read()
+            raise QueryError(f"cannot read the query file: {error.strerror}", path=source) from None
+    elif query_file is not None or query_text == "-":
+        # Bytes, so that text which is not UTF-8 is refused like a file's, not half-decoded.
+        source, text = "stdin", decode_query(sys.stdin.buffer.read(), "stdin")
     else:
-        source, text = "query", query_text
+        source, text = "query", str(query_text)
     # A query read from a file resolves relative IRIs against the file's URI (SPARQL 1.1, 4.1.1).
     base_iri = query_file.resolve().as_uri() if query_file and source != "stdin" else None
     _run(

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 import click
 
 from kgtool.cli.options import data_options, format_option, notice
+from kgtool.labels import language_order
 from kgtool.project import display_path
 
 if TYPE_CHECKING:
@@ -35,7 +36,11 @@ def source() -> None:
 @click.argument("file", type=click.Path(path_type=Path))
 @click.option("--title", required=True, help="The source's title, as it writes it.")
 @click.option(
-    "--lang", required=True, type=click.Choice(["ja", "en"]), help="The language of the text."
+    "--lang",
+    required=True,
+    # The article's language first, as --help has always listed them.
+    type=click.Choice(language_order("ja")),
+    help="The language of the text.",
 )
 @click.option("--publisher", help="The publishing organisation (IRI, CURIE or label in the graph).")
 @click.option(

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from kgtool.cli.options import (
+    Drawing,
     data_options,
     draw_page,
     draw_saved_query,
@@ -50,6 +51,14 @@ def analysis_output_options(function: Any) -> Any:
         help="Also draw the result as an interactive network in FILE.html.",
     )(function)
     return format_option(FORMATS, default="table")(function)
+
+
+def analytics_options(function: Any) -> Any:
+    """Every analytics command's options: ``--lang``, ``--format``, ``--view``, the drawing
+    options and the data options."""
+    for decorator in (data_options, drawing_options, analysis_output_options):
+        function = decorator(function)
+    return lang_option(LANG_HELP)(function)
 
 
 # --- helpers ----------------------------------------------------------------------------------------
@@ -135,11 +144,7 @@ def view_command(
     show_claims: bool,
     show_ontology: bool,
     lang: str,
-    layout: str,
-    seed: int,
-    physics: bool | None,
-    title: str | None,
-    open_browser: bool,
+    drawing: Drawing,
     project: Project,
     engine_options: EngineOptions,
 ) -> None:
@@ -157,12 +162,6 @@ def view_command(
     """
     from kgtool.errors import KgtoolError
 
-    drawing: dict[str, Any] = {
-        "layout": layout,
-        "seed": seed,
-        "physics": physics,
-        "open_browser": open_browser,
-    }
     if depth is not None and focus is None:
         raise KgtoolError("--depth needs --focus", hint="e.g. --focus DeepSeek --depth 2")
     if depth is not None and depth < 0:
@@ -176,9 +175,7 @@ def view_command(
         from kgtool.queries import find_saved_query
 
         query = find_saved_query(project, query_name)
-        draw_saved_query(
-            query, params, lang, project, engine_options, output, title=title, **drawing
-        )
+        draw_saved_query(query, params, lang, project, engine_options, output, drawing)
         return
     if params:
         raise KgtoolError(
@@ -187,7 +184,7 @@ def view_command(
     from kgtool.network import ego_graph, filter_classes, resolve_class
 
     engine, graph = _network(project, engine_options, show_claims, show_ontology)
-    heading = title
+    heading = drawing.title
     if classes:
         iris = [resolve_class(engine, text) for text in classes]
         graph = filter_classes(graph, iris)
@@ -201,7 +198,7 @@ def view_command(
         graph = ego_graph(graph, node, hops)
         label = graph.nodes[node][f"label_{lang}"]
         heading = heading or page_title("focus", lang, label=label, hops=hops)
-    draw_page(graph, output, heading or page_title("graph", lang), lang, **drawing)
+    draw_page(graph, output, heading or page_title("graph", lang), lang, drawing)
 
 
 # --- analytics ----------------------------------------------------------------------------------------
@@ -228,10 +225,7 @@ def analyze_group() -> None:
     help="Rank only instances of CLASS (repeatable).",
 )
 @click.option("--top", type=int, default=10, show_default=True, help="How many entities to list.")
-@lang_option(LANG_HELP)
-@analysis_output_options
-@drawing_options
-@data_options
+@analytics_options
 def centrality_command(
     metric: str,
     classes: tuple[str, ...],
@@ -241,7 +235,7 @@ def centrality_command(
     view_path: Path | None,
     project: Project,
     engine_options: EngineOptions,
-    **drawing: Any,
+    drawing: Drawing,
 ) -> None:
     """Rank entities by centrality: which ones hold the network together.
 
@@ -259,11 +253,9 @@ def centrality_command(
     ranked = centrality(graph, metric, iris, top, lang)
     click.echo(centrality_text(ranked, metric, output_format, lang), nl=False)
     if view_path is not None:
-        title = drawing.pop("title", None) or page_title(
-            "centrality", lang, count=len(ranked), metric=metric
-        )
+        title = drawing.title or page_title("centrality", lang, count=len(ranked), metric=metric)
         draw_page(
-            centrality_subgraph(graph, ranked), view_path, title, lang, size_by="score", **drawing
+            centrality_subgraph(graph, ranked), view_path, title, lang, drawing, size_by="score"
         )
 
 
@@ -276,10 +268,7 @@ def centrality_command(
 @click.option(
     "--limit", type=int, default=5, show_default=True, help="At most this many shortest paths."
 )
-@lang_option(LANG_HELP)
-@analysis_output_options
-@drawing_options
-@data_options
+@analytics_options
 def path_command(
     source: str,
     target: str,
@@ -290,7 +279,7 @@ def path_command(
     view_path: Path | None,
     project: Project,
     engine_options: EngineOptions,
-    **drawing: Any,
+    drawing: Drawing,
 ) -> None:
     """Show the shortest connections between entities A and B, hop by hop, with the triples
     and the article's quote behind each claim on the way.
@@ -315,22 +304,19 @@ def path_command(
         raise SystemExit(int(finding.exit_code)) from None
     click.echo(paths_text(paths, output_format, lang), nl=False)
     if view_path is not None:
-        title = drawing.pop("title", None) or page_title(
+        title = drawing.title or page_title(
             "path",
             lang,
             source=graph.nodes[a][f"label_{lang}"],
             target=graph.nodes[b][f"label_{lang}"],
         )
-        draw_page(paths_subgraph(graph, paths), view_path, title, lang, **drawing)
+        draw_page(paths_subgraph(graph, paths), view_path, title, lang, drawing)
 
 
 @click.command("neighbors")
 @click.argument("entity")
 @click.option("--depth", type=int, default=1, show_default=True, help="How many hops out.")
-@lang_option(LANG_HELP)
-@analysis_output_options
-@drawing_options
-@data_options
+@analytics_options
 def neighbors_command(
     entity: str,
     depth: int,
@@ -339,7 +325,7 @@ def neighbors_command(
     view_path: Path | None,
     project: Project,
     engine_options: EngineOptions,
-    **drawing: Any,
+    drawing: Drawing,
 ) -> None:
     """List the entities around ENTITY and the statements that link them, ring by ring.
 
@@ -356,10 +342,10 @@ def neighbors_command(
     rows = neighbors(graph, node, depth, lang)
     click.echo(neighbors_text(rows, output_format), nl=False)
     if view_path is not None:
-        title = drawing.pop("title", None) or page_title(
+        title = drawing.title or page_title(
             "neighbors", lang, label=graph.nodes[node][f"label_{lang}"], hops=depth
         )
-        draw_page(neighbors_subgraph(graph, node, rows), view_path, title, lang, **drawing)
+        draw_page(neighbors_subgraph(graph, node, rows), view_path, title, lang, drawing)
 
 
 @click.command("communities")
@@ -377,10 +363,7 @@ def neighbors_command(
     show_default=True,
     help="Seed of the Louvain method (deterministic).",
 )
-@lang_option(LANG_HELP)
-@analysis_output_options
-@drawing_options
-@data_options
+@analytics_options
 def communities_command(
     resolution: float,
     community_seed: int,
@@ -389,7 +372,7 @@ def communities_command(
     view_path: Path | None,
     project: Project,
     engine_options: EngineOptions,
-    **drawing: Any,
+    drawing: Drawing,
 ) -> None:
     """Find communities (Louvain modularity, seeded): groups of entities more linked to each
     other than to the rest. One row per entity, biggest community first.
@@ -406,7 +389,7 @@ def communities_command(
     found = communities(graph, community_seed, resolution, lang)
     click.echo(communities_text(found, output_format), nl=False)
     if view_path is not None:
-        title = drawing.pop("title", None) or page_title(
+        title = drawing.title or page_title(
             "communities", lang, count=len(found), resolution=resolution
         )
         legend = page_title("communities-legend", lang)
@@ -415,7 +398,7 @@ def communities_command(
             view_path,
             title,
             lang,
+            drawing,
             color_by="community",
             legend_title=legend,
-            **drawing,
         )
