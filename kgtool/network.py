@@ -38,6 +38,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from kgtool.errors import EntityNotFoundError, QueryError
+from kgtool.labels import LABEL_PREDICATES, LANGUAGES, choose_label
 from kgtool.namespaces import (
     KGO,
     KGSH,
@@ -48,11 +49,9 @@ from kgtool.namespaces import (
     RDF,
     RDF_TYPE,
     RDFS,
-    RDFS_LABEL,
     SH,
     SKOS,
     SKOS_ALT_LABEL,
-    SKOS_PREF_LABEL,
     shorten,
 )
 
@@ -169,13 +168,11 @@ GENERIC_CLASSES = frozenset(
 #: Key and predicate of the edges that stand for folded claims (see ``ProjectionOptions.claim_edges``).
 CLAIM_EDGE = KGO_CLAIM
 KGO_MAIN_SUBJECT = KGO + "mainSubject"
-LABEL_PREDICATES = (RDFS_LABEL, SKOS_PREF_LABEL)
 #: A legend group with this many nodes or more is split into its subclasses (see :func:`assign_groups`).
 SPLIT_GROUP = 10
 COMMENT_PREDICATES = (RDFS_COMMENT, SKOS_DEFINITION)
 
 ALL_TRIPLES = "SELECT ?s ?p ?o WHERE { ?s ?p ?o }"
-LANGUAGES = ("en", "ja")
 
 
 @dataclass(frozen=True)
@@ -367,19 +364,26 @@ class _Index:
                     changed = True
         return frozenset(result)
 
-    def label(self, node: str, lang: str) -> str:
-        """The node's label in ``lang`` (rdfs:label, then skos:prefLabel), else ``""``."""
-        for wanted in LABEL_PREDICATES:
-            for predicate, literal in self.literals.get(node, ()):
-                if predicate == wanted and (literal.language or "") == lang:
-                    return literal.value
-        return ""
+    def has_label(self, node: str) -> bool:
+        """Whether the node has an rdfs:label or skos:prefLabel in English or Japanese."""
+        return any(
+            predicate in LABEL_PREDICATES and (literal.language or "").lower() in LANGUAGES
+            for predicate, literal in self.literals.get(node, ())
+        )
 
     def display_labels(self, node: str) -> tuple[str, str]:
-        """English and Japanese labels, each falling back to the other, then a plain label, then the CURIE."""
-        en, ja = self.label(node, "en"), self.label(node, "ja")
-        plain = self.label(node, "") or (shorten(node) if not node.startswith("_:") else node)
-        return en or ja or plain, ja or en or plain
+        """English and Japanese labels by the one rule of :func:`kgtool.labels.choose_label`
+        (each falling back to the other, then any label), else the CURIE."""
+        candidates = [
+            (predicate, literal.language, literal.value)
+            for predicate, literal in self.literals.get(node, ())
+            if predicate in LABEL_PREDICATES
+        ]
+        fallback = shorten(node) if not node.startswith("_:") else node
+        return (
+            choose_label(candidates, "en") or fallback,
+            choose_label(candidates, "ja") or fallback,
+        )
 
     def texts(self, node: str, predicates: Iterable[str]) -> list[tuple[str, str]]:
         """(language, text) of the node's literals for ``predicates``."""
@@ -584,7 +588,7 @@ class _Projector:
         result = {}
         for iri in sorted(set(iris) - {""}):
             en, ja = self.index.display_labels(iri)
-            if not self.index.label(iri, "en") and not self.index.label(iri, "ja"):
+            if not self.index.has_label(iri):
                 local = iri[len(_namespace(iri)) :] or iri
                 en = ja = local
             result[iri] = {"label_en": en, "label_ja": ja}

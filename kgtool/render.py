@@ -40,6 +40,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from kgtool.errors import KgtoolError
+from kgtool.labels import LANGUAGES
 from kgtool.layout import Layout, positions
 from kgtool.namespaces import KGO, shorten
 
@@ -409,7 +410,7 @@ def view_data(
     """
     from kgtool.styles import CLAIM_FAMILY, relation_family
 
-    if options.lang not in ("en", "ja"):
+    if options.lang not in LANGUAGES:
         raise KgtoolError(f"unknown language {options.lang!r}", hint="use en or ja")
     lang = options.lang
     other = "ja" if lang == "en" else "en"
