@@ -85,9 +85,9 @@ class KgtoolGroup(click.Group):
         try:
             return super().invoke(ctx)
         except KgtoolError as error:
-            exception = click.ClickException(str(error))
-            exception.exit_code = int(error.exit_code)
-            raise exception from None
+            # As click.ClickException.show prints it, with the error's own exit code.
+            click.echo(f"Error: {error}", err=True)
+            ctx.exit(int(error.exit_code))
         except BrokenPipeError:
             # The reader (e.g. `head`) went away: not an error worth a traceback.
             sys.stderr.close()

@@ -10,6 +10,7 @@ the alias is accepted everywhere and turned into the canonical name before the c
 from __future__ import annotations
 
 import functools
+import sys
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -239,8 +240,9 @@ class TerminalProgress:
     def __init__(self, stream: Any = None, tick: float = TICK_SECONDS) -> None:
         import threading
 
-        self.stream = stream or click.get_text_stream("stderr")
-        self.enabled = bool(getattr(self.stream, "isatty", lambda: False)()) and not is_quiet()
+        self.stream = stream or sys.stderr
+        isatty = getattr(self.stream, "isatty", None)
+        self.enabled = bool(callable(isatty) and isatty()) and not is_quiet()
         self.shown = False
         self.tick = tick
         self._line = ""
