@@ -12,11 +12,14 @@ import io
 import json
 import re
 from collections.abc import Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from kgtool.analysis import Community, Neighbor, Path, Ranked, statement_record
 from kgtool.namespaces import shorten
 from kgtool.tables import format_table
+
+if TYPE_CHECKING:
+    # Types only: the CLI imports this module for every `kgtool --help`, analysis is heavier.
+    from kgtool.analysis import Community, Neighbor, Path, Ranked
 
 #: ``--format`` of the analytics commands.
 FORMATS = ("table", "json", "csv")
@@ -80,6 +83,8 @@ def centrality_text(
 def paths_text(paths: Sequence[Path], output_format: str, lang: str = "en") -> str:
     """``kgtool path``: per path and hop, the statements on the way and the claims behind them."""
     if output_format == "json":
+        from kgtool.analysis import statement_record
+
         records = [
             {
                 "path": index,
