@@ -6,6 +6,8 @@ helpers (``run = partial(invoke, "describe")``) and module-scoped fixtures call 
 
 from __future__ import annotations
 
+import os
+import shutil
 from collections.abc import Mapping
 from pathlib import Path
 
@@ -13,6 +15,10 @@ from click.testing import CliRunner, Result
 
 from kgtool.cli import cli
 from kgtool.engines import OxigraphEngine
+
+REPO = Path(__file__).resolve().parent.parent
+#: A small project with registered source texts (tests of source, quote, coverage, conflicts).
+SOURCES_FIXTURE = Path(__file__).parent / "sources_fixture"
 
 
 def invoke(*args: str, stdin: str | None = None) -> Result:
@@ -41,3 +47,22 @@ def engine_from_turtle(folder: Path, turtle: str, name: str = "data.ttl") -> Oxi
     path = folder / name
     path.write_text(turtle, encoding="utf-8")
     return OxigraphEngine.from_files([path])
+
+
+def sources_project(tmp_path: Path) -> Path:
+    """A copy of :data:`SOURCES_FIXTURE` with the real ontology and an empty queries/ folder."""
+    root = tmp_path / "kg"
+    shutil.copytree(SOURCES_FIXTURE, root)
+    shutil.copytree(REPO / "ontology", root / "ontology")
+    (root / "queries").mkdir()
+    return root
+
+
+def invoke_in(root: Path, *args: str) -> Result:
+    """Run ``kgtool ARGS`` in-process from the folder ``root`` (paths relative to it)."""
+    here = Path.cwd()
+    os.chdir(root)
+    try:
+        return CliRunner().invoke(cli, list(args))
+    finally:
+        os.chdir(here)

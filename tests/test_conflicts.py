@@ -3,20 +3,18 @@
 from __future__ import annotations
 
 import json
-import os
-import shutil
 from decimal import Decimal
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner, Result
+from click.testing import CliRunner
+from support import invoke_in, sources_project
 
 from kgtool.cli import cli
 from kgtool.conflicts import find_conflicts, value_range
 from kgtool.engines import OxigraphEngine
 
 REPO = Path(__file__).resolve().parent.parent
-FIXTURE = Path(__file__).parent / "sources_fixture"
 
 PREFIXES = """\
 @prefix kgo:    <https://w3id.org/kgtool/ontology#> .
@@ -157,20 +155,10 @@ kgr:Model kgr:metric-cost (amount USD):
 
 @pytest.fixture()
 def project(tmp_path: Path) -> Path:
-    root = tmp_path / "kg"
-    shutil.copytree(FIXTURE, root)
-    shutil.copytree(REPO / "ontology", root / "ontology")
-    (root / "queries").mkdir()
-    return root
+    return sources_project(tmp_path)
 
 
-def run(root: Path, *args: str) -> Result:
-    here = Path.cwd()
-    os.chdir(root)
-    try:
-        return CliRunner().invoke(cli, list(args))
-    finally:
-        os.chdir(here)
+run = invoke_in
 
 
 def test_no_conflict_exits_0(project: Path) -> None:

@@ -8,12 +8,11 @@ clearly named tests at the end.
 from __future__ import annotations
 
 import json
-import os
-import shutil
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner, Result
+from click.testing import CliRunner
+from support import invoke_in, sources_project
 
 from kgtool.cli import cli
 from kgtool.coverage import Status, source_coverage
@@ -21,26 +20,15 @@ from kgtool.sentences import split_sentences
 from kgtool.sources import Passage, Source, SourceText
 
 REPO = Path(__file__).resolve().parent.parent
-FIXTURE = Path(__file__).parent / "sources_fixture"
 ARTICLE = "graph/sources/pictet-digital-decoupling.ja.txt"
 
 
 @pytest.fixture()
 def project(tmp_path: Path) -> Path:
-    root = tmp_path / "kg"
-    shutil.copytree(FIXTURE, root)
-    shutil.copytree(REPO / "ontology", root / "ontology")
-    (root / "queries").mkdir()
-    return root
+    return sources_project(tmp_path)
 
 
-def run(root: Path, *args: str) -> Result:
-    here = Path.cwd()
-    os.chdir(root)
-    try:
-        return CliRunner().invoke(cli, list(args))
-    finally:
-        os.chdir(here)
+run = invoke_in
 
 
 # --------------------------------------------------------------------------------------------

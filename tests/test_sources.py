@@ -8,40 +8,27 @@ copied to tmp_path.
 from __future__ import annotations
 
 import hashlib
-import os
 import shutil
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner, Result
+from support import invoke_in, sources_project
 
-from kgtool.cli import cli
 from kgtool.errors import DataError, KgtoolError
 from kgtool.project import find_project
 from kgtool.sources import SourceText, add_source, find_quote, read_text
 from kgtool.validation import Check, Finding, Severity, validate
 
 REPO = Path(__file__).resolve().parent.parent
-FIXTURE = Path(__file__).parent / "sources_fixture"
 MEMO = "graph/sources/memo.ja.txt"
 
 
 @pytest.fixture()
 def project(tmp_path: Path) -> Path:
-    root = tmp_path / "kg"
-    shutil.copytree(FIXTURE, root)
-    shutil.copytree(REPO / "ontology", root / "ontology")
-    (root / "queries").mkdir()
-    return root
+    return sources_project(tmp_path)
 
 
-def run(root: Path, *args: str) -> Result:
-    here = Path.cwd()
-    os.chdir(root)
-    try:
-        return CliRunner().invoke(cli, list(args))
-    finally:
-        os.chdir(here)
+run = invoke_in
 
 
 def text(value: str, name: str = "t.txt") -> SourceText:
