@@ -11,33 +11,17 @@ passes and kgtool does not. A new failure and a test that starts passing both fa
 
 from __future__ import annotations
 
-import importlib.util
 import io
-import sys
 from pathlib import Path
-from types import ModuleType
 
 import pyoxigraph
 import pytest
 import rdflib
 from click.testing import CliRunner
+from w3c import suite  # tests/w3c/suite.py (pyproject puts tests/ on the path)
 
 from kgtool.cli import cli
 
-
-def _suite() -> ModuleType:
-    """tests/w3c/suite.py, loaded once by path (the tests folder is not a package)."""
-    name = "kgtool_w3c_suite"
-    if name not in sys.modules:
-        path = Path(__file__).with_name("w3c") / "suite.py"
-        spec = importlib.util.spec_from_file_location(name, path)
-        module = importlib.util.module_from_spec(spec)
-        sys.modules[name] = module
-        spec.loader.exec_module(module)
-    return sys.modules[name]
-
-
-suite = _suite()
 TESTS = {test.id: test for test in suite.sparql_tests()}
 EXPECTED = suite.expected_failures()
 ENGINES = ("oxigraph", "rdflib")

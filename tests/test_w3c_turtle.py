@@ -11,35 +11,19 @@ passing both fail here.
 
 from __future__ import annotations
 
-import importlib.util
 import re
 import shutil
-import sys
 from pathlib import Path
-from types import ModuleType
 
 import pyoxigraph
 import pytest
 import rdflib
 from click.testing import CliRunner
 from rdflib.compare import isomorphic
+from w3c import suite  # tests/w3c/suite.py (pyproject puts tests/ on the path)
 
 from kgtool.cli import cli
 
-
-def _suite() -> ModuleType:
-    """tests/w3c/suite.py, loaded once by path (the tests folder is not a package)."""
-    name = "kgtool_w3c_suite"
-    if name not in sys.modules:
-        path = Path(__file__).with_name("w3c") / "suite.py"
-        spec = importlib.util.spec_from_file_location(name, path)
-        module = importlib.util.module_from_spec(spec)
-        sys.modules[name] = module
-        spec.loader.exec_module(module)
-    return sys.modules[name]
-
-
-suite = _suite()
 TESTS = suite.turtle_tests()
 POSITIVE = {test.name: test for test in TESTS if test.positive}
 NEGATIVE = {test.name: test for test in TESTS if not test.positive}
