@@ -1,47 +1,4 @@
 """Moved to :mod:`kgtool.engines.store`; this name is kept for one release."""
 
-from kgtool.engines.store import (
-    BULK_LOAD_BYTES,
-    DATA_NAME,
-    DATASET_SUFFIXES,
-    LOADING_NAME,
-    LOCK_NAME,
-    LOCK_WAIT_SECONDS,
-    MANIFEST_NAME,
-    NEW,
-    STORE_FORMAT,
-    Manifest,
-    StoredFile,
-    StoreEngine,
-    StoreObserver,
-    SyncPlan,
-    file_sha256,
-    open_store,
-    plan_sync,
-    read_manifest,
-    status_lines,
-    versions,
-)
-
-__all__ = [
-    "BULK_LOAD_BYTES",
-    "DATASET_SUFFIXES",
-    "DATA_NAME",
-    "LOADING_NAME",
-    "LOCK_NAME",
-    "LOCK_WAIT_SECONDS",
-    "MANIFEST_NAME",
-    "Manifest",
-    "NEW",
-    "STORE_FORMAT",
-    "StoreEngine",
-    "StoreObserver",
-    "StoredFile",
-    "SyncPlan",
-    "file_sha256",
-    "open_store",
-    "plan_sync",
-    "read_manifest",
-    "status_lines",
-    "versions",
-]
+from kgtool.engines.store import *  # noqa: F403 - a re-export shim: exactly the module's public names
+from kgtool.engines.store import __all__ as __all__
