@@ -376,7 +376,9 @@ def centrality_subgraph(
     graph: networkx.MultiDiGraph, ranked: list[Ranked]
 ) -> networkx.MultiDiGraph:
     """The ranked entities and the edges among them, each node with its ``score``."""
-    sub = graph.subgraph([r.node for r in ranked]).copy()
+    from kgtool.network import induced_subgraph
+
+    sub = induced_subgraph(graph, [r.node for r in ranked])
     for record in ranked:
         sub.nodes[record.node]["score"] = record.score
     return sub
@@ -406,7 +408,9 @@ def neighbors_subgraph(
     graph: networkx.MultiDiGraph, node: str, rows: list[Neighbor]
 ) -> networkx.MultiDiGraph:
     """The entity, its neighbours and every edge among them."""
-    return graph.subgraph([node, *sorted({r.node for r in rows})]).copy()
+    from kgtool.network import induced_subgraph
+
+    return induced_subgraph(graph, [node, *(r.node for r in rows)])
 
 
 def communities_graph(

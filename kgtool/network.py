@@ -941,15 +941,32 @@ def ego_graph(graph: networkx.MultiDiGraph, node: str, depth: int) -> networkx.M
             f"{shorten(node)} is not drawn in the network",
             hint="claims, passages and ontology terms are folded; pick an entity, or use --show-claims",
         )
-    return graph.subgraph(
-        networkx.ego_graph(graph, node, radius=depth, undirected=True).nodes
-    ).copy()
+    return induced_subgraph(graph, networkx.ego_graph(graph, node, radius=depth, undirected=True))
 
 
 def filter_classes(graph: networkx.MultiDiGraph, classes: Iterable[str]) -> networkx.MultiDiGraph:
     """The subgraph of nodes that are instances of any of ``classes`` (subclasses included)."""
     wanted = set(classes)
-    return graph.subgraph([n for n in graph if wanted & set(graph.nodes[n]["types"])]).copy()
+    return induced_subgraph(graph, [n for n in graph if wanted & set(graph.nodes[n]["types"])])
+
+
+def induced_subgraph(graph: networkx.MultiDiGraph, nodes: Iterable[Any]) -> networkx.MultiDiGraph:
+    """A copy of ``graph`` restricted to ``nodes``, in the graph's own node and edge order.
+
+    Not ``graph.subgraph(nodes).copy()``: networkx iterates a node set smaller than half the
+    graph in set order, which changes with the hash seed, so the same data would give a
+    different page on every run.
+    """
+    keep = set(nodes)
+    sub = type(graph)()
+    sub.graph.update(graph.graph)
+    sub.add_nodes_from((n, data) for n, data in graph.nodes(data=True) if n in keep)
+    sub.add_edges_from(
+        (u, v, key, data)
+        for u, v, key, data in graph.edges(keys=True, data=True)
+        if u in keep and v in keep
+    )
+    return sub
 
 
 def resolve_class(engine: Engine, text: str) -> str:

@@ -384,3 +384,32 @@ def test_project_result_with_an_edge_name_literal(engine: OxigraphEngine) -> Non
     )
     graph = project_result(engine, result)
     assert list(graph.edges(keys=True, data="label_ja")) == [(ACME, FREEDONIA, "home", "home")]
+
+
+def test_subgraphs_keep_the_graph_order_whatever_the_hash_seed(tmp_path: Path) -> None:
+    # networkx's subgraph(...).copy() iterates a small node set in set order, so the same data
+    # gave a different --focus / --view page under each PYTHONHASHSEED.
+    import os
+    import subprocess
+    import sys
+
+    script = (
+        "import networkx\n"
+        "from kgtool.network import induced_subgraph\n"
+        "g = networkx.MultiDiGraph()\n"
+        "g.add_edges_from((f'n{i}', f'n{i + 1}', 'p') for i in range(40))\n"
+        "sub = induced_subgraph(g, {f'n{i}' for i in range(0, 12)})\n"
+        "print(list(sub.nodes), list(sub.edges))\n"
+    )
+    outputs = {
+        subprocess.run(
+            [sys.executable, "-c", script],
+            capture_output=True,
+            text=True,
+            check=True,
+            env={**os.environ, "PYTHONHASHSEED": seed},
+        ).stdout
+        for seed in ("1", "2", "3", "4")
+    }
+    assert len(outputs) == 1
+    assert outputs.pop().startswith("['n0', 'n1', 'n2',")
