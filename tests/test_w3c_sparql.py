@@ -69,10 +69,15 @@ def kgtool_format(test: suite.SparqlTest, expected: suite.Answer) -> str:
 
 
 def run_kgtool(
-    test: suite.SparqlTest, expected: suite.Answer, engine: str, root: Path
+    test: suite.SparqlTest,
+    expected: suite.Answer,
+    engine: str,
+    root: Path,
+    store: Path | None = None,
 ) -> suite.Answer:
     output_format = kgtool_format(test, expected)
     args = ["sparql", "-f", str(test.query), "--root", str(root), "--engine", engine]
+    args += ["--store", str(store)] if store is not None else []
     args += ["--format", output_format]
     for path in ([test.data] if test.data is not None else []) + list(test.graph_data):
         args += ["--data", str(path)]
@@ -131,6 +136,20 @@ def test_sparql(test_id: str, engine: str, empty_project: Path) -> None:
         f"kgtool on {engine}: {through_kgtool or 'now passes: remove it from expected_failures.toml'}"
         f" (raw engine: {raw or 'passes'})"
     )
+
+
+ORDERED = sorted(i for i, t in TESTS.items() if suite.ordered(t.query.read_text(encoding="utf-8")))
+
+
+@pytest.mark.parametrize("test_id", ORDERED)
+def test_ordered_queries_on_the_store(test_id: str, empty_project: Path, tmp_path: Path) -> None:
+    """The on-disk store sorts ORDER BY rows itself (kgtool.engines.ordering): every test with an
+    outer ORDER BY gives the answer kgtool gives in memory, in the expected order."""
+    test = TESTS[test_id]
+    expected = suite.expected_answer(test)
+    in_memory = outcome(run_kgtool, test, expected, "oxigraph", empty_project)
+    on_disk = outcome(run_kgtool, test, expected, "oxigraph", empty_project, tmp_path / "store")
+    assert on_disk == in_memory
 
 
 def test_expected_failures_name_real_tests() -> None:

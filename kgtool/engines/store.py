@@ -34,16 +34,18 @@ import json
 import os
 import shutil
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import IO, TYPE_CHECKING
+from typing import IO, TYPE_CHECKING, cast
 
-from kgtool.engines.base import StoreObserver
+from kgtool.engines.base import Row, StoreObserver
+from kgtool.engines.ordering import sort_rows
 from kgtool.engines.oxigraph import OxigraphEngine
 from kgtool.errors import DataError, EngineError
 from kgtool.project import display_path
 from kgtool.rdf.load import graph_name, open_rdf, oxigraph_format, parse_error
+from kgtool.rdf.sparql import PreparedQuery, QueryKind, SolutionOrder, solution_order
 
 if TYPE_CHECKING:
     import pyoxigraph
@@ -128,10 +130,40 @@ class SyncPlan:
 
 @dataclass
 class StoreEngine(OxigraphEngine):
-    """An :class:`OxigraphEngine` over a persistent store, holding the store's shared lock."""
+    """An :class:`OxigraphEngine` over a persistent store, holding the store's shared lock.
+
+    A query's top-level ``ORDER BY`` of plain variables is carried out by kgtool
+    (:mod:`kgtool.engines.ordering`, the same order as Oxigraph's), because Oxigraph's sort on
+    disk reads terms back from RocksDB on every comparison. A CONSTRUCT or DESCRIBE without
+    ``LIMIT``/``OFFSET`` drops its ``ORDER BY``: a graph is a set, and output sorts triples.
+    """
 
     directory: Path | None = None
     lock: IO[bytes] | None = None
+
+    def _evaluate(self, prepared: PreparedQuery, text: str) -> Iterator[object]:
+        order = solution_order(prepared)
+        if order is None or prepared.kind is QueryKind.ASK:
+            return super()._evaluate(prepared, text)
+        # Parameters are inlined inside the WHERE group, before the ORDER keyword.
+        unordered = text[: order.start + len(text) - len(prepared.text)]
+        if prepared.kind is QueryKind.GRAPH:
+            whole = order.limit is None and not order.offset
+            return super()._evaluate(prepared, unordered if whole else text)
+        return self._sorted(prepared, text, unordered, order)
+
+    def _sorted(
+        self, prepared: PreparedQuery, text: str, unordered: str, order: SolutionOrder
+    ) -> Iterator[object]:
+        items = super()._evaluate(prepared, unordered)
+        variables = cast(tuple[str, ...], next(items))
+        ordered = sort_rows(cast(list[Row], list(items)), variables, order.keys)
+        if ordered is None:  # literals whose order only Oxigraph knows: let it sort
+            yield from super()._evaluate(prepared, text)
+            return
+        yield variables
+        end = None if order.limit is None else order.offset + order.limit
+        yield from ordered[order.offset : end]
 
 
 @functools.lru_cache(maxsize=1)
