@@ -42,10 +42,10 @@
   // vis-network's items, built from the page data's columns (render.py keeps the JSON small):
   // a node is drawn in its legend entry's shape and colour, an edge in its relation family's
   // colour, dashed if it folds claims, without arrowhead if symmetric, wider with more claims.
-  var edgeFrom = data.edges.from, edgeTo = data.edges.to;
-  var edgeLabels = links.map(function (link) { return link.label; });
-  var degree = info.map(function () { return 0; });
-  for (i = 0; i < edgeFrom.length; i++) { degree[edgeFrom[i]]++; degree[edgeTo[i]]++; }
+  var edgeFrom = data.edges.from, edgeTo = data.edges.to, curve = data.edges.curve;
+  var edgeLabels = new Array(links.length), names = new Array(info.length), degree = new Array(info.length);
+  for (i = 0; i < info.length; i++) { names[i] = info[i][data.lang]; degree[i] = 0; }
+  for (i = 0; i < links.length; i++) { edgeLabels[i] = links[i].label; degree[edgeFrom[i]]++; degree[edgeTo[i]]++; }
   // Short tooltips as strings: vis-network sets them with innerText (never as HTML), and no
   // DOM is built for them at load.
   // A class's outline (kgtool.styles.OUTLINES) tells it apart by more than its colour.
@@ -60,14 +60,12 @@
       shapeProperties: { borderDashes: entry.outline.length ? entry.outline : false }
     };
   });
-  var nodeItems = new Array(info.length);
+  var columns = data.nodes, nodeItems = new Array(info.length);
   for (i = 0; i < info.length; i++) {
-    var item = info[i], style = styles[item.legend];
-    var counts = (item.claims.length ? item.claims.length + " " + T.claims_count + " · " : "") + degree[i] + " " + T.relations_count;
+    var item = info[i], style = styles[item.legend], claimCount = item.claims.length;
     var node = {
-      id: i, label: data.nodes.label[i], x: data.nodes.x[i], y: data.nodes.y[i], size: data.nodes.size[i],
-      shape: style.shape, color: style.color,
-      title: item[data.lang] + "\n" + (item.classes.join(", ") || T.untyped) + "\n" + counts
+      id: i, label: columns.label[i], x: columns.x[i], y: columns.y[i], size: columns.size[i], shape: style.shape, color: style.color,
+      title: names[i] + "\n" + (item.classes.join(", ") || T.untyped) + "\n" + (claimCount ? claimCount + " " + T.claims_count + " · " : "") + degree[i] + " " + T.relations_count
     };
     if (style.borderWidth) { node.borderWidth = style.borderWidth; node.shapeProperties = style.shapeProperties; }
     nodeItems[i] = node;
@@ -80,15 +78,14 @@
   var noArrow = { to: { enabled: false } };
   var edgeItems = new Array(links.length);
   for (i = 0; i < links.length; i++) {
-    var link = links[i], pred = data.predicates[link.p], family = families[pred.family];
+    var link = links[i], pred = data.predicates[link.p], family = families[pred.family], edgeClaims = link.claims.length;
     var edge = {
-      id: i, from: edgeFrom[i], to: edgeTo[i], width: 1 + Math.min(link.claims.length, 4) / 2, color: family.color,
-      title: info[edgeFrom[i]][data.lang] + " → " + link.label + " → " + info[edgeTo[i]][data.lang] + "\n" + (link.claims.length ? link.claims.length + " " + T.claims_count : pred.curie)
+      id: i, from: edgeFrom[i], to: edgeTo[i], width: 1 + Math.min(edgeClaims, 4) / 2, color: family.color,
+      title: names[edgeFrom[i]] + " → " + link.label + " → " + names[edgeTo[i]] + "\n" + (edgeClaims ? edgeClaims + " " + T.claims_count : pred.curie)
     };
     if (family.dashed) { edge.dashes = true; }  // a folded claim
     if (family.dashed || pred.symmetric) { edge.arrows = noArrow; }
-    var rank = data.edges.curve[i];
-    if (rank && !data.large) { edge.smooth = { enabled: true, type: rank % 2 ? "curvedCW" : "curvedCCW", roundness: 0.2 * Math.floor((rank + 1) / 2) }; }
+    if (curve[i] && !data.large) { edge.smooth = { enabled: true, type: curve[i] % 2 ? "curvedCW" : "curvedCCW", roundness: 0.2 * Math.floor((curve[i] + 1) / 2) }; }
     edgeItems[i] = edge;
   }
   var nodes = new vis.DataSet(nodeItems);
@@ -621,7 +618,13 @@
 
   // --- search (ARIA 1.2 combobox with a listbox popup) ------------------------------------------
   var search = $("kgtool-search"), results = $("kgtool-results");
-  var haystack = info.map(function (item) { return [item.en, item.ja].concat(item.aliases).join("\n").toLowerCase(); });
+  // The lower-case labels and aliases search scans: built once the page is idle after its first
+  // drawing (or by the first search), so that they do not delay it.
+  var haystack = null;
+  function searchIndex() {
+    if (!haystack) { haystack = info.map(function (item) { return [item.en, item.ja].concat(item.aliases).join("\n").toLowerCase(); }); }
+    return haystack;
+  }
   var hits = [], active = -1;
   function closeResults() { results.hidden = true; search.setAttribute("aria-expanded", "false"); search.removeAttribute("aria-activedescendant"); active = -1; }
   function setActive(k) {
@@ -639,7 +642,8 @@
     results.textContent = "";
     hits = [];
     if (!query) { closeResults(); return; }
-    for (var k = 0; k < haystack.length && hits.length < 50; k++) { if (haystack[k].indexOf(query) >= 0) { hits.push(k); } }
+    var labels = searchIndex();
+    for (var k = 0; k < labels.length && hits.length < 50; k++) { if (labels[k].indexOf(query) >= 0) { hits.push(k); } }
     if (!hits.length) {
       results.appendChild(el("li", T.no_match, { role: "option", "aria-disabled": "true", id: "kgtool-result-none" }));
     }
@@ -766,6 +770,7 @@
     if (window.kgtool.ready) { return; }
     window.kgtool.ready = true;
     document.body.setAttribute("data-ready", "true");
+    (window.requestIdleCallback || setTimeout)(searchIndex);
   }
   buildText();
   applyFilters();
