@@ -26,6 +26,8 @@ then measures:
 Run:  python bench/views.py            (1,000, 5,000 and 20,000 nodes)
       python bench/views.py 1000 5000 10000 --no-pyvis
       python bench/views.py --quick       (300 and 1,000 nodes: a smoke test for CI)
+      python bench/views.py 5000 20000 --no-browser --no-pyvis --keep DIR
+                                          (write the pages to DIR/bench-N.html and keep them)
       python bench/views.py --compare before.html after.html --runs 7
                                           (``ready`` of written pages, loaded in turn, side by side)
 """
@@ -33,6 +35,7 @@ Run:  python bench/views.py            (1,000, 5,000 and 20,000 nodes)
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import random
 import statistics
@@ -226,6 +229,9 @@ def main(argv: list[str] | None = None) -> int:
         "--compare", nargs="+", type=Path, metavar="PAGE", help="time these written pages instead"
     )
     parser.add_argument("--runs", type=int, default=5, help="loads of each page for --compare")
+    parser.add_argument(
+        "--keep", type=Path, metavar="DIR", help="write the pages to DIR and keep them"
+    )
     args = parser.parse_args(argv)
     if args.compare:
         from playwright.sync_api import sync_playwright
@@ -257,7 +263,13 @@ def main(argv: list[str] | None = None) -> int:
         f" {'size MB':>8} {'ready s':>8} {'search ms':>9} {'pan ms':>7} {'zoom ms':>7} {'redraw ms':>9}"
     )
     try:
-        with tempfile.TemporaryDirectory() as folder:
+        if args.keep:
+            args.keep.mkdir(parents=True, exist_ok=True)
+        with (
+            contextlib.nullcontext(args.keep)
+            if args.keep
+            else tempfile.TemporaryDirectory() as folder
+        ):
             for size in sizes:
                 graph = synthetic_graph(size)
                 start = time.perf_counter()
