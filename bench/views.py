@@ -26,12 +26,19 @@ then measures:
 Run:  python bench/views.py            (1,000, 5,000 and 20,000 nodes)
       python bench/views.py 1000 5000 10000 --no-pyvis
       python bench/views.py --quick       (300 and 1,000 nodes: a smoke test for CI)
+      python bench/views.py 5000 20000 --no-browser --no-pyvis --keep DIR
+                                          (write the pages to DIR/bench-N.html and keep them)
+      python bench/views.py --compare before.html after.html --runs 7
+                                          (``ready`` of written pages, loaded in turn, side by side)
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
+import os
 import random
+import statistics
 import sys
 import tempfile
 import time
@@ -173,8 +180,9 @@ def interaction(browser: object, path: Path) -> tuple[float, float, float, float
     return search, gaps[0], gaps[1], redraw
 
 
-def time_to_ready(browser: object, path: Path, nodes: int, edges: int) -> float:
-    """Seconds from navigation until the page is interactive; checks the counts."""
+def time_to_ready(browser: object, path: Path, nodes: int | None, edges: int | None) -> float:
+    """Seconds from navigation until the page is interactive; checks that the DataSets hold
+    ``nodes`` and ``edges`` items (``None``: as many as the page's data has)."""
     page = browser.new_page(viewport={"width": 1600, "height": 1000})  # type: ignore[attr-defined]
     errors: list[str] = []
     page.on("pageerror", lambda error: errors.append(str(error)))
@@ -186,12 +194,29 @@ def time_to_ready(browser: object, path: Path, nodes: int, edges: int) -> float:
     page.wait_for_selector("body[data-ready=true]", state="attached", timeout=120_000)
     elapsed = time.perf_counter() - start
     counts = page.evaluate("() => [window.kgtool.nodes.length, window.kgtool.edges.length]")
+    expected = page.evaluate(
+        "() => [window.kgtool.data.info.length, window.kgtool.data.links.length]"
+    )
     page.close()
-    if errors or counts != [nodes, edges]:
-        raise SystemExit(
-            f"{path}: console errors {errors[:3]} or counts {counts} != {[nodes, edges]}"
-        )
+    if nodes is not None and edges is not None:
+        expected = [nodes, edges]
+    if errors or counts != expected:
+        raise SystemExit(f"{path}: console errors {errors[:3]} or counts {counts} != {expected}")
     return elapsed
+
+
+def compare(browser: object, pages: list[Path], runs: int) -> None:
+    """Print the median, fastest and slowest ``ready`` of each page, loaded in turn."""
+    times: dict[Path, list[float]] = {page: [] for page in pages}
+    for _ in range(runs):
+        for page in pages:
+            times[page].append(time_to_ready(browser, page, None, None))
+    print(f"load average {os.getloadavg()[0]:.1f} after {runs} runs of each page")
+    print(f"{'page':<40} {'median s':>8} {'min s':>6} {'max s':>6}")
+    for page, values in times.items():
+        print(
+            f"{str(page):<40} {statistics.median(values):>8.2f} {min(values):>6.2f} {max(values):>6.2f}"
+        )
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -200,7 +225,24 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--quick", action="store_true", help="300 and 1,000 nodes (CI smoke test)")
     parser.add_argument("--no-pyvis", action="store_true", help="skip the pyvis add_node baseline")
     parser.add_argument("--no-browser", action="store_true", help="skip time-to-ready")
+    parser.add_argument(
+        "--compare", nargs="+", type=Path, metavar="PAGE", help="time these written pages instead"
+    )
+    parser.add_argument("--runs", type=int, default=5, help="loads of each page for --compare")
+    parser.add_argument(
+        "--keep", type=Path, metavar="DIR", help="write the pages to DIR and keep them"
+    )
     args = parser.parse_args(argv)
+    if args.compare:
+        from playwright.sync_api import sync_playwright
+
+        with sync_playwright() as playwright:
+            launched = playwright.chromium.launch(
+                executable_path=CHROMIUM_PATH, args=list(CHROMIUM_ARGS)
+            )
+            compare(launched, args.compare, args.runs)
+            launched.close()
+        return 0
     sizes = args.sizes or ([300, 1000] if args.quick else [1000, 5000, 20000])
 
     browser = playwright = None
@@ -221,7 +263,13 @@ def main(argv: list[str] | None = None) -> int:
         f" {'size MB':>8} {'ready s':>8} {'search ms':>9} {'pan ms':>7} {'zoom ms':>7} {'redraw ms':>9}"
     )
     try:
-        with tempfile.TemporaryDirectory() as folder:
+        if args.keep:
+            args.keep.mkdir(parents=True, exist_ok=True)
+        with (
+            contextlib.nullcontext(args.keep)
+            if args.keep
+            else tempfile.TemporaryDirectory() as folder
+        ):
             for size in sizes:
                 graph = synthetic_graph(size)
                 start = time.perf_counter()

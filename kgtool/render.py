@@ -14,8 +14,10 @@ heading unescaped and writes in the locale's encoding (see STYLE.md §4). Instea
   picture; above :attr:`RenderOptions.physics_threshold` nodes, physics is off and the page only
   draws those positions (a 5,000-node graph is interactive within seconds);
 * nodes and edges are written straight to JSON (no per-node pyvis objects, which grow
-  quadratically), embedded in a ``<script type="application/json">`` with ``<``, ``>``, ``&``,
-  U+2028 and U+2029 escaped, so no label can close the script;
+  quadratically) as compact columns, from which the page builds vis-network's items (styles
+  and tooltips follow from the class and the relation), embedded in a
+  ``<script type="application/json">`` with ``<``, ``>``, ``&``, U+2028 and U+2029 escaped, so
+  no label can close the script;
 * the page is rendered by a Jinja environment with autoescape on from
   ``kgtool/templates/view.html.j2``, with the vendored vis-network JS and CSS inlined; it makes
   no network request and works from ``file://``;
@@ -154,6 +156,11 @@ def _vis_options(physics: bool, large: bool, lang: str = "en") -> dict[str, Any]
     result["layout"] = {"improvedLayout": False, "randomSeed": 1}
     return result
 
+
+#: The fields of a node's ``info`` that the page data leaves out when empty (view.js puts them
+#: back); a link (edge) likewise leaves out ``claims`` when empty and ``label`` when it is its
+#: predicate's.
+OMITTED_WHEN_EMPTY = ("aliases", "comment", "attributes", "quotes", "claims", "document")
 
 #: A Japanese label line holds at most this many full-width characters (BudouX phrases).
 JA_LINE = 9
@@ -402,9 +409,11 @@ def view_data(
 ) -> dict[str, Any]:
     """Everything the page needs, as JSON-ready data (see docs/explorer.md for the fields).
 
-    ``nodes`` and ``edges`` go straight into vis-network's DataSets (integer ids, 0…n-1 in
-    graph order); ``info``, ``links``, ``claims``, ``passages`` and ``sources`` feed the
-    details panel, the text pane, search and filters.
+    ``nodes`` (columns ``label``, ``x``, ``y``, ``size``) and ``edges`` (columns ``from``,
+    ``to``, ``curve``: the rank among parallel edges) hold what vis-network's items need beyond
+    ``info`` and ``links``; node and edge ids are their indices, 0…n-1 in graph order. ``info``,
+    ``links``, ``claims``, ``passages`` and ``sources`` feed the details panel, the text pane,
+    search and filters; empty fields are left out (:data:`OMITTED_WHEN_EMPTY`).
 
     :raises KgtoolError: when the layout cannot be computed.
     """
@@ -481,67 +490,61 @@ def view_data(
         )
         return claim_ids[record.iri]
 
-    nodes, info = [], []
+    # Columns, not one object per node: the page builds vis-network's items from them and from
+    # `info` (tooltips, shape and colour by legend entry), so the JSON stays small to parse.
+    nodes: dict[str, list[Any]] = {"label": [], "x": [], "y": [], "size": []}
+    info = []
     for node in graph.nodes:
         data = graph.nodes[node]
-        entry = legend[key_of[node]]
         label = str(data.get(f"label_{lang}", node))
         x, y = places[node]
         own = [claim_id(r) for r in data.get("claims", ())]
         for c in own:
             claims[c]["nodes"].append(ids[node])
         classes = [_label(graph, c, lang) for c in data.get("classes", ())]
-        tip = [label, ", ".join(classes) or text["untyped"]]
-        counts = []
-        if own:
-            counts.append(f"{len(own)} {text['claims_count']}")
-        counts.append(f"{degree[node]} {text['relations_count']}")
-        tip.append(" · ".join(counts))
-        nodes.append(
-            {
-                "id": ids[node],
-                "label": wrap_japanese(label)
-                if lang == "ja"
-                else textwrap.fill(label, EN_LINE, break_long_words=False)
-                if large
-                else label,
-                "x": x,
-                "y": y,
-                "shape": entry["shape"],
-                "color": entry["color"],
-                "size": round(8 + 22 * math.sqrt(max(weights[node], 0.0) / top), 1),
-                "tip": tip,
-            }
+        nodes["label"].append(
+            wrap_japanese(label)
+            if lang == "ja"
+            else textwrap.fill(label, EN_LINE, break_long_words=False)
+            if large
+            else label
         )
-        info.append(
-            {
-                "iri": str(node),
-                "en": str(data.get("label_en", node)),
-                "ja": str(data.get("label_ja", node)),
-                "aliases": [str(a) for a in data.get("aliases", ())],
-                "classes": classes,
-                "legend": key_of[node],
-                "comment": data.get(f"comment_{lang}") or data.get(f"comment_{other}") or "",
-                "attributes": sorted(
-                    [str(k), ", ".join(map(str, v))] for k, v in data.get("attributes", {}).items()
-                ),
-                "quotes": [str(q) for q in data.get("quotes", ())],
-                "claims": own,
-                "document": node in documents,
-                **{
-                    key: data[key]
-                    for key in ("score", "community")
-                    if key in data and isinstance(data[key], int | float | str)
-                },
-            }
-        )
+        nodes["x"].append(x)
+        nodes["y"].append(y)
+        nodes["size"].append(round(8 + 22 * math.sqrt(max(weights[node], 0.0) / top), 1))
+        entry: dict[str, Any] = {
+            "iri": str(node),
+            "en": str(data.get("label_en", node)),
+            "ja": str(data.get("label_ja", node)),
+            "classes": classes,
+            "legend": key_of[node],
+            "aliases": [str(a) for a in data.get("aliases", ())],
+            "comment": data.get(f"comment_{lang}") or data.get(f"comment_{other}") or "",
+            "attributes": sorted(
+                [str(k), ", ".join(map(str, v))] for k, v in data.get("attributes", {}).items()
+            ),
+            "quotes": [str(q) for q in data.get("quotes", ())],
+            "claims": own,
+            "document": node in documents,
+            **{
+                key: data[key]
+                for key in ("score", "community")
+                if key in data and isinstance(data[key], int | float | str)
+            },
+        }
+        # Empty fields are left out (view.js puts them back): most nodes of a big graph have
+        # no alias, comment, attribute, quote or claim.
+        info.append({k: v for k, v in entry.items() if v or k not in OMITTED_WHEN_EMPTY})
     symmetric = set(graph.graph.get("symmetric", ()))
     families: dict[str, dict[str, Any]] = {}
     predicates: list[dict[str, Any]] = []
     predicate_ids: dict[str, int] = {}
-    edges, links = [], []
+    # Columns as for the nodes: width, colour, dashes, arrowhead and tooltip follow from `links`,
+    # `predicates` and `families`; `curve` numbers the parallel edges between a pair of nodes.
+    edges: dict[str, list[int]] = {"from": [], "to": [], "curve": []}
+    links = []
     parallel: Counter[frozenset[Any]] = Counter()
-    for index, (source, target, key, data) in enumerate(graph.edges(keys=True, data=True)):
+    for source, target, key, data in graph.edges(keys=True, data=True):
         predicate = str(data.get("predicate", key))
         claim_edge = predicate == KGO + "Claim"
         family = CLAIM_FAMILY if claim_edge else relation_family(predicate)
@@ -560,6 +563,7 @@ def view_data(
                 predicates.append(
                     {
                         "iri": predicate,
+                        "curie": shorten(predicate),
                         "label": label if not claim_edge else text["claims"],
                         "family": family[0],
                         "symmetric": predicate in symmetric,
@@ -568,33 +572,17 @@ def view_data(
                 )
         predicates[predicate_ids[predicate]]["count"] += 1
         pair = frozenset((source, target))
-        rank = parallel[pair]
+        edges["from"].append(ids[source])
+        edges["to"].append(ids[target])
+        edges["curve"].append(parallel[pair])
         parallel[pair] += 1
         record_ids = [claim_id(r) for r in data.get("claims", ())]
-        edge: dict[str, Any] = {
-            "id": index,
-            "from": ids[source],
-            "to": ids[target],
-            "width": round(1 + min(len(record_ids), 4) * 0.5, 1),
-            "color": {"color": family[3], "highlight": family[3], "hover": family[3]},
-            "tip": [
-                f"{graph.nodes[source].get(f'label_{lang}', source)} → {label} → "
-                f"{graph.nodes[target].get(f'label_{lang}', target)}",
-                f"{len(record_ids)} {text['claims_count']}" if record_ids else shorten(predicate),
-            ],
-        }
-        if claim_edge:
-            edge["dashes"] = True
-        if claim_edge or predicate in symmetric:
-            edge["arrows"] = {"to": {"enabled": False}}
-        if rank and not large:
-            edge["smooth"] = {
-                "enabled": True,
-                "type": "curvedCW" if rank % 2 else "curvedCCW",
-                "roundness": 0.2 * ((rank + 1) // 2),
-            }
-        edges.append(edge)
-        links.append({"p": predicate_ids[predicate], "label": label, "claims": record_ids})
+        link: dict[str, Any] = {"p": predicate_ids[predicate]}
+        if label != predicates[predicate_ids[predicate]]["label"]:
+            link["label"] = label  # else the predicate's (view.js fills it in)
+        if record_ids:
+            link["claims"] = record_ids
+        links.append(link)
     return {
         "title": options.title,
         "lang": lang,

@@ -180,20 +180,23 @@ def test_vendored_vis_network_keeps_its_licence_header() -> None:
 def test_view_data_nodes_edges_legend_and_sizes() -> None:
     data = view_data(small_graph())
     assert [n["iri"] for n in data["info"]] == ["urn:acme", "urn:beta", "urn:freedonia", "urn:m1"]
-    assert [n["id"] for n in data["nodes"]] == [0, 1, 2, 3]
-    sizes = {n["label"]: n["size"] for n in data["nodes"]}
+    nodes, edges = data["nodes"], data["edges"]
+    assert {column: len(values) for column, values in nodes.items()} == dict.fromkeys(
+        ("label", "x", "y", "size"), 4
+    )
+    sizes = dict(zip(nodes["label"], nodes["size"], strict=True))
     assert sizes["Acme"] == max(sizes.values())  # the hub is biggest
     assert [
-        (e["from"], e["to"], link["label"])
-        for e, link in zip(data["edges"], data["links"], strict=True)
+        (source, target, data["predicates"][link["p"]]["label"])
+        for source, target, link in zip(edges["from"], edges["to"], data["links"], strict=True)
     ] == [
         (0, 2, "based in"),
         (0, 2, "competes with"),
         (0, 3, "developed"),
         (1, 2, "based in"),
     ]
-    # The parallel Acme–Freedonia edge is curved so both labels stay visible.
-    assert data["edges"][1]["smooth"]["type"] == "curvedCW"
+    # The parallel Acme–Freedonia edge is numbered: the page curves it, so both labels stay visible.
+    assert edges["curve"] == [0, 1, 0, 0]
     assert [(e["label"], e["shape"], e["count"], e["kind"]) for e in data["legend"]] == [
         ("Company", "dot", 2, "Actor"),
         ("Country", "dot", 1, "Actor"),
@@ -203,10 +206,8 @@ def test_view_data_nodes_edges_legend_and_sizes() -> None:
     assert [n["legend"] for n in data["info"]] == [0, 0, 1, 2]
 
 
-def test_tooltips_are_short_and_the_panel_data_holds_every_claim_and_quote() -> None:
+def test_the_panel_data_holds_every_claim_and_quote_and_leaves_out_empty_fields() -> None:
     data = view_data(small_graph())
-    assert data["nodes"][0]["tip"] == ["Acme", "Company", "1 claims · 3 relations"]
-    assert data["edges"][2]["tip"] == ["Acme → developed → M1", "1 claims"]
     acme = data["info"][0]
     assert (acme["en"], acme["ja"], acme["classes"], acme["comment"]) == (
         "Acme",
@@ -223,16 +224,20 @@ def test_tooltips_are_short_and_the_panel_data_holds_every_claim_and_quote() -> 
     )
     assert data["links"][2]["claims"] == acme["claims"]
     assert claim["nodes"] == [0]
+    # Beta has no alias, comment, attribute, quote or claim; a link without claims, no list,
+    # and its label is its predicate's (view.js puts them back).
+    assert set(data["info"][1]) == {"iri", "en", "ja", "classes", "legend"}
+    assert data["links"][0] == {"p": 0}
 
 
 def test_japanese_labels_wrap_at_phrase_boundaries_and_the_interface_is_translated() -> None:
     graph = small_graph()
     graph.nodes["urn:m1"]["label_ja"] = "米国の半導体輸出規制の強化と中国の対応"
     data = view_data(graph, RenderOptions(lang="ja"))
-    assert data["nodes"][0]["label"] == "Acme(日本語)"
-    assert data["nodes"][3]["label"] == "米国の半導体\n輸出規制の強化と\n中国の対応"
+    assert data["nodes"]["label"][0] == "Acme(日本語)"
+    assert data["nodes"]["label"][3] == "米国の半導体\n輸出規制の強化と\n中国の対応"
     assert data["info"][3]["ja"] == "米国の半導体輸出規制の強化と中国の対応"  # search sees it whole
-    assert data["links"][0]["label"] == "based in(日)"
+    assert data["predicates"][data["links"][0]["p"]]["label"] == "based in(日)"
     assert data["legend"][0]["label"] == "企業"
     assert data["text"]["reset"] == "リセット"
     assert set(UI_TEXT["en"]) == set(UI_TEXT["ja"])
@@ -244,12 +249,12 @@ def test_symmetric_relations_have_no_arrowhead_and_edges_are_coloured_by_family(
     graph = small_graph()
     graph.graph["symmetric"] = [KGO + "competesWith"]
     data = view_data(graph)
-    assert data["edges"][1]["arrows"] == {"to": {"enabled": False}}
-    assert "arrows" not in data["edges"][0]
-    assert data["predicates"][data["links"][1]["p"]]["symmetric"] is True
+    # view.js draws an edge in its predicate's family colour, without arrowhead if symmetric
+    # (tests/test_views_browser.py checks the drawn items).
+    predicates = [data["predicates"][link["p"]] for link in data["links"]]
+    assert [p["symmetric"] for p in predicates] == [False, True, False, False]
+    assert [p["family"] for p in predicates[1:3]] == ["rivalry", "technology"]
     families = {f["key"]: f["color"] for f in data["families"]}
-    assert data["edges"][1]["color"]["color"] == families["rivalry"]
-    assert data["edges"][2]["color"]["color"] == families["technology"]
     assert len(set(families.values())) == len(families)
 
 

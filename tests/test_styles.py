@@ -54,8 +54,11 @@ def test_styles_do_not_depend_on_what_a_view_holds(engine: OxigraphEngine) -> No
         data = view_data(graph)
         drawn.append(
             {
-                info["iri"]: (node["color"], node["shape"])
-                for info, node in zip(data["info"], data["nodes"], strict=True)
+                info["iri"]: (
+                    data["legend"][info["legend"]]["color"],
+                    data["legend"][info["legend"]]["shape"],
+                )
+                for info in data["info"]
             }
         )
     for iri in ("DeepSeek", "UnitedStates", "China", "OpenAI"):

@@ -783,6 +783,59 @@ def test_classes_are_told_apart_by_outline_as_well_as_colour(
     close(view)
 
 
+def test_each_drawn_edge_and_node_has_the_style_and_tooltip_of_its_relation_and_class(
+    browser: Any, whole_page: Path, real_graph: networkx.MultiDiGraph
+) -> None:
+    """view.js builds vis-network's items from the page data's columns: an edge in its relation
+    family's colour, dashed if it folds claims, without arrowhead if symmetric or folded, wider
+    with more claims; a node in its class's shape and colour; both with a short tooltip."""
+    from kgtool.namespaces import shorten
+    from kgtool.styles import CLAIM_FAMILY, relation_family
+
+    view = open_view(browser, whole_page)
+    edges, nodes, legend = view.page.evaluate(
+        """() => [
+            window.kgtool.edges.get().map((e) => [e.from, e.to, e.title, e.width, e.color.color,
+                e.dashes === true, Boolean(e.arrows && e.arrows.to.enabled === false)]),
+            window.kgtool.nodes.get().map((n) => [n.title, n.shape, n.color.background || n.color]),
+            window.kgtool.data.info.map((item) => window.kgtool.data.legend[item.legend]),
+        ]"""
+    )
+    ids = {node: index for index, node in enumerate(real_graph)}
+    symmetric = set(real_graph.graph["symmetric"])
+    classes = real_graph.graph["classes"]
+
+    def label(node: str) -> str:
+        return str(real_graph.nodes[node]["label_en"])
+
+    expected = []
+    for source, target, key, data in real_graph.edges(keys=True, data=True):
+        predicate = str(data.get("predicate", key))
+        folded, count = predicate == KGO + "Claim", len(data.get("claims", ()))
+        tip = f"{label(source)} → {data['label_en']} → {label(target)}\n"
+        expected.append(
+            [
+                ids[source],
+                ids[target],
+                tip + (f"{count} claims" if count else shorten(predicate)),
+                1 + min(count, 4) / 2,
+                (CLAIM_FAMILY if folded else relation_family(predicate))[3],
+                folded,
+                folded or predicate in symmetric,
+            ]
+        )
+    assert edges == expected
+    assert {e[5] for e in edges} == {e[6] for e in edges} == {True, False}
+    for node, (title, shape, color), entry in zip(real_graph, nodes, legend, strict=True):
+        claims = len(real_graph.nodes[node].get("claims", ()))
+        kinds = ", ".join(classes[c]["label_en"] for c in real_graph.nodes[node]["classes"])
+        counts = (f"{claims} claims · " if claims else "") + f"{real_graph.degree(node)} relations"
+        assert title == f"{label(node)}\n{kinds or 'untyped'}\n{counts}"
+        assert (shape, color) == (entry["shape"], entry["color"])
+    view.check_clean()
+    close(view)
+
+
 def test_accessibility_axe_finds_no_serious_or_critical_violation(
     browser: Any, whole_page: Path, japanese_page: Path
 ) -> None:

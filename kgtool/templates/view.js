@@ -7,6 +7,19 @@
   var data = JSON.parse(document.getElementById("kgtool-data").textContent);
   var T = data.text;
   var info = data.info, links = data.links, claims = data.claims, passages = data.passages;
+  // render.py leaves out empty fields (and a link's label when it is its predicate's); they
+  // come back here, the empty lists as one shared frozen list.
+  var NONE = Object.freeze([]), i;
+  for (i = 0; i < info.length; i++) {
+    var entry = info[i];
+    entry.aliases = entry.aliases || NONE; entry.attributes = entry.attributes || NONE;
+    entry.quotes = entry.quotes || NONE; entry.claims = entry.claims || NONE;
+    entry.comment = entry.comment || ""; entry.document = entry.document || false;
+  }
+  for (i = 0; i < links.length; i++) {
+    if (links[i].label === undefined) { links[i].label = data.predicates[links[i].p].label; }
+    links[i].claims = links[i].claims || NONE;
+  }
   var $ = function (id) { return document.getElementById(id); };
 
   function el(tag, text, attrs) {
@@ -26,29 +39,57 @@
     data.options.edges.font.color = "#e8eaed";
     data.options.edges.font.strokeColor = "#1f1f1f";
   }
-  var edgeLabels = [];
+  // vis-network's items, built from the page data's columns (render.py keeps the JSON small):
+  // a node is drawn in its legend entry's shape and colour, an edge in its relation family's
+  // colour, dashed if it folds claims, without arrowhead if symmetric, wider with more claims.
+  var edgeFrom = data.edges.from, edgeTo = data.edges.to, curve = data.edges.curve;
+  var edgeLabels = new Array(links.length), names = new Array(info.length), degree = new Array(info.length);
+  for (i = 0; i < info.length; i++) { names[i] = info[i][data.lang]; degree[i] = 0; }
+  for (i = 0; i < links.length; i++) { edgeLabels[i] = links[i].label; degree[edgeFrom[i]]++; degree[edgeTo[i]]++; }
   // Short tooltips as strings: vis-network sets them with innerText (never as HTML), and no
   // DOM is built for them at load.
   // A class's outline (kgtool.styles.OUTLINES) tells it apart by more than its colour.
   var outlineColor = dark ? "#e8eaed" : "#202124";
-  for (var i = 0; i < data.nodes.length; i++) {
-    data.nodes[i].title = data.nodes[i].tip.join("\n");
-    delete data.nodes[i].tip;
-    var outline = data.legend.length ? data.legend[info[i].legend].outline : null;
-    if (outline !== null && outline !== undefined) {
-      var fill = data.nodes[i].color, ring = { background: fill, border: outlineColor };
-      data.nodes[i].color = { background: fill, border: outlineColor, highlight: ring, hover: ring };
-      data.nodes[i].borderWidth = 3;  // selected: 5 (render.py)
-      data.nodes[i].shapeProperties = { borderDashes: outline.length ? outline : false };
-    }
+  var styles = data.legend.map(function (entry) {
+    if (entry.outline === null || entry.outline === undefined) { return { shape: entry.shape, color: entry.color }; }
+    var ring = { background: entry.color, border: outlineColor };
+    return {
+      shape: entry.shape,
+      color: { background: entry.color, border: outlineColor, highlight: ring, hover: ring },
+      borderWidth: 3,  // selected: 5 (render.py)
+      shapeProperties: { borderDashes: entry.outline.length ? entry.outline : false }
+    };
+  });
+  var columns = data.nodes, nodeItems = new Array(info.length);
+  for (i = 0; i < info.length; i++) {
+    var item = info[i], style = styles[item.legend], claimCount = item.claims.length;
+    var node = {
+      id: i, label: columns.label[i], x: columns.x[i], y: columns.y[i], size: columns.size[i], shape: style.shape, color: style.color,
+      title: names[i] + "\n" + (item.classes.join(", ") || T.untyped) + "\n" + (claimCount ? claimCount + " " + T.claims_count + " · " : "") + degree[i] + " " + T.relations_count
+    };
+    if (style.borderWidth) { node.borderWidth = style.borderWidth; node.shapeProperties = style.shapeProperties; }
+    nodeItems[i] = node;
   }
-  for (i = 0; i < data.edges.length; i++) {
-    data.edges[i].title = data.edges[i].tip.join("\n");
-    delete data.edges[i].tip;
-    edgeLabels.push(links[i].label);
+  var families = {};
+  for (i = 0; i < data.families.length; i++) {
+    var c = data.families[i].color;
+    families[data.families[i].key] = { color: { color: c, highlight: c, hover: c }, dashed: data.families[i].dashed };
   }
-  var nodes = new vis.DataSet(data.nodes);
-  var edges = new vis.DataSet(data.edges);
+  var noArrow = { to: { enabled: false } };
+  var edgeItems = new Array(links.length);
+  for (i = 0; i < links.length; i++) {
+    var link = links[i], pred = data.predicates[link.p], family = families[pred.family], edgeClaims = link.claims.length;
+    var edge = {
+      id: i, from: edgeFrom[i], to: edgeTo[i], width: 1 + Math.min(edgeClaims, 4) / 2, color: family.color,
+      title: names[edgeFrom[i]] + " → " + link.label + " → " + names[edgeTo[i]] + "\n" + (edgeClaims ? edgeClaims + " " + T.claims_count : pred.curie)
+    };
+    if (family.dashed) { edge.dashes = true; }  // a folded claim
+    if (family.dashed || pred.symmetric) { edge.arrows = noArrow; }
+    if (curve[i] && !data.large) { edge.smooth = { enabled: true, type: curve[i] % 2 ? "curvedCW" : "curvedCCW", roundness: 0.2 * Math.floor((curve[i] + 1) / 2) }; }
+    edgeItems[i] = edge;
+  }
+  var nodes = new vis.DataSet(nodeItems);
+  var edges = new vis.DataSet(edgeItems);
   var container = $("kgtool-network");
   var network = new vis.Network(container, {}, data.options);
   if (data.large) { cachePanning(); }
@@ -94,14 +135,13 @@
   }
   // Adjacency: node id → list of edge ids.
   var incident = [];
-  for (i = 0; i < data.nodes.length; i++) { incident.push([]); }
-  for (i = 0; i < data.edges.length; i++) {
-    incident[data.edges[i].from].push(i);
-    if (data.edges[i].to !== data.edges[i].from) { incident[data.edges[i].to].push(i); }
+  for (i = 0; i < info.length; i++) { incident.push([]); }
+  for (i = 0; i < edgeFrom.length; i++) {
+    incident[edgeFrom[i]].push(i);
+    if (edgeTo[i] !== edgeFrom[i]) { incident[edgeTo[i]].push(i); }
   }
   function other(edgeId, nodeId) {
-    var e = data.edges[edgeId];
-    return e.from === nodeId ? e.to : e.from;
+    return edgeFrom[edgeId] === nodeId ? edgeTo[edgeId] : edgeFrom[edgeId];
   }
 
   // --- state -----------------------------------------------------------------------------
@@ -142,8 +182,7 @@
       visibleNode[n] = show;
     }
     for (var e = 0; e < links.length; e++) {
-      var edge = data.edges[e];
-      var showEdge = visibleNode[edge.from] && visibleNode[edge.to] && !state.hidePredicates[links[e].p];
+      var showEdge = visibleNode[edgeFrom[e]] && visibleNode[edgeTo[e]] && !state.hidePredicates[links[e].p];
       if (visibleEdge[e] !== showEdge) { edgeChanges.push({ id: e, hidden: !showEdge }); }
       visibleEdge[e] = showEdge;
     }
@@ -246,8 +285,7 @@
     var groups = {}, order = [];
     var list = incident[id];
     for (var j = 0; j < list.length; j++) {
-      var e = data.edges[list[j]];
-      var key = (e.from === id ? "→ " : "← ") + links[list[j]].label;
+      var key = (edgeFrom[list[j]] === id ? "→ " : "← ") + links[list[j]].label;
       if (!groups[key]) { groups[key] = []; order.push(key); }
       groups[key].push(list[j]);
     }
@@ -271,19 +309,19 @@
     return [item[data.lang], body];
   }
   function renderEdgePanel(id) {
-    var e = data.edges[id], link = links[id];
+    var link = links[id], from = edgeFrom[id], to = edgeTo[id];
     var body = document.createDocumentFragment();
     var line = el("p");
-    line.appendChild(nodeButton(e.from));
+    line.appendChild(nodeButton(from));
     line.appendChild(el("span", " " + (data.predicates[link.p].symmetric ? "↔ " : "→ ") + link.label + " " + (data.predicates[link.p].symmetric ? "↔ " : "→ "), { lang: langOf(link.label) }));
-    line.appendChild(nodeButton(e.to));
+    line.appendChild(nodeButton(to));
     body.appendChild(line);
     body.appendChild(dl([[T.iri, data.predicates[link.p].iri]]));
     if (link.claims.length) {
       body.appendChild(el("h3", T.claims + " (" + link.claims.length + ")"));
       for (var c = 0; c < link.claims.length; c++) { body.appendChild(claimBlock(link.claims[c])); }
     }
-    return [info[e.from][data.lang] + " → " + link.label + " → " + info[e.to][data.lang], body];
+    return [info[from][data.lang] + " → " + link.label + " → " + info[to][data.lang], body];
   }
   function renderPassagePanel(list) {
     var body = document.createDocumentFragment();
@@ -469,7 +507,7 @@
     state.expanded = setOf(params.expand);
     applyFilters();
     var sel = null;
-    if (params.node !== undefined && byIri[params.node] !== undefined) { sel = { type: "node", id: byIri[params.node] }; } else if (params.edge !== undefined && data.edges[Number(params.edge)]) { sel = { type: "edge", id: Number(params.edge) }; } else if (params.passage) { sel = { type: "passage", ids: params.passage.split(",").map(Number).filter(function (p) { return passages[p]; }) }; }
+    if (params.node !== undefined && byIri[params.node] !== undefined) { sel = { type: "node", id: byIri[params.node] }; } else if (params.edge !== undefined && links[Number(params.edge)]) { sel = { type: "edge", id: Number(params.edge) }; } else if (params.passage) { sel = { type: "passage", ids: params.passage.split(",").map(Number).filter(function (p) { return passages[p]; }) }; }
     select(sel, false);
     setText(params.text === "1");
     applying = false;
@@ -572,8 +610,7 @@
     var fragment = document.createDocumentFragment();
     for (var e = 0; e < links.length; e++) {
       if (!visibleEdge[e]) { continue; }
-      var edge = data.edges[e];
-      fragment.appendChild(el("li", info[edge.from][data.lang] + " — " + links[e].label + " — " + info[edge.to][data.lang]));
+      fragment.appendChild(el("li", info[edgeFrom[e]][data.lang] + " — " + links[e].label + " — " + info[edgeTo[e]][data.lang]));
     }
     relationList.appendChild(fragment);
   }
@@ -581,7 +618,13 @@
 
   // --- search (ARIA 1.2 combobox with a listbox popup) ------------------------------------------
   var search = $("kgtool-search"), results = $("kgtool-results");
-  var haystack = info.map(function (item) { return [item.en, item.ja].concat(item.aliases).join("\n").toLowerCase(); });
+  // The lower-case labels and aliases search scans: built once the page is idle after its first
+  // drawing (or by the first search), so that they do not delay it.
+  var haystack = null;
+  function searchIndex() {
+    if (!haystack) { haystack = info.map(function (item) { return [item.en, item.ja].concat(item.aliases).join("\n").toLowerCase(); }); }
+    return haystack;
+  }
   var hits = [], active = -1;
   function closeResults() { results.hidden = true; search.setAttribute("aria-expanded", "false"); search.removeAttribute("aria-activedescendant"); active = -1; }
   function setActive(k) {
@@ -599,7 +642,8 @@
     results.textContent = "";
     hits = [];
     if (!query) { closeResults(); return; }
-    for (var k = 0; k < haystack.length && hits.length < 50; k++) { if (haystack[k].indexOf(query) >= 0) { hits.push(k); } }
+    var labels = searchIndex();
+    for (var k = 0; k < labels.length && hits.length < 50; k++) { if (labels[k].indexOf(query) >= 0) { hits.push(k); } }
     if (!hits.length) {
       results.appendChild(el("li", T.no_match, { role: "option", "aria-disabled": "true", id: "kgtool-result-none" }));
     }
@@ -691,7 +735,7 @@
       lines.push(s + " rdfs:label " + turtleString(info[n].en) + "@en , " + turtleString(info[n].ja) + "@ja .");
     }
     for (var e = 0; e < links.length; e++) {
-      var edge = data.edges[e], from = iriRef(info[edge.from].iri), to = iriRef(info[edge.to].iri), p = iriRef(data.predicates[links[e].p].iri);
+      var from = iriRef(info[edgeFrom[e]].iri), to = iriRef(info[edgeTo[e]].iri), p = iriRef(data.predicates[links[e].p].iri);
       if (visibleEdge[e] && from && to && p && data.predicates[links[e].p].family !== "claims") { lines.push(from + " " + p + " " + to + " ."); }
     }
     download("kgtool-view.ttl", "text/turtle", lines.join("\n") + "\n");
@@ -705,8 +749,7 @@
     var rows = [["source", "source_label", "predicate", "relation", "target", "target_label", "claims"].join(",")];
     for (var e = 0; e < links.length; e++) {
       if (!visibleEdge[e]) { continue; }
-      var edge = data.edges[e];
-      rows.push([info[edge.from].iri, info[edge.from][data.lang], data.predicates[links[e].p].iri, links[e].label, info[edge.to].iri, info[edge.to][data.lang], String(links[e].claims.length)].map(cell).join(","));
+      rows.push([info[edgeFrom[e]].iri, info[edgeFrom[e]][data.lang], data.predicates[links[e].p].iri, links[e].label, info[edgeTo[e]].iri, info[edgeTo[e]][data.lang], String(links[e].claims.length)].map(cell).join(","));
     }
     download("kgtool-view.csv", "text/csv", rows.join("\r\n") + "\r\n");
   });
@@ -727,10 +770,11 @@
     if (window.kgtool.ready) { return; }
     window.kgtool.ready = true;
     document.body.setAttribute("data-ready", "true");
+    (window.requestIdleCallback || setTimeout)(searchIndex);
   }
   buildText();
   applyFilters();
-  if (data.nodes.length === 0) {
+  if (info.length === 0) {
     ready();  // nothing to lay out or draw
   } else if (data.physics) {
     // A bounded refinement of the seeded layout, then physics off: the picture stops moving.
