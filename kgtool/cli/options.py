@@ -93,8 +93,9 @@ class Drawing:
 def _drawing_option_specs() -> list[tuple[tuple[str, ...], dict[str, Any]]]:
     """The drawing options as ``click.option`` arguments. A destination other than ``title``
     and ``open_browser`` must be a field of :class:`~kgtool.render.RenderOptions`."""
-    # Drawing modules load with the commands that draw, not with every command (e.g. ``query``).
-    from kgtool.render import Layout
+    # Drawing modules load with the commands that draw, not with every command (e.g. ``query``);
+    # the layout names alone need only kgtool.layout, not the renderer (``kgtool view --help``).
+    from kgtool.layout import Layout
 
     return [
         (
