@@ -44,6 +44,7 @@ from kgtool.namespaces import PREFIXES, XSD, iri_from_text, shorten
 from kgtool.project import display_path
 from kgtool.rdf.sparql import PreparedQuery, Term, prepare
 from kgtool.tables import align, clip, escape_controls
+from kgtool.yaml_subset import YAMLHeaderError, compose_and_load
 
 if TYPE_CHECKING:
     from kgtool.project import Project
@@ -277,22 +278,16 @@ def parse_saved_query(
         metadata key, a bad value, or metadata naming a parameter the query does not have —
         always naming the file and line.
     """
-    import yaml
-
-    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
     lines, numbers, indent = _header_lines(text)
     located = _Located(source, numbers, indent)
     header = "\n".join(lines)
     try:
-        root = yaml.compose(header, Loader=loader) if header.strip() else None
-        data = yaml.load(header, Loader=loader) if root is not None else {}
-    except yaml.MarkedYAMLError:
-        raise _yaml_error(header, located) from None
-    except yaml.YAMLError as error:
-        raise QueryError(
-            f"bad YAML in the #+ metadata: {error}", path=source, line=numbers[0] if numbers else 1
-        ) from None
-    if root is not None and not isinstance(data, dict):
+        root, data = compose_and_load(header) if header.strip() else (None, None)
+    except YAMLHeaderError as error:
+        raise _yaml_error(header, error.error, located) from None
+    if root is None:
+        data = {}
+    elif not isinstance(data, dict):
         raise located.error(
             "the #+ metadata must be a mapping of keys to values",
             root,
@@ -433,11 +428,17 @@ def parse_saved_query(
     return query
 
 
-def _yaml_error(header: str, located: _Located) -> QueryError:
-    """The YAML error at its place in the file, worded by the pure-Python parser (the same
+def _yaml_error(header: str, error: Exception, located: _Located) -> QueryError:
+    """PyYAML's ``error`` at its place in the file, worded by the pure-Python parser (the same
     words whether or not libyaml is installed)."""
     import yaml
 
+    if not isinstance(error, yaml.MarkedYAMLError):  # no position: e.g. a date with day 31 in June
+        first = located.numbers[0] if located.numbers else 1
+        hint = "quote the value to keep it a text" if isinstance(error, ValueError) else None
+        return QueryError(
+            f"bad YAML in the #+ metadata: {error}", path=located.source, line=first, hint=hint
+        )
     try:
         yaml.compose(header, Loader=yaml.SafeLoader)
     except yaml.MarkedYAMLError as error:
