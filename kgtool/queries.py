@@ -29,7 +29,6 @@ converted to RDF terms and bound by the engine (never pasted into the query text
 from __future__ import annotations
 
 import re
-import textwrap
 from collections.abc import Collection, Mapping, Sequence
 from dataclasses import InitVar, dataclass, field
 from datetime import date
@@ -38,7 +37,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from kgtool.engines.base import Engine, QueryKind, QueryResult, QueryStream
-from kgtool.entities import resolve_entity
 from kgtool.errors import EntityNotFoundError, KgtoolError, ParameterError, QueryError
 from kgtool.namespaces import PREFIXES, XSD, iri_from_text, shorten
 from kgtool.project import display_path
@@ -83,12 +81,14 @@ PARAM_KEYS = ("class", "description")
 VIEWS = ("table", "graph")
 
 _NAME = re.compile(r"[A-Za-z][A-Za-z0-9]*")
+# Patterns for number and date values, compiled on first use (by re's cache): most queries have
+# no such parameter, and every compile costs start-up time.
 _NUMBER = {
-    XSD + "integer": re.compile(r"[+-]?[0-9]+"),
-    XSD + "decimal": re.compile(r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)"),
-    XSD + "double": re.compile(r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?"),
+    XSD + "integer": r"[+-]?[0-9]+",
+    XSD + "decimal": r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)",
+    XSD + "double": r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?",
 }
-_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+_DATE = r"[0-9]{4}-[0-9]{2}-[0-9]{2}"
 _LANGUAGE_TAG = re.compile(r"[A-Za-z]{1,8}(?:-[A-Za-z0-9]{1,8})*")
 
 
@@ -758,11 +758,11 @@ def _literal_text_check(param: Parameter, value: str) -> tuple[str, str | None, 
     if param.type is ParamType.NUMBER:
         text = value.strip()
         if param.datatype:
-            if _NUMBER[param.datatype].fullmatch(text):
+            if re.fullmatch(_NUMBER[param.datatype], text):
                 return text, param.datatype, None
         else:
             for datatype, pattern in _NUMBER.items():
-                if pattern.fullmatch(text):
+                if re.fullmatch(pattern, text):
                     return text, datatype, None
         kind = shorten(param.datatype) if param.datatype else "a number"
         raise ParameterError(
@@ -771,7 +771,7 @@ def _literal_text_check(param: Parameter, value: str) -> tuple[str, str | None, 
     if param.type is ParamType.DATE:
         text = value.strip()
         try:
-            if not _DATE.fullmatch(text):
+            if not re.fullmatch(_DATE, text):
                 raise ValueError
             date.fromisoformat(text)
         except ValueError:
@@ -824,6 +824,8 @@ def parameter_term(engine: Engine, param: Parameter, value: str) -> Term:
 
 
 def resolve_parameter_entity(engine: Engine, param: Parameter, value: str) -> Term:
+    from kgtool.entities import resolve_entity  # only IRI parameters need entity lookup
+
     return resolve_entity(engine, value, param.class_iri)
 
 
@@ -939,6 +941,8 @@ def describe_parameter(param: Parameter) -> str:
 
 def catalogue_text(queries: Sequence[SavedQuery]) -> str:
     """The catalogue for a terminal: per query, its name and summary, description, parameters."""
+    import textwrap
+
     blocks = []
     for query, head in zip(queries, align([[q.name, q.summary] for q in queries]), strict=True):
         lines = [head]

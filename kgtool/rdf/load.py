@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import io
 import itertools
-import logging
 import re
 from collections.abc import Callable, Iterable
 from pathlib import Path
@@ -301,6 +300,8 @@ def load_rdflib(files: Iterable[Path], progress: LoadProgress | None = None) -> 
         :data:`LoadProgress`).
     :raises DataError: for an unreadable or syntactically invalid file.
     """
+    import logging  # rdflib imports it anyway; the default engine needs none
+
     import pyoxigraph
     import rdflib
 
