@@ -174,6 +174,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--quick", action="store_true", help="3 runs, no wheel (CI smoke test)")
     args = parser.parse_args(argv)
     runs = args.runs or (3 if args.quick else 15)
+    load_before = os.getloadavg()[0]
     with tempfile.TemporaryDirectory(prefix="kgtool-bench-") as temporary:
         folder = Path(temporary)
         results = measure(
@@ -182,7 +183,11 @@ def main(argv: list[str] | None = None) -> int:
         if not (args.quick or args.no_wheel):
             python = wheel_python(folder / "wheel")
             results += measure(python, "wheel", None, args.query, runs, folder)
-    print(f"Median wall time of {runs} fresh processes each, alternating; query {args.query}.\n")
+    # The machine is shared: the load says how far to trust the figures (ratios less than times).
+    load = f"load average {load_before:.1f} before, {os.getloadavg()[0]:.1f} after"
+    print(
+        f"Median wall time of {runs} fresh processes each, alternating; query {args.query}; {load}.\n"
+    )
     print(table(results, args.query))
     return 0
 
