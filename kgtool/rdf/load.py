@@ -23,9 +23,11 @@ if TYPE_CHECKING:
     import pyoxigraph
     import rdflib
 
-_UNDECLARED_PREFIX = re.compile(r"The prefix (\S*?):? has not been declared")
-_POSITION = re.compile(r"^Parser error at line \d+ (?:between columns \d+ and \d+|column \d+): ")
-_FILE_SUFFIX = re.compile(r" \([^()]*, line \d+\)$")
+# The patterns of this module are compiled where they are used (re caches them): they serve
+# parse errors and RDF/XML files only, and compiling them all costs every query ~1 ms.
+_UNDECLARED_PREFIX = r"The prefix (\S*?):? has not been declared"
+_POSITION = r"^Parser error at line \d+ (?:between columns \d+ and \d+|column \d+): "
+_FILE_SUFFIX = r" \([^()]*, line \d+\)$"
 
 
 def graph_name(path: Path) -> str:
@@ -51,9 +53,9 @@ def oxigraph_format(path: Path) -> pyoxigraph.RdfFormat:
 
 def parse_error(path: Path, error: SyntaxError) -> DataError:
     """Turn a pyoxigraph SyntaxError into a one-line :class:`DataError` with a fix hint."""
-    message = _FILE_SUFFIX.sub("", _POSITION.sub("", str(error.msg)))
+    message = re.sub(_FILE_SUFFIX, "", re.sub(_POSITION, "", str(error.msg)))
     hint = "fix the statement at this position"
-    if undeclared := _UNDECLARED_PREFIX.search(message):
+    if undeclared := re.search(_UNDECLARED_PREFIX, message):
         prefix = undeclared.group(1)
         message = f"prefix '{prefix}:' is not declared"
         hint = f"add '@prefix {prefix}: <...> .' at the top of the file"
@@ -76,14 +78,14 @@ ENTITY_EXPANSION_LIMIT = 10_000
 #: How much of an RDF/XML file is searched for its DOCTYPE (it must come before the root element).
 _PROLOG_BYTES = 1 << 20
 _RDF_XML_SUFFIXES = (".rdf", ".owl")
-_ENTITY = re.compile(
+_ENTITY = (
     rb"""<!ENTITY\s+(?P<parameter>%\s+)?(?P<name>[^\s"'>]+)\s+"""
     rb"""(?:"(?P<double>[^"]*)"|'(?P<single>[^']*)'|(?P<external>SYSTEM|PUBLIC))"""
 )
-_REFERENCE = re.compile(rb"[&%]([^\s&%;#]+);")
-_ELEMENT_START = re.compile(rb"<[A-Za-z_:]")
-_COMMENT_OR_INSTRUCTION = re.compile(rb"<!--.*?(?:-->|\Z)|<\?.*?(?:\?>|\Z)", re.DOTALL)
-_DOCTYPE_END = re.compile(rb"\]\s*>|<!DOCTYPE[^\[>]*>")
+_REFERENCE = rb"[&%]([^\s&%;#]+);"
+_ELEMENT_START = rb"<[A-Za-z_:]"
+_COMMENT_OR_INSTRUCTION = rb"(?s)<!--.*?(?:-->|\Z)|<\?.*?(?:\?>|\Z)"
+_DOCTYPE_END = rb"\]\s*>|<!DOCTYPE[^\[>]*>"
 
 
 def check_entities(content: bytes, path: str | Path) -> None:
@@ -100,14 +102,14 @@ def check_entities(content: bytes, path: str | Path) -> None:
     """
     head = content[:_PROLOG_BYTES]
     start = head.find(b"<!DOCTYPE")
-    root = _ELEMENT_START.search(_COMMENT_OR_INSTRUCTION.sub(b"", head))
+    root = re.search(_ELEMENT_START, re.sub(_COMMENT_OR_INSTRUCTION, b"", head))
     if (
         start < 0
         and root is None
         and len(content) >= _PROLOG_BYTES
         or (
             start >= 0
-            and _DOCTYPE_END.search(head, start) is None
+            and re.compile(_DOCTYPE_END).search(head, start) is None
             and len(content) >= _PROLOG_BYTES
         )
     ):
@@ -121,7 +123,7 @@ def check_entities(content: bytes, path: str | Path) -> None:
         return
     values: dict[bytes, bytes] = {}
     places: dict[bytes, tuple[int, int]] = {}
-    for match in _ENTITY.finditer(head, start):
+    for match in re.compile(_ENTITY).finditer(head, start):
         line = head.count(b"\n", 0, match.start()) + 1
         column = match.start() - head.rfind(b"\n", 0, match.start())
         if match.group("parameter") or match.group("external"):
@@ -144,7 +146,7 @@ def check_entities(content: bytes, path: str | Path) -> None:
             return ENTITY_EXPANSION_LIMIT + 1  # a cycle expands without end
         value = values.get(name, b"")
         total = len(value)
-        for reference in _REFERENCE.finditer(value):
+        for reference in re.finditer(_REFERENCE, value):
             total += size(reference.group(1), seen | {name}) - len(reference.group())
             if total > ENTITY_EXPANSION_LIMIT:
                 break
