@@ -532,6 +532,8 @@ def _compact(iri: str) -> str:
 
 
 def _jsonld(triples: list[pyoxigraph.Triple]) -> str:
+    import json
+
     import pyoxigraph
 
     nodes: dict[str, dict[str, Any]] = {}
@@ -551,8 +553,6 @@ def _jsonld(triples: list[pyoxigraph.Triple]) -> str:
         else:
             value = {"@value": obj.value, "@type": _compact(obj.datatype.value)}
         node.setdefault(_compact(triple.predicate.value), []).append(value)
-    import json
-
     document = {"@context": _used_prefixes(triples), "@graph": list(nodes.values())}
     return json.dumps(document, ensure_ascii=False, indent=2) + "\n"
 
