@@ -18,11 +18,16 @@ recompiles every kgtool module it imports on every run. The installs compared:
   from PyPI or pip's cache) installed into a temporary venv with ``--system-site-packages`` (the
   dependencies come from this interpreter). ``--no-wheel`` skips it.
 
+``--before DIR`` adds the two kgtool rows of another checkout (an earlier commit, e.g. from
+``git archive``), installed the same way and measured in the same alternation against the same
+data: before and after from one run, on a machine whose load drifts.
+
 Usage::
 
     python bench/startup.py                  # 15 runs of each, training-costs, both installs
     python bench/startup.py --quick          # 3 runs, editable only (CI smoke test)
     python bench/startup.py --runs 31 --query actors-by-country
+    git archive HEAD~3 | tar -x -C /tmp/before && python bench/startup.py --before /tmp/before
 """
 
 from __future__ import annotations
@@ -38,6 +43,8 @@ import venv
 from pathlib import Path
 
 DEFAULT_QUERY = "training-costs"
+#: The row suffix of the ``--before`` checkout's commands.
+BEFORE = ", before"
 REPOSITORY = Path(__file__).resolve().parent.parent
 
 FLOOR = """\
@@ -78,20 +85,10 @@ def wall_time(command: list[str], env: dict[str, str], cwd: Path) -> float:
     return time.perf_counter() - start
 
 
-def wheel_python(folder: Path) -> Path:
-    """Build a wheel of this checkout and install it into a new venv; that venv's python."""
+def wheel_python(folder: Path, checkout: Path = REPOSITORY) -> Path:
+    """Build a wheel of ``checkout`` and install it into a new venv; that venv's python."""
     subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "pip",
-            "wheel",
-            "-q",
-            "--no-deps",
-            "-w",
-            str(folder),
-            str(REPOSITORY),
-        ],
+        [sys.executable, "-m", "pip", "wheel", "-q", "--no-deps", "-w", str(folder), str(checkout)],
         check=True,
     )
     wheel = next(folder.glob("kgtool-*.whl"))
@@ -110,8 +107,12 @@ def query_text(name: str) -> str:
     return (REPOSITORY / "queries" / f"{name}.rq").read_text(encoding="utf-8")
 
 
+#: An install to run: its python, and what goes on PYTHONPATH (an editable checkout) or None.
+Install = tuple[Path, str | None]
+
+
 def measure(
-    python: Path, install: str, pythonpath: str | None, query: str, runs: int, folder: Path
+    install: str, after: Install, before: Install | None, query: str, runs: int, folder: Path
 ) -> list[tuple[str, str, float]]:
     """(install, row, median seconds) for every row, with and without bytecode caches."""
     from kgtool.project import find_project
@@ -122,22 +123,34 @@ def measure(
     floor_file = folder / "floor.py"
     floor_file.write_text(FLOOR, encoding="utf-8")
     root = ["--root", str(REPOSITORY)]
-    commands = {
-        "import click": [str(python), "-c", "import click"],
-        "floor query": [str(python), str(floor_file), str(query_file), *files],
-        f"kgtool query {query}": [str(python), "-m", "kgtool", "query", query, *root, "--format", "tsv"],
-        "kgtool --help": [str(python), "-m", "kgtool", "--help"],
-    }  # fmt: skip
+    python, pythonpath = after
+    commands: dict[str, tuple[list[str], str | None]] = {
+        "import click": ([str(python), "-c", "import click"], None),
+        "floor query": ([str(python), str(floor_file), str(query_file), *files], None),
+    }
+    for suffix, (kgtool_python, kgtool_path) in [
+        ("", after),
+        *([(BEFORE, before)] if before else []),
+    ]:
+        commands[f"kgtool query {query}{suffix}"] = (
+            [str(kgtool_python), "-m", "kgtool", "query", query, *root, "--format", "tsv"],
+            kgtool_path,
+        )
+        commands[f"kgtool --help{suffix}"] = (
+            [str(kgtool_python), "-m", "kgtool", "--help"],
+            kgtool_path,
+        )
     results = []
     for bytecode in (True, False):
         cache = tempfile.mkdtemp(prefix="kgtool-bench-pyc-", dir=folder) if bytecode else None
-        env = environment(cache, pythonpath)
         times: dict[str, list[float]] = {row: [] for row in commands}
-        for command in commands.values():
-            wall_time(command, env, folder)  # fill the caches; not counted
+        for command, path in commands.values():
+            wall_time(command, environment(cache, path or pythonpath), folder)  # fill the caches
         for _ in range(runs):
-            for row, command in commands.items():
-                times[row].append(wall_time(command, env, folder))
+            for row, (command, path) in commands.items():
+                times[row].append(
+                    wall_time(command, environment(cache, path or pythonpath), folder)
+                )
         label = f"{install}, {'bytecode cached' if bytecode else 'PYTHONDONTWRITEBYTECODE=1'}"
         results += [(label, row, statistics.median(t)) for row, t in times.items()]
     return results
@@ -151,12 +164,18 @@ def table(results: list[tuple[str, str, float]], query: str) -> str:
         "| | " + " | ".join(labels) + " |",
         "|---" * (len(labels) + 1) + "|",
     ]
-    for row, floor in (
+    rows = [
         ("import click", None),
         ("floor query", None),
-        (f"kgtool query {query}", "floor query"),
-        ("kgtool --help", "import click"),
-    ):
+        *[
+            (row + suffix, floor)
+            for row, floor in ((f"kgtool query {query}", "floor query"), ("kgtool --help", "import click"))
+            for suffix in ("", BEFORE)
+        ],
+    ]  # fmt: skip
+    for row, floor in rows:
+        if (labels[0], row) not in value:
+            continue  # no --before
         cells = []
         for label in labels:
             seconds = value[(label, row)]
@@ -172,17 +191,40 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--query", default=DEFAULT_QUERY, help=f"default {DEFAULT_QUERY}")
     parser.add_argument("--no-wheel", action="store_true", help="measure the editable install only")
     parser.add_argument("--quick", action="store_true", help="3 runs, no wheel (CI smoke test)")
+    parser.add_argument(
+        "--before", type=Path, metavar="DIR", help="also measure the kgtool of this checkout"
+    )
     args = parser.parse_args(argv)
+    before = args.before.resolve() if args.before else None
     runs = args.runs or (3 if args.quick else 15)
+    load_before = os.getloadavg()[0]
     with tempfile.TemporaryDirectory(prefix="kgtool-bench-") as temporary:
         folder = Path(temporary)
+        python = Path(sys.executable)
         results = measure(
-            Path(sys.executable), "editable", str(REPOSITORY), args.query, runs, folder
+            "editable",
+            (python, str(REPOSITORY)),
+            (python, str(before)) if before else None,
+            args.query,
+            runs,
+            folder,
         )
         if not (args.quick or args.no_wheel):
-            python = wheel_python(folder / "wheel")
-            results += measure(python, "wheel", None, args.query, runs, folder)
-    print(f"Median wall time of {runs} fresh processes each, alternating; query {args.query}.\n")
+            wheel = wheel_python(folder / "wheel")
+            wheel_before = wheel_python(folder / "wheel-before", before) if before else None
+            results += measure(
+                "wheel",
+                (wheel, None),
+                (wheel_before, None) if wheel_before else None,
+                args.query,
+                runs,
+                folder,
+            )
+    # The machine is shared: the load says how far to trust the figures (ratios less than times).
+    load = f"load average {load_before:.1f} before, {os.getloadavg()[0]:.1f} after"
+    print(
+        f"Median wall time of {runs} fresh processes each, alternating; query {args.query}; {load}.\n"
+    )
     print(table(results, args.query))
     return 0
 

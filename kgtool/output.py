@@ -19,9 +19,7 @@ order of appearance, graph triples sorted. Nothing here imports pyoxigraph at mo
 
 from __future__ import annotations
 
-import csv
 import io
-import json
 import re
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from enum import Enum
@@ -267,6 +265,8 @@ def _rename_blank_nodes(rows: Iterable[Sequence[Term | None]]) -> Iterator[list[
 
 def _boolean(answer: bool | None, output_format: OutputFormat) -> str:
     if output_format is OutputFormat.JSON:
+        import json
+
         return json.dumps({"head": {}, "boolean": bool(answer)}, indent=2) + "\n"
     if output_format is OutputFormat.XML:
         return (
@@ -332,6 +332,8 @@ def _markdown(
 
 
 def _csv(variables: Sequence[str], rows: Iterable[list[Term | None]]) -> Iterator[str]:
+    import csv  # here and json below: only their formats need them (start-up of kgtool query)
+
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
 
@@ -404,6 +406,8 @@ def result_json(result: QueryResult) -> dict[str, object]:
 
 def _json(variables: Sequence[str], rows: Iterable[list[Term | None]]) -> Iterator[str]:
     """The JSON results format written one binding at a time, indented as ``json.dumps(indent=2)``."""
+    import json
+
     head = json.dumps({"vars": list(variables)}, ensure_ascii=False, indent=2)
     yield '{\n  "head": ' + head.replace("\n", "\n  ") + ',\n  "results": {\n    "bindings": ['
     separator = "\n"
@@ -528,6 +532,8 @@ def _compact(iri: str) -> str:
 
 
 def _jsonld(triples: list[pyoxigraph.Triple]) -> str:
+    import json
+
     import pyoxigraph
 
     nodes: dict[str, dict[str, Any]] = {}

@@ -29,7 +29,6 @@ converted to RDF terms and bound by the engine (never pasted into the query text
 from __future__ import annotations
 
 import re
-import textwrap
 from collections.abc import Collection, Mapping, Sequence
 from dataclasses import InitVar, dataclass, field
 from datetime import date
@@ -38,12 +37,12 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from kgtool.engines.base import Engine, QueryKind, QueryResult, QueryStream
-from kgtool.entities import resolve_entity
 from kgtool.errors import EntityNotFoundError, KgtoolError, ParameterError, QueryError
 from kgtool.namespaces import PREFIXES, XSD, iri_from_text, shorten
 from kgtool.project import display_path
 from kgtool.rdf.sparql import PreparedQuery, Term, prepare
 from kgtool.tables import align, clip, escape_controls
+from kgtool.yaml_subset import YAMLHeaderError, compose_and_load
 
 if TYPE_CHECKING:
     from kgtool.project import Project
@@ -82,12 +81,14 @@ PARAM_KEYS = ("class", "description")
 VIEWS = ("table", "graph")
 
 _NAME = re.compile(r"[A-Za-z][A-Za-z0-9]*")
+# Patterns for number and date values, compiled on first use (by re's cache): most queries have
+# no such parameter, and every compile costs start-up time.
 _NUMBER = {
-    XSD + "integer": re.compile(r"[+-]?[0-9]+"),
-    XSD + "decimal": re.compile(r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)"),
-    XSD + "double": re.compile(r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?"),
+    XSD + "integer": r"[+-]?[0-9]+",
+    XSD + "decimal": r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)",
+    XSD + "double": r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?",
 }
-_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+_DATE = r"[0-9]{4}-[0-9]{2}-[0-9]{2}"
 _LANGUAGE_TAG = re.compile(r"[A-Za-z]{1,8}(?:-[A-Za-z0-9]{1,8})*")
 
 
@@ -277,22 +278,16 @@ def parse_saved_query(
         metadata key, a bad value, or metadata naming a parameter the query does not have —
         always naming the file and line.
     """
-    import yaml
-
-    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
     lines, numbers, indent = _header_lines(text)
     located = _Located(source, numbers, indent)
     header = "\n".join(lines)
     try:
-        root = yaml.compose(header, Loader=loader) if header.strip() else None
-        data = yaml.load(header, Loader=loader) if root is not None else {}
-    except yaml.MarkedYAMLError:
-        raise _yaml_error(header, located) from None
-    except yaml.YAMLError as error:
-        raise QueryError(
-            f"bad YAML in the #+ metadata: {error}", path=source, line=numbers[0] if numbers else 1
-        ) from None
-    if root is not None and not isinstance(data, dict):
+        root, data = compose_and_load(header) if header.strip() else (None, None)
+    except YAMLHeaderError as error:
+        raise _yaml_error(header, error.error, located) from None
+    if root is None:
+        data = {}
+    elif not isinstance(data, dict):
         raise located.error(
             "the #+ metadata must be a mapping of keys to values",
             root,
@@ -433,11 +428,17 @@ def parse_saved_query(
     return query
 
 
-def _yaml_error(header: str, located: _Located) -> QueryError:
-    """The YAML error at its place in the file, worded by the pure-Python parser (the same
+def _yaml_error(header: str, error: Exception, located: _Located) -> QueryError:
+    """PyYAML's ``error`` at its place in the file, worded by the pure-Python parser (the same
     words whether or not libyaml is installed)."""
     import yaml
 
+    if not isinstance(error, yaml.MarkedYAMLError):  # no position: e.g. a date with day 31 in June
+        first = located.numbers[0] if located.numbers else 1
+        hint = "quote the value to keep it a text" if isinstance(error, ValueError) else None
+        return QueryError(
+            f"bad YAML in the #+ metadata: {error}", path=located.source, line=first, hint=hint
+        )
     try:
         yaml.compose(header, Loader=yaml.SafeLoader)
     except yaml.MarkedYAMLError as error:
@@ -757,11 +758,11 @@ def _literal_text_check(param: Parameter, value: str) -> tuple[str, str | None, 
     if param.type is ParamType.NUMBER:
         text = value.strip()
         if param.datatype:
-            if _NUMBER[param.datatype].fullmatch(text):
+            if re.fullmatch(_NUMBER[param.datatype], text):
                 return text, param.datatype, None
         else:
             for datatype, pattern in _NUMBER.items():
-                if pattern.fullmatch(text):
+                if re.fullmatch(pattern, text):
                     return text, datatype, None
         kind = shorten(param.datatype) if param.datatype else "a number"
         raise ParameterError(
@@ -770,7 +771,7 @@ def _literal_text_check(param: Parameter, value: str) -> tuple[str, str | None, 
     if param.type is ParamType.DATE:
         text = value.strip()
         try:
-            if not _DATE.fullmatch(text):
+            if not re.fullmatch(_DATE, text):
                 raise ValueError
             date.fromisoformat(text)
         except ValueError:
@@ -823,6 +824,8 @@ def parameter_term(engine: Engine, param: Parameter, value: str) -> Term:
 
 
 def resolve_parameter_entity(engine: Engine, param: Parameter, value: str) -> Term:
+    from kgtool.entities import resolve_entity  # only IRI parameters need entity lookup
+
     return resolve_entity(engine, value, param.class_iri)
 
 
@@ -938,6 +941,8 @@ def describe_parameter(param: Parameter) -> str:
 
 def catalogue_text(queries: Sequence[SavedQuery]) -> str:
     """The catalogue for a terminal: per query, its name and summary, description, parameters."""
+    import textwrap
+
     blocks = []
     for query, head in zip(queries, align([[q.name, q.summary] for q in queries]), strict=True):
         lines = [head]

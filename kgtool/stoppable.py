@@ -14,11 +14,9 @@ process; :func:`abandoned` tells the CLI whether to end the process without wait
 
 from __future__ import annotations
 
-import ctypes
 import queue
 import threading
 import time
-import traceback
 from collections.abc import Callable, Generator, Iterable
 from typing import TypeVar
 
@@ -54,6 +52,8 @@ def abandoned() -> bool:
 
 
 def _abandon(thread: threading.Thread) -> None:
+    import ctypes  # here: every query imports this module, few abandon a worker
+
     if thread.is_alive() and thread.ident is not None:
         # Stops Python code (rdflib) at its next bytecode; native code when it returns.
         ctypes.pythonapi.PyThreadState_SetAsyncExc(
@@ -113,6 +113,8 @@ def stoppable_iter(
         except Stopped:
             return
         except BaseException as error:  # handed to the waiting thread, raised there
+            import traceback
+
             # Drop the frames' locals here: pyoxigraph's results must be freed on this thread.
             chained: BaseException | None = error
             while chained is not None:

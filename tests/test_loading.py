@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import socket
 from pathlib import Path
+from typing import Any
 
 import pytest
 from click.testing import CliRunner
 
 from kgtool.cli import cli
+from kgtool.rdf.load import PROGRESS_STEP, load_rdflib, load_store
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -71,3 +73,22 @@ def test_unexpected_end_of_file_names_the_position(tmp_path: Path) -> None:
         2,
         f"Error: {data}:3:10: Unexpected end (hint: fix the statement at this position)\n",
     )
+
+
+@pytest.mark.parametrize("loader", [load_store, load_rdflib])
+def test_progress_is_told_within_large_files_only(tmp_path: Path, loader: Any) -> None:
+    """Files under PROGRESS_STEP are read without the counting reader (it would call nothing
+    within them): the calls are the same, a call per step inside larger files and one at the end."""
+    small, large = tmp_path / "small.nt", tmp_path / "large.nt"
+    small.write_text("<http://e/s> <http://e/p> <http://e/o> .\n")
+    line = '<http://e/s> <http://e/p> "' + "x" * 60 + '" .\n'
+    large.write_text(line * (PROGRESS_STEP * 5 // 2 // len(line)))
+    sizes = small.stat().st_size, large.stat().st_size
+    calls: list[tuple[int, int]] = []
+    loader([small, large], progress=lambda done, total: calls.append((done, total)))
+    total = sum(sizes)
+    assert calls == [
+        (sizes[0] + PROGRESS_STEP, total),
+        (sizes[0] + 2 * PROGRESS_STEP, total),
+        (total, total),
+    ]

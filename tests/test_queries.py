@@ -358,10 +358,14 @@ BODY = "SELECT ?x WHERE { ?x ?p ?_actor_iri } ORDER BY ?x\n"
             "5:8: kgtool.params: class 'kg:Company' is neither a CURIE with a known prefix nor an IRI "
             "(hint: known prefixes: " + ", ".join(PREFIXES) + ")",
         ),
+        (
+            "\n#+ summary: 2024-02-31\n#+ description: d\n",
+            "2: bad YAML in the #+ metadata: day is out of range for month "
+            "(hint: quote the value to keep it a text)",
+        ),
     ],
     ids=[
         "bad-yaml",
-        "bad-yaml-colon",
         "missing-summary",
         "no-header",
         "unknown-key",
@@ -369,8 +373,10 @@ BODY = "SELECT ?x WHERE { ?x ?p ?_actor_iri } ORDER BY ?x\n"
         "bad-view",
         "unknown-param-key",
         "enumerate-without-values",
+        "bad-yaml-colon",
         "empty-summary",
         "unknown-class-prefix",
+        "impossible-date",
     ],
 )
 def test_bad_metadata_is_one_line_with_file_and_line(

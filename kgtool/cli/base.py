@@ -1,8 +1,9 @@
 """The ``kgtool`` Click group: lazy command loading, error handling, the stderr observer.
 
 Commands live in sibling modules (listed in :data:`COMMANDS`) and stay thin: parse options, call
-the library, format. Shared options are in :mod:`kgtool.cli.options`. Nothing here imports
-rdflib, pyoxigraph, pyvis or networkx, so ``kgtool --help`` is fast.
+the library, format. Shared options are in :mod:`kgtool.cli.options`. ``kgtool --help`` lists
+the commands from :data:`SUMMARIES`, so it imports no command module (and none of rdflib,
+pyoxigraph, pyvis or networkx): it costs little more than importing Click.
 """
 
 from __future__ import annotations
@@ -54,6 +55,36 @@ COMMANDS: dict[str, str] = {
     "conflicts": "kgtool.cli.sources:conflicts",
 }
 
+#: Command name → the first sentence of its help, which ``kgtool --help`` shortens to fit the
+#: line as Click would: listing the commands then imports none of their modules (an import of
+#: every command module costs more than Click itself). tests/test_startup.py checks each one
+#: against its command's help text, so they cannot drift apart.
+SUMMARIES: dict[str, str] = {
+    "validate": "Check syntax, SHACL shapes, quotes and lint of every file.",
+    "describe": "Show what the graph says about ENTITY.",
+    "entities": "List the entities whose label or alias contains TEXT (all entities without TEXT).",
+    "stats": "Count files, triples, entities per class, claims per kind, passages and sources.",
+    "new": "Print a Turtle stub for a new entity or claim, built from the SHACL shapes.",
+    "fmt": "Format Turtle files: deterministic, diff-friendly, comments kept.",
+    "diff": "Show statements added and removed between two versions of the graph.",
+    "export": "Export the knowledge graph for bulk-loading into another store or graph tool.",
+    "store": "Inspect or rebuild a persistent store (the folder given with --store).",
+    "queries": "List the saved queries: name, summary, description and parameters.",
+    "query": "Run the saved query NAME (see `kgtool queries`).",
+    "sparql": "Run an ad-hoc read-only SPARQL query: given as text, with -f FILE, or '-' for stdin.",
+    "view": "Draw the knowledge graph as an interactive HTML page that works offline.",
+    "analyze": "Graph analytics over the entity network (claims folded into edges).",
+    "path": "Show the shortest connections between entities A and B, hop by hop, with the "
+    "triples and the article's quote behind each claim on the way.",
+    "neighbors": "List the entities around ENTITY and the statements that link them, ring by ring.",
+    "communities": "Find communities (Louvain modularity, seeded): groups of entities more "
+    "linked to each other than to the rest.",
+    "source": "Register source texts (kgtool source add).",
+    "quote": "Find TEXT verbatim in SOURCE and write a passage that selects it.",
+    "coverage": "Show which sentences of each source the graph covers.",
+    "conflicts": "List claims about the same subject and metric whose values disagree.",
+}
+
 
 class KgtoolGroup(click.Group):
     """A group that loads its commands lazily from :data:`COMMANDS` and turns library errors
@@ -74,6 +105,18 @@ class KgtoolGroup(click.Group):
 
     def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
         return self._load(cmd_name) if cmd_name in COMMANDS else None
+
+    def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        """The command list of ``kgtool --help``, as :meth:`click.Group.format_commands` writes
+        it but from :data:`SUMMARIES`, importing no command module."""
+        names = self.list_commands(ctx)
+        limit = formatter.width - 6 - max(len(name) for name in names)
+        rows = [
+            (name, click.Command(name, help=SUMMARIES[name]).get_short_help_str(limit))
+            for name in names
+        ]
+        with formatter.section("Commands"):
+            formatter.write_dl(rows)
 
     @staticmethod
     def _load(name: str) -> click.Command:
@@ -218,13 +261,14 @@ def main() -> None:
     """
     import os
 
-    from kgtool.stoppable import abandoned
-
     watch_interrupts()
     try:
         cli(prog_name="kgtool")
     except SystemExit as done:
-        if abandoned():
+        # Only work run through kgtool.stoppable can be abandoned: a command that never
+        # imported it (``--help``) need not load it now.
+        stoppable = sys.modules.get("kgtool.stoppable")
+        if stoppable is not None and stoppable.abandoned():
             for stream in (sys.stdout, sys.stderr):
                 try:
                     stream.flush()

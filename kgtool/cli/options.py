@@ -12,9 +12,9 @@ from __future__ import annotations
 import functools
 import sys
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TypeVar, cast
+from types import MappingProxyType
+from typing import TYPE_CHECKING, Any, NamedTuple, TypeVar, cast
 
 import click
 
@@ -75,9 +75,9 @@ def lang_option(
     )
 
 
-@dataclass(frozen=True)
-class Drawing:
-    """What the drawing options asked for, as one value the commands pass on unopened.
+class Drawing(NamedTuple):
+    """What the drawing options asked for, as one value the commands pass on unopened (a named
+    tuple: a frozen dataclass costs more start-up time, for every command that loads this module).
 
     :param title: ``--title``; each command has its own default heading.
     :param open_browser: ``--open``.
@@ -87,14 +87,15 @@ class Drawing:
 
     title: str | None = None
     open_browser: bool = False
-    render: Mapping[str, Any] = field(default_factory=dict)
+    render: Mapping[str, Any] = MappingProxyType({})
 
 
 def _drawing_option_specs() -> list[tuple[tuple[str, ...], dict[str, Any]]]:
     """The drawing options as ``click.option`` arguments. A destination other than ``title``
     and ``open_browser`` must be a field of :class:`~kgtool.render.RenderOptions`."""
-    # Drawing modules load with the commands that draw, not with every command (e.g. ``query``).
-    from kgtool.render import Layout
+    # Drawing modules load with the commands that draw, not with every command (e.g. ``query``);
+    # the layout names alone need only kgtool.layout, not the renderer (``kgtool view --help``).
+    from kgtool.layout import Layout
 
     return [
         (

@@ -7,7 +7,6 @@ Thin commands over :mod:`kgtool.queries` (metadata, parameters, running) and
 
 from __future__ import annotations
 
-import json
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -144,6 +143,8 @@ def queries_command(output_format: str, root: Path | None) -> None:
 
     found = saved_queries(find_project(root=root))
     if output_format == "json":
+        import json
+
         click.echo(json.dumps([catalogue_record(q) for q in found], ensure_ascii=False, indent=2))
     else:
         click.echo(catalogue_text(found), nl=False)
@@ -188,6 +189,8 @@ def query_command(
     query = find_saved_query(project, name)
     if show:
         if output_format == "json":
+            import json
+
             record = {**catalogue_record(query), "file": query.source, "sparql": query.sparql}
             click.echo(json.dumps(record, ensure_ascii=False, indent=2))
         else:
