@@ -12,7 +12,8 @@ import pytest
 
 from kgtool.engines import OxigraphEngine
 from kgtool.engines.ordering import sort_rows
-from kgtool.rdf.sparql import OrderKey, prepare, solution_order
+from kgtool.rdf.modifiers import OrderKey, solution_order
+from kgtool.rdf.sparql import prepare
 from kgtool.store import open_store
 
 XSD = "http://www.w3.org/2001/XMLSchema#"

@@ -26,7 +26,8 @@ from datetime import date
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
-from kgtool.rdf.sparql import OrderKey, Term
+from kgtool.rdf.modifiers import OrderKey
+from kgtool.rdf.sparql import Term
 
 if TYPE_CHECKING:
     from kgtool.engines.base import Row

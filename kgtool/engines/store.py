@@ -45,7 +45,8 @@ from kgtool.engines.oxigraph import OxigraphEngine
 from kgtool.errors import DataError, EngineError
 from kgtool.project import display_path
 from kgtool.rdf.load import graph_name, open_rdf, oxigraph_format, parse_error
-from kgtool.rdf.sparql import PreparedQuery, QueryKind, SolutionOrder, solution_order
+from kgtool.rdf.modifiers import SolutionOrder, solution_order
+from kgtool.rdf.sparql import PreparedQuery, QueryKind
 
 if TYPE_CHECKING:
     import pyoxigraph

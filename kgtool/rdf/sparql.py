@@ -17,7 +17,7 @@ import re
 from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from enum import Enum
-from typing import TYPE_CHECKING, Union
+from typing import TYPE_CHECKING, NamedTuple, Union
 
 from kgtool.errors import QueryError, UnsafeQueryError
 
@@ -71,7 +71,8 @@ QUERY_FORMS = ("SELECT", "ASK", "CONSTRUCT", "DESCRIBE")
 #: recursively: ~2,200 nested groups crash Oxigraph (a segfault), ~30 parentheses exhaust
 #: rdflib's Python stack. Real queries nest 5 deep at most (this project's and the W3C suite's).
 MAX_NESTING = 16
-_OPENING, _CLOSING = "{([", "})]"
+#: Brackets, as the tokenizer gives them (kind ``other``).
+OPENING, CLOSING = "{([", "})]"
 _CODEPOINT_ESCAPE = re.compile(r"\\u([0-9A-Fa-f]{4})|\\U([0-9A-Fa-f]{8})")
 
 
@@ -81,8 +82,7 @@ def _decode_escape(match: re.Match[str]) -> str:
     return chr(code) if code <= 0x10FFFF else match.group()
 
 
-@dataclass(frozen=True)
-class Token:
+class Token(NamedTuple):  # a named tuple: it builds ~10x faster than a dataclass at start-up
     kind: str
     text: str
     line: int
@@ -139,8 +139,7 @@ def check_read_only(sparql: str, allow_service: Collection[str] = ()) -> None:
     prepare(sparql, allow_service=allow_service).check_safe()
 
 
-@dataclass(frozen=True)
-class Hazard:
+class Hazard(NamedTuple):
     """A keyword that makes a query unsafe: ``SERVICE`` (with its endpoint IRI, if written), …"""
 
     keyword: str
@@ -159,11 +158,11 @@ def _too_deep(tokens: Sequence[Token]) -> Token | None:
     for token in tokens:
         if token.kind != "other":
             continue
-        if token.text in _OPENING:
+        if token.text in OPENING:
             depth += 1
             if depth > MAX_NESTING:
                 return token
-        elif token.text in _CLOSING:
+        elif token.text in CLOSING:
             depth = max(depth - 1, 0)
     return None
 
@@ -387,137 +386,3 @@ def inline_bindings(sparql: str | PreparedQuery, bindings: Mapping[str, Term]) -
         return query.text
     offset = query.tokens[where_group(query)].offset + 1
     return query.text[:offset] + values_block(list(bindings), bindings) + query.text[offset:]
-
-
-@dataclass(frozen=True)
-class OrderKey:
-    """One condition of an ``ORDER BY`` that is a plain variable: ``?x``, ``ASC(?x)``, ``DESC(?x)``."""
-
-    variable: str
-    descending: bool = False
-
-
-@dataclass(frozen=True)
-class SolutionOrder:
-    """A query's top-level ``ORDER BY`` of plain variables and the ``LIMIT``/``OFFSET`` after it.
-
-    Everything from :attr:`start` to the end of the text is that clause, so ``text[:start]`` is
-    the same query unordered and unsliced.
-    """
-
-    keys: tuple[OrderKey, ...]
-    #: Characters before the ``ORDER`` keyword.
-    start: int
-    limit: int | None = None
-    offset: int = 0
-
-
-def _depth_zero(tokens: Sequence[Token]) -> list[tuple[int, Token]]:
-    """The tokens outside every bracket, with their index (brackets themselves included)."""
-    found, depth = [], 0
-    for index, token in enumerate(tokens):
-        if token.kind == "other" and token.text in _CLOSING:
-            depth = max(depth - 1, 0)
-        if depth == 0:
-            found.append((index, token))
-        if token.kind == "other" and token.text in _OPENING:
-            depth += 1
-    return found
-
-
-def _projected(tokens: Sequence[Token]) -> set[str] | None:
-    """The variables a SELECT projects; ``None`` for ``SELECT *`` (every variable in scope)."""
-    start = next(
-        (i for i, t in enumerate(tokens) if t.kind == "name" and t.text.upper() == "SELECT"), None
-    )
-    if start is None:
-        return set()
-    names: set[str] = set()
-    depth = 0
-    for index in range(start + 1, len(tokens)):
-        token = tokens[index]
-        if depth == 0 and (token.text == "{" or token.text.upper() == "WHERE"):
-            break
-        if depth == 0 and token.text == "*":
-            return None
-        if token.kind == "variable" and (depth == 0 or tokens[index - 1].text.upper() == "AS"):
-            names.add(token.text[1:])
-        if token.kind == "other" and token.text in _OPENING:
-            depth += 1
-        elif token.kind == "other" and token.text in _CLOSING:
-            depth -= 1
-    return names
-
-
-def _is_variable(text: str) -> bool:
-    return len(text) > 1 and text[0] in "?$"
-
-
-def _is_count(text: str) -> bool:
-    return text.isascii() and text.isdigit()
-
-
-def solution_order(query: PreparedQuery) -> SolutionOrder | None:
-    """The query's top-level ``ORDER BY``, when every condition is a projected variable.
-
-    ``None`` when there is no such clause, or when it sorts by an expression, by a variable the
-    SELECT does not project, or is followed by anything but ``LIMIT``/``OFFSET`` (a trailing
-    ``VALUES``, say): an engine then leaves the ordering to the query as written.
-
-    >>> order = solution_order(prepare("SELECT ?a ?b { ?a ?p ?b } ORDER BY DESC(?b) ?a LIMIT 5"))
-    >>> [(k.variable, k.descending) for k in order.keys], order.limit, order.offset
-    ([('b', True), ('a', False)], 5, 0)
-    >>> solution_order(prepare("SELECT ?a { ?a ?p ?b } ORDER BY ?b")) is None  # not projected
-    True
-    """
-    tokens = query.tokens
-    outside = _depth_zero(tokens)
-    keyword = next(
-        (
-            n
-            for n, (_, token) in enumerate(outside[:-1])
-            if token.kind == "name"
-            and token.text.upper() == "ORDER"
-            and outside[n + 1][1].text.upper() == "BY"
-        ),
-        None,
-    )
-    if keyword is None:
-        return None
-    first = outside[keyword][0]
-    rest = [t.text for t in tokens[first + 2 :]]
-
-    def at(index: int) -> str:
-        return rest[index] if index < len(rest) else ""
-
-    keys: list[OrderKey] = []
-    position = 0
-    while position < len(rest):
-        word = rest[position].upper()
-        if _is_variable(rest[position]):  # ?x
-            keys.append(OrderKey(rest[position][1:]))
-            position += 1
-            continue
-        inner = position + 2 if word in ("ASC", "DESC") else position + 1  # ASC(?x), (?x)
-        if word not in ("ASC", "DESC", "(") or at(inner - 1) != "(":
-            break
-        if not _is_variable(at(inner)) or at(inner + 1) != ")":
-            return None  # an expression: the engine sorts as written
-        keys.append(OrderKey(rest[inner][1:], word == "DESC"))
-        position = inner + 2
-    if not keys:
-        return None
-    clauses: dict[str, int] = {}
-    while position < len(rest):
-        word, count = rest[position].upper(), at(position + 1)
-        if word not in ("LIMIT", "OFFSET") or word in clauses or not _is_count(count):
-            return None
-        clauses[word] = int(count)
-        position += 2
-    if query.form == "SELECT":
-        projected = _projected(tokens)
-        if projected is not None and any(k.variable not in projected for k in keys):
-            return None
-    return SolutionOrder(
-        tuple(keys), tokens[first].offset, clauses.get("LIMIT"), clauses.get("OFFSET", 0)
-    )
