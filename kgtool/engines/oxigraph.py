@@ -17,7 +17,7 @@ from kgtool.engines.base import (
     stoppable_result,
 )
 from kgtool.errors import EngineError, QueryError
-from kgtool.graph import load_store
+from kgtool.rdf.load import load_store
 from kgtool.rdf.sparql import PreparedQuery, Term, inline_bindings, prepare
 from kgtool.tables import clip, escape_controls
 

@@ -18,8 +18,8 @@ from kgtool.engines.base import (
     stoppable_result,
 )
 from kgtool.errors import EngineError, KgtoolError, QueryError
-from kgtool.graph import load_rdflib
 from kgtool.rdf.convert import to_rdflib
+from kgtool.rdf.load import load_rdflib
 from kgtool.rdf.sparql import PreparedQuery, Term, prepare
 from kgtool.stoppable import Stopped
 from kgtool.tables import clip, escape_controls
