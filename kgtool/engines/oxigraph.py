@@ -24,10 +24,11 @@ from kgtool.tables import clip, escape_controls
 if TYPE_CHECKING:
     import pyoxigraph
 
-_OXIGRAPH_POSITION = re.compile(r"^error at (\d+):(\d+): ")
-_PREFIXED_NAME_END = re.compile(r"([A-Za-z][\w.-]*)?:[\w.-]*$")
+# Patterns as strings, compiled (and cached by re) at the first syntax error, not at start-up.
+_OXIGRAPH_POSITION = r"^error at (\d+):(\d+): "
+_PREFIXED_NAME_END = r"([A-Za-z][\w.-]*)?:[\w.-]*$"
 # A character class in pyoxigraph's "expected" list: ['0' ..= '9' | '\u{00B7}' | …], [_] …
-_CHARACTER_CLASS = re.compile(r"\[(?:'(?:\\.|[^'\\])*'|[^\]'])*\]")
+_CHARACTER_CLASS = r"\[(?:'(?:\\.|[^'\\])*'|[^\]'])*\]"
 
 
 def _class_in_words(character_class: str) -> str:
@@ -53,12 +54,12 @@ def _expected_in_words(text: str) -> str:
     """
     head, found, listed = text.partition("expected one of ")
     if not found:
-        text = _CHARACTER_CLASS.sub(lambda m: _class_in_words(m.group()), text)
+        text = re.sub(_CHARACTER_CLASS, lambda m: _class_in_words(m.group()), text)
         return text if text.strip() != "expected" else "unexpected text"
     items: list[str] = []
     position = 0
     while position < len(listed):
-        match = _CHARACTER_CLASS.match(listed, position)
+        match = re.compile(_CHARACTER_CLASS).match(listed, position)
         if match:
             item, position = _class_in_words(match.group()), match.end()
         else:
@@ -82,14 +83,14 @@ def syntax_error(error: SyntaxError, sparql: str = "") -> QueryError:
     text = " ".join(str(error).split())
     line = column = None
     hint = "check the query text near that position"
-    if match := _OXIGRAPH_POSITION.match(text):
+    if match := re.match(_OXIGRAPH_POSITION, text):
         line, column = int(match.group(1)), int(match.group(2))
         text = text[match.end() :]
     text = _expected_in_words(text)
     if "Prefix not found" in text:
         lines = sparql.split("\n")
         before = lines[line - 1][: column - 1] if line and line <= len(lines) and column else ""
-        found = _PREFIXED_NAME_END.search(before)
+        found = re.search(_PREFIXED_NAME_END, before)
         prefix = (found.group(1) or "") if found else "?"
         column = found.start() + 1 if found else column  # the start of the prefixed name
         text = f"prefix '{prefix}:' is not declared"
