@@ -29,8 +29,9 @@ Exit codes:
 
 
 #: Command name → ``"module:function"``; a command's module is imported only when that command
-#: runs or is listed (Click's lazy-loading pattern), so ``kgtool query`` loads the query commands
-#: only. Add a line here to add a command.
+#: runs (Click's lazy-loading pattern), so ``kgtool query`` loads the query commands only. Add a
+#: line here, and its help's first sentence to :data:`SUMMARIES`, to add a command (a test fails
+#: until both are there and agree).
 COMMANDS: dict[str, str] = {
     "validate": "kgtool.cli.check:validate",
     "describe": "kgtool.cli.check:describe",
