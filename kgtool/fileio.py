@@ -32,6 +32,18 @@ STDOUT = "-"
 STALE_TEMPORARY_SECONDS = 15 * 60
 
 
+def utf8_error_position(data: bytes, error: UnicodeDecodeError) -> tuple[int, int]:
+    """The line and column (1-based, in characters) of the byte ``error`` found in ``data``: pass
+    the bytes that were decoded (after a byte-order mark, if it was dropped).
+
+    >>> data = "ア\\nxy".encode() + b"\\xff"
+    >>> utf8_error_position(data, UnicodeDecodeError("utf-8", data, 6, 7, "invalid start byte"))
+    (2, 3)
+    """
+    before = data[: error.start].decode("utf-8", errors="replace")
+    return before.count("\n") + 1, len(before) - (before.rfind("\n") + 1) + 1
+
+
 def current_umask() -> int:
     """The process's umask (reading it needs setting it; it is set straight back).
 

@@ -609,12 +609,18 @@ def decode_query(data: bytes, source: str) -> str:
     >>> decode_query(b"\\xef\\xbb\\xbfASK {}", "q.rq")
     'ASK {}'
     """
+    text = data[3:] if data.startswith(b"\xef\xbb\xbf") else data
     try:
-        return data.decode("utf-8-sig")
+        return text.decode("utf-8")
     except UnicodeDecodeError as error:
+        from kgtool.fileio import utf8_error_position  # on this error only: off the start-up path
+
+        line, column = utf8_error_position(text, error)
         raise QueryError(
-            f"the file is not valid UTF-8 (byte {error.start})",
+            f"the file is not valid UTF-8 (byte 0x{text[error.start]:02x})",
             path=source,
+            line=line,
+            column=column,
             hint="save it as UTF-8",
         ) from None
 

@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
 
 from kgtool.errors import DataError, KgtoolError, ProjectError
+from kgtool.fileio import utf8_error_position
 from kgtool.labels import LANGUAGES
 from kgtool.namespaces import DCTERMS, KGO, KGR, OA, PREFIXES, PROV, shorten
 from kgtool.project import display_path
@@ -117,9 +118,7 @@ def read_text(path: Path, display: str | None = None) -> SourceText:
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as error:
-        before = data[: error.start].decode("utf-8", errors="replace")
-        line = before.count("\n") + 1
-        column = len(before) - (before.rfind("\n") + 1) + 1
+        line, column = utf8_error_position(data, error)
         raise DataError(
             f"is not valid UTF-8 (byte 0x{data[error.start]:02x})",
             path=shown,

@@ -45,7 +45,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from kgtool.errors import DataError, ProjectError
-from kgtool.fileio import write_atomic
+from kgtool.fileio import utf8_error_position, write_atomic
 from kgtool.project import files_below
 from kgtool.rdf.turtle import (
     LINE_WIDTH,
@@ -184,10 +184,16 @@ def format_file(path: Path) -> FormatResult:
     """
     try:
         # Bytes, decoded without newline translation: a CR or CRLF is data to keep, not noise.
-        original = Path(path).read_bytes().decode("utf-8")
-    except UnicodeDecodeError:
+        data = Path(path).read_bytes()
+        original = data.decode("utf-8")
+    except UnicodeDecodeError as error:
+        line, column = utf8_error_position(data, error)
         raise DataError(
-            "the file is not valid UTF-8", path=path, hint="save the file with UTF-8 encoding"
+            "the file is not valid UTF-8",
+            path=path,
+            line=line,
+            column=column,
+            hint="save the file with UTF-8 encoding",
         ) from None
     except OSError as error:
         raise DataError(f"cannot read the file: {error.strerror}", path=path) from None

@@ -584,3 +584,13 @@ def test_an_empty_file_is_an_empty_graph(tmp_path: Path, content: bytes, formatt
     result = run("fmt", str(path))
     assert result.exit_code == 0, result.stderr
     assert path.read_bytes() == formatted
+
+
+def test_a_file_that_is_not_utf8_is_refused_at_its_line_and_column(tmp_path: Path) -> None:
+    path = tmp_path / "bad.ttl"
+    data = '@prefix : <#> .\n:a :p "日本'.encode() + b"\xff" + b'" .\n'
+    path.write_bytes(data)
+    result = invoke("fmt", str(path))
+    assert result.exit_code == 2
+    assert result.stderr.startswith(f"Error: {path}:2:10: the file is not valid UTF-8")
+    assert path.read_bytes() == data  # untouched

@@ -619,8 +619,19 @@ def test_sparql_refuses_stdin_that_is_not_utf8(project: Path) -> None:
         result = CliRunner().invoke(cli, [*args, "--root", str(project)], input=b"ASK {\xff}")
         assert (result.exit_code, result.stdout) == (2, "")
         assert result.stderr == (
-            "Error: stdin: the file is not valid UTF-8 (byte 5) (hint: save it as UTF-8)\n"
+            "Error: stdin:1:6: the file is not valid UTF-8 (byte 0xff) (hint: save it as UTF-8)\n"
         )
+
+
+def test_a_query_file_that_is_not_utf8_is_located_by_line_and_column(tmp_path: Path) -> None:
+    """The column counts characters after a byte-order mark, as an editor shows them."""
+    from kgtool.queries import decode_query
+
+    data = '\ufeffSELECT * {\n  ?s ?p "é'.encode() + b'\xff"\n}'
+    with pytest.raises(QueryError) as raised:
+        decode_query(data, "q.rq")
+    assert (raised.value.line, raised.value.column) == (2, 11)
+    assert "byte 0xff" in str(raised.value)
 
 
 def test_sparql_parameters(project: Path) -> None:
