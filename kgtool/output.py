@@ -30,6 +30,7 @@ from kgtool.errors import FormatError
 from kgtool.labels import LABEL_PREDICATES, choose_label
 from kgtool.labels import LANGUAGES as LANGUAGES  # re-export: output.LANGUAGES was public
 from kgtool.namespaces import PREFIXES, RDF_TYPE, XSD, shorten
+from kgtool.rdf.serialize import turtle_with_prefixes, used_prefixes
 from kgtool.rdf.sparql import Term
 from kgtool.tables import escape_controls, format_table
 
@@ -173,7 +174,7 @@ def result_chunks(
         elif output_format is OutputFormat.JSONLD:
             yield _jsonld(triples)
         else:
-            yield _turtle(triples)
+            yield turtle_with_prefixes(triples)
         return
     if result.kind is QueryKind.ASK:
         yield _boolean(result.boolean, output_format)
@@ -488,36 +489,6 @@ def _sorted_triples(triples: Iterable[pyoxigraph.Triple]) -> list[pyoxigraph.Tri
     return sorted((renamed(t) for t in ordered), key=key)
 
 
-def _used_prefixes(triples: Sequence[pyoxigraph.Triple]) -> dict[str, str]:
-    import pyoxigraph
-
-    iris: set[str] = set()
-    for triple in triples:
-        for term in (triple.subject, triple.predicate, triple.object):
-            if isinstance(term, pyoxigraph.NamedNode):
-                iris.add(term.value)
-            elif isinstance(term, pyoxigraph.Literal) and not term.language:
-                iris.add(term.datatype.value)
-    used = {shorten(iri).split(":", 1)[0] for iri in iris if not shorten(iri).startswith("<")}
-    return {prefix: ns for prefix, ns in PREFIXES.items() if prefix in used}
-
-
-def _turtle(triples: list[pyoxigraph.Triple]) -> str:
-    import pyoxigraph
-
-    prefixes = _used_prefixes(triples)
-    buffer = io.BytesIO()
-    pyoxigraph.serialize(triples, buffer, format=pyoxigraph.RdfFormat.TURTLE, prefixes=prefixes)
-    text = buffer.getvalue().decode("utf-8")
-    body = [line for line in text.splitlines() if not line.startswith("@prefix ")]
-    header = [f"@prefix {prefix}: <{ns}> ." for prefix, ns in prefixes.items()]
-    return (
-        "\n".join([*header, *([""] if header and body else []), *body]) + "\n"
-        if header or body
-        else ""
-    )
-
-
 def _jsonld_node(term: pyoxigraph.NamedNode | pyoxigraph.BlankNode | pyoxigraph.Triple) -> str:
     import pyoxigraph
 
@@ -553,7 +524,7 @@ def _jsonld(triples: list[pyoxigraph.Triple]) -> str:
         else:
             value = {"@value": obj.value, "@type": _compact(obj.datatype.value)}
         node.setdefault(_compact(triple.predicate.value), []).append(value)
-    document = {"@context": _used_prefixes(triples), "@graph": list(nodes.values())}
+    document = {"@context": used_prefixes(triples), "@graph": list(nodes.values())}
     return json.dumps(document, ensure_ascii=False, indent=2) + "\n"
 
 

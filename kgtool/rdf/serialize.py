@@ -6,16 +6,17 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
-from kgtool.namespaces import PREFIXES
+from kgtool.namespaces import PREFIXES, shorten
 
 if TYPE_CHECKING:
     import pyoxigraph
 
 
 def used_prefixes(triples: Iterable[pyoxigraph.Triple]) -> dict[str, str]:
-    """The known prefixes (:data:`kgtool.namespaces.PREFIXES`, in its order) whose namespace an
-    IRI of ``triples`` starts with: a subject, predicate or object, or the datatype of a literal
-    without a language tag (``rdf:langString`` is never written)."""
+    """The known prefixes (:data:`kgtool.namespaces.PREFIXES`, in its order) that
+    :func:`~kgtool.namespaces.shorten` writes for an IRI of ``triples``: a subject, predicate or
+    object, or the datatype of a literal without a language tag (``rdf:langString`` is never
+    written)."""
     import pyoxigraph
 
     iris: set[str] = set()
@@ -25,13 +26,16 @@ def used_prefixes(triples: Iterable[pyoxigraph.Triple]) -> dict[str, str]:
                 iris.add(term.value)
             elif isinstance(term, pyoxigraph.Literal) and not term.language:
                 iris.add(term.datatype.value)
-    return {prefix: ns for prefix, ns in PREFIXES.items() if any(i.startswith(ns) for i in iris)}
+    curies = (shorten(iri) for iri in iris)
+    used = {curie.split(":", 1)[0] for curie in curies if not curie.startswith("<")}
+    return {prefix: ns for prefix, ns in PREFIXES.items() if prefix in used}
 
 
 def turtle_with_prefixes(triples: list[pyoxigraph.Triple]) -> str:
     """``triples`` as Turtle: ``@prefix`` lines in :data:`~kgtool.namespaces.PREFIXES` order
     (pyoxigraph's own order is not fixed), a blank line, then the statements as pyoxigraph
-    writes them, in the order given. No triples give an empty text.
+    writes them, in the order given (no blank line when no prefix is used). No triples give an
+    empty text.
 
     >>> import pyoxigraph
     >>> a = pyoxigraph.NamedNode("https://w3id.org/kgtool/resource/A")
@@ -40,6 +44,9 @@ def turtle_with_prefixes(triples: list[pyoxigraph.Triple]) -> str:
     @prefix xsd: <http://www.w3.org/2001/XMLSchema#> .
     <BLANKLINE>
     kgr:A kgr:A "x" .
+    >>> e = pyoxigraph.NamedNode("http://example.org/e")
+    >>> turtle_with_prefixes([pyoxigraph.Triple(e, e, e)])
+    '<http://example.org/e> <http://example.org/e> <http://example.org/e> .\\n'
     """
     import pyoxigraph
 
@@ -51,7 +58,7 @@ def turtle_with_prefixes(triples: list[pyoxigraph.Triple]) -> str:
     text = data.decode("utf-8")
     statements = "\n".join(line for line in text.split("\n") if not line.startswith("@prefix "))
     header = "".join(f"@prefix {prefix}: <{ns}> .\n" for prefix, ns in prefixes.items())
-    return header + "\n" + statements.lstrip("\n")
+    return header + ("\n" if header else "") + statements.lstrip("\n")
 
 
 __all__ = ["turtle_with_prefixes", "used_prefixes"]
