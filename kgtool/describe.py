@@ -277,36 +277,15 @@ def statement_lines(text: str, base: str) -> dict[tuple[str, ...], int]:
     >>> lines[("http://e/s", RDF_TYPE, "http://e/D")]
     4
     """
-    from kgtool.rdf.turtle import resolve_iri, tokens, unescape_iri, unescape_local
+    from kgtool.rdf.turtle import ResolvedTokens
 
     found: dict[tuple[str, ...], int] = {}
-    prefixes: dict[str, str] = {}
-    words = [t for t in tokens(text, "<text>", strict=False) if t.kind != "comment"]
     subject: str | None = None
     predicate: str | None = None
     expect = "subject"  # what the next token at depth 0 is: subject, predicate or object
     depth = 0
-    index = 0
-    while index < len(words):
-        token = words[index]
-        index += 1
-        upper = token.text.upper()
-        if expect == "subject" and depth == 0 and upper in ("@PREFIX", "PREFIX", "@BASE", "BASE"):
-            args = words[index : index + 2]
-            if upper.endswith("PREFIX") and len(args) == 2 and args[1].kind == "iri":
-                prefixes[args[0].text[:-1]] = resolve_iri(base, unescape_iri(args[1].text[1:-1]))
-                index += 2
-            elif upper.endswith("BASE") and args and args[0].kind == "iri":
-                base = resolve_iri(base, unescape_iri(args[0].text[1:-1]))
-                index += 1
-            continue
-        iri = None
-        if token.kind == "iri":
-            iri = resolve_iri(base, unescape_iri(token.text[1:-1]))
-        elif token.is_prefixed_name:
-            prefix, _, local = token.text.partition(":")
-            iri = prefixes[prefix] + unescape_local(local) if prefix in prefixes else None
-        elif token.text == "a" and expect == "predicate":
+    for token, iri in ResolvedTokens(text, base):
+        if token.text == "a" and expect == "predicate":
             iri = RDF_TYPE
         if depth == 0:
             if expect == "subject" and token.text not in (".", "{", "}"):

@@ -204,6 +204,66 @@ class TextIndex:
     mentions: dict[str, tuple[int, int]] = field(default_factory=dict)
 
 
+class ResolvedTokens:
+    """The tokens of Turtle, TriG, N-Triples or N-Quads ``text`` (which need not parse), each with
+    the IRI it writes: an IRI (resolved against ``base``) or a prefixed name whose prefix is
+    declared; ``None`` for any other token.
+
+    Comments are skipped, and so are ``@prefix``/``PREFIX`` and ``@base``/``BASE`` directives
+    where a statement may start: they are followed as they come (:attr:`prefixes` grows during
+    the walk). While a token is being handled, :attr:`at_statement_start` says whether it begins
+    a statement (it is a subject, outside any ``[ ]`` or ``( )``).
+
+    >>> walk = ResolvedTokens("@prefix ex: <http://e/> .\\nex:a ex:p <b> .", "http://e/")
+    >>> [(t.text, iri) for t, iri in walk], walk.prefixes
+    ([('.', None), ('ex:a', 'http://e/a'), ('ex:p', 'http://e/p'), ('<b>', 'http://e/b'), ('.', None)], {'ex': 'http://e/'})
+    """
+
+    def __init__(self, text: str, base: str) -> None:
+        self.text, self.base = text, base
+        self.prefixes: dict[str, str] = {}
+        self.at_statement_start = True
+
+    def __iter__(self) -> Iterator[tuple[Token, str | None]]:
+        base, depth = self.base, 0
+        words = [t for t in tokens(self.text, "<text>", strict=False) if t.kind != "comment"]
+        index = 0
+        while index < len(words):
+            token = words[index]
+            index += 1
+            upper = token.text.upper()
+            if self.at_statement_start and upper in ("@PREFIX", "PREFIX", "@BASE", "BASE"):
+                args = words[index : index + 2]
+                if (
+                    upper.endswith("PREFIX")
+                    and len(args) == 2
+                    and args[0].is_prefixed_name
+                    and args[0].text.endswith(":")
+                    and args[1].kind == "iri"
+                ):
+                    self.prefixes[args[0].text[:-1]] = resolve_iri(
+                        base, unescape_iri(args[1].text[1:-1])
+                    )
+                    index += 2
+                elif upper.endswith("BASE") and args and args[0].kind == "iri":
+                    base = resolve_iri(base, unescape_iri(args[0].text[1:-1]))
+                    index += 1
+                continue
+            iri = None
+            if token.kind == "iri":
+                iri = resolve_iri(base, unescape_iri(token.text[1:-1]))
+            elif token.is_prefixed_name:
+                prefix, _, local = token.text.partition(":")
+                if prefix in self.prefixes:
+                    iri = self.prefixes[prefix] + unescape_local(local)
+            yield token, iri
+            if token.text in ("[", "("):
+                depth += 1
+            elif token.text in ("]", ")"):
+                depth = max(depth - 1, 0)
+            self.at_statement_start = (token.text == "." and depth == 0) or token.text in ("{", "}")
+
+
 def index_text(text: str, base: str) -> TextIndex:
     """Index Turtle, TriG, N-Triples or N-Quads ``text``, which need not parse.
 
@@ -214,52 +274,14 @@ def index_text(text: str, base: str) -> TextIndex:
     >>> found.prefixes, found.starts, found.mentions["http://e/aA"]
     ({'ex': 'http://e/'}, {'http://e/a': (2, 1)}, (2, 11))
     """
-    found = TextIndex()
-    expect_subject = True
-    depth = 0
-    words = [t for t in tokens(text, "<text>", strict=False) if t.kind != "comment"]
-    index = 0
-    while index < len(words):
-        token = words[index]
-        index += 1
-        upper = token.text.upper()
-        if expect_subject and depth == 0 and upper in ("@PREFIX", "PREFIX", "@BASE", "BASE"):
-            args = words[index : index + 2]
-            if (
-                upper.endswith("PREFIX")
-                and len(args) == 2
-                and args[0].is_prefixed_name
-                and args[0].text.endswith(":")
-                and args[1].kind == "iri"
-            ):
-                found.prefixes[args[0].text[:-1]] = resolve_iri(
-                    base, unescape_iri(args[1].text[1:-1])
-                )
-                index += 2
-            elif upper.endswith("BASE") and args and args[0].kind == "iri":
-                base = resolve_iri(base, unescape_iri(args[0].text[1:-1]))
-                index += 1
-            continue
-        iri = None
-        if token.kind == "iri":
-            iri = resolve_iri(base, unescape_iri(token.text[1:-1]))
-        elif token.is_prefixed_name:
-            prefix, _, local = token.text.partition(":")
-            if prefix in found.prefixes:
-                iri = found.prefixes[prefix] + unescape_local(local)
+    walk = ResolvedTokens(text, base)
+    found = TextIndex(prefixes=walk.prefixes)
+    for token, iri in walk:
         if iri is not None:
             where = (token.line, token.column)
             found.mentions.setdefault(iri, where)
-            if expect_subject and depth == 0:
+            if walk.at_statement_start:
                 found.starts.setdefault(iri, where)
-        if token.text in ("[", "("):
-            depth += 1
-        elif token.text in ("]", ")"):
-            depth = max(depth - 1, 0)
-        if token.text == "." and depth == 0 or token.text in ("{", "}"):
-            expect_subject = True
-        else:
-            expect_subject = False
     return found
 
 
@@ -1129,6 +1151,7 @@ __all__ = [
     "Writer",
     "comments",
     "exact_literals",
+    "ResolvedTokens",
     "index_text",
     "isomorphic",
     "natural_key",
